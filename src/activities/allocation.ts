@@ -1,0 +1,96 @@
+// Copy allocation and the title's queue (R-ITEM-3, R-ITEM-4, R-CANCEL-3, R-DISPATCH-3).
+//
+// Why database transactions rather than an entity workflow per title: the item's status (R-ITEM-2),
+// the reservation's status and the queue must change together, and staff search all three in the
+// database. One transaction per event, serialized by `SELECT … FOR UPDATE` on the title's row, makes
+// "one copy to two reservations" or "someone skipped" impossible by construction, whichever worker,
+// API request or Thursday run the event comes from; a second copy of the truth in a workflow would
+// need keeping in step. Workflows learn the outcome by Signal after the commit (see notifier.ts).
+import type { Prisma } from '../generated/prisma/client';
+import { formatJst, parsePlace } from '../domain';
+import { copySecuredSignal, queuePositionSignal, reservationWorkflowId } from '../workflows/reservation-messages';
+import type { Outbox } from './notifier';
+
+export type Tx = Prisma.TransactionClient;
+
+/** Serializes every allocation event of one title. */
+export async function lockTitle(tx: Tx, titleId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM title WHERE id = ${titleId} FOR UPDATE`;
+}
+
+export async function recordTransition(tx: Tx, reservationId: string, status: Prisma.ReservationCreateInput['status'] & string, at: Date, note?: string) {
+  await tx.reservationTransition.upsert({
+    where: { reservationId_status_at: { reservationId, status, at } },
+    create: { reservationId, status, at, note: note ?? null },
+    update: {},
+  });
+}
+
+/** The 予約順位 of every waiting reservation of a title, 1-based, in queue order. */
+export async function queueOf(tx: Tx, titleId: string): Promise<string[]> {
+  const waiting = await tx.reservation.findMany({
+    where: { titleId, status: 'WAITING' },
+    orderBy: [{ queueSeq: 'asc' }, { placedAt: 'asc' }],
+    select: { id: true },
+  });
+  return waiting.map((w) => w.id);
+}
+
+/** After the commit: tell every waiting reservation of the title its place. */
+export async function announceQueue(tx: Tx, titleId: string, outbox: Outbox): Promise<void> {
+  (await queueOf(tx, titleId)).forEach((id, i) => outbox.add(reservationWorkflowId(id), queuePositionSignal, { position: i + 1 }));
+}
+
+/** Puts a reservation into the title's queue: at the tail, or at the head (R-ITEM-4). Returns its position. */
+export async function enqueue(tx: Tx, reservationId: string, titleId: string, at: Date, where: 'tail' | 'head'): Promise<number> {
+  const agg = await tx.reservation.aggregate({ where: { titleId, status: 'WAITING' }, _min: { queueSeq: true }, _max: { queueSeq: true } });
+  const queueSeq = where === 'head' ? (agg._min.queueSeq ?? 1) - 1 : (agg._max.queueSeq ?? 0) + 1;
+  await tx.reservation.update({ where: { id: reservationId }, data: { status: 'WAITING', queueSeq, itemNumber: null } });
+  await recordTransition(tx, reservationId, 'WAITING', at);
+  return (await queueOf(tx, titleId)).indexOf(reservationId) + 1;
+}
+
+/**
+ * R-DISPATCH-3: one place down — behind the reservation that was next, which gets the copy.
+ * Called with the reservation not yet in the queue; `nextId` is the first waiting one.
+ */
+export async function enqueueBehind(tx: Tx, reservationId: string, titleId: string, at: Date, places: number): Promise<number> {
+  const queue = await tx.reservation.findMany({
+    where: { titleId, status: 'WAITING' },
+    orderBy: [{ queueSeq: 'asc' }, { placedAt: 'asc' }],
+    select: { id: true, queueSeq: true },
+  });
+  // Renumber so there is room: positions 1…n become 2,4,6…; insert at the odd slot after `places`.
+  for (const [i, q] of queue.entries()) await tx.reservation.update({ where: { id: q.id }, data: { queueSeq: (i + 1) * 2 } });
+  const slot = Math.min(places, queue.length) * 2 + 1;
+  await tx.reservation.update({ where: { id: reservationId }, data: { status: 'WAITING', queueSeq: slot, itemNumber: null } });
+  await recordTransition(tx, reservationId, 'WAITING', at);
+  return (await queueOf(tx, titleId)).indexOf(reservationId) + 1;
+}
+
+/**
+ * A copy became available (returned and checked in, released by a cancellation, a missed pickup or a
+ * failed dispatch): it goes to the first waiting reservation of the title (R-CANCEL-3), or back to
+ * the shelf (書架). Returns the reservation it went to.
+ */
+export async function handOver(tx: Tx, itemNumber: string, titleId: string, at: Date, outbox: Outbox): Promise<string | null> {
+  const [nextId] = await queueOf(tx, titleId);
+  if (!nextId) {
+    await tx.item.update({ where: { itemNumber }, data: { status: 'ON_SHELF', loanCategory: null } });
+    return null;
+  }
+  await secureFor(tx, nextId, itemNumber, at, outbox);
+  await announceQueue(tx, titleId, outbox);
+  return nextId;
+}
+
+/** R-STATUS-1: sets the copy aside — 確保済み (cooperating pickup, 予回送) or 貸出可能 (prefectural, 予受待). */
+export async function secureFor(tx: Tx, reservationId: string, itemNumber: string, at: Date, outbox: Outbox): Promise<'SECURED' | 'READY'> {
+  const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+  const status = parsePlace(r.pickupPlaceCode)?.kind === 'pref' ? 'READY' : 'SECURED';
+  await tx.item.update({ where: { itemNumber }, data: { status: status === 'READY' ? 'AWAITING_PICKUP' : 'IN_TRANSIT', loanCategory: null } });
+  await tx.reservation.update({ where: { id: reservationId }, data: { status, itemNumber, securedAt: at, queueSeq: null } });
+  await recordTransition(tx, reservationId, status, at);
+  outbox.add(reservationWorkflowId(reservationId), copySecuredSignal, { itemNumber, at: formatJst(at) });
+  return status;
+}

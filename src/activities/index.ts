@@ -1,0 +1,34 @@
+// All activities, built once per worker with their dependencies (database, Temporal client for
+// signals, SendGrid). The workflows proxy `ReservationActivities` by type only.
+import type { Db } from '../db/client';
+import type { Mailer } from '../mail/sendgrid';
+import { circulation } from './circulation';
+import { lendingNoticeActivities } from './lending-notice';
+import { loanActivities } from './loans';
+import type { Notifier } from './notifier';
+import { reservationActivities } from './reservations';
+import { thursdayActivities, type ThursdayOptions } from './thursday';
+
+export interface ActivityDeps {
+  db: Db;
+  notifier: Notifier;
+  mailer: Mailer;
+  mailFrom: string;
+  thursday?: Partial<ThursdayOptions>;
+  /** R-DISPATCH-1 / R-OVERDUE-1 Decision: days past due before a loan blocks lending (default 0). */
+  longOverdueGraceDays?: number;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const graceDays = deps.longOverdueGraceDays ?? 0;
+  return {
+    ...reservationActivities(deps.db, deps.notifier),
+    ...loanActivities(deps.db, deps.notifier, { longOverdueGraceDays: graceDays }),
+    ...lendingNoticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),
+    ...thursdayActivities(deps.db, deps.notifier, { rebalance: true, longOverdueGraceDays: graceDays, ...deps.thursday }),
+  };
+}
+
+export type ReservationActivities = ReturnType<typeof createActivities>;
+
+export { circulation };

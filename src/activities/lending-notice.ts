@@ -1,0 +1,109 @@
+// Sends the lending notice exactly once per reservation, through an outbox row keyed by reservation.
+//
+// PENDING → SENDING (committed before SendGrid is called) → SENT. A retry that finds SENT or SKIPPED
+// returns it. A retry that finds SENDING cannot know whether the mail left (the worker may have died
+// after SendGrid accepted it): it does not send again — "no mail twice" — and reports UNCERTAIN for
+// staff to check. When SendGrid answered with an error, or could not be reached at all, the mail
+// certainly did not leave: the row goes back to PENDING and Temporal retries the activity.
+import { ApplicationFailure } from '@temporalio/activity';
+import { coopDates, jstDateOf, parsePlace, prefHoldDates, type LocalDate } from '../domain';
+import type { Db } from '../db/client';
+import { fromDbDate, toDbDate } from '../db/dates';
+import { renderLendingNotice } from '../mail/lending-notice';
+import { MailRejected, type Mailer } from '../mail/sendgrid';
+
+export type NoticeState = 'SENT' | 'SKIPPED' | 'UNCERTAIN' | 'FAILED';
+
+export interface NoticeResult {
+  state: NoticeState;
+  at: string;
+  holdFrom: LocalDate;
+  holdUntil: LocalDate;
+}
+
+export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: string; now?: () => Date }) {
+  const now = opts.now ?? (() => new Date());
+  return {
+    async sendLendingNotice({ reservationId, processingDay }: { reservationId: string; processingDay?: LocalDate }): Promise<NoticeResult> {
+      const key = `lending-notice:${reservationId}`;
+      const row = await db.$transaction(async (tx) => {
+        const existing = await tx.mailOutbox.findUnique({ where: { key } });
+        if (existing) return existing;
+        const r = await tx.reservation.findUniqueOrThrow({
+          where: { id: reservationId },
+          include: { patron: true, title: true, pickupPlace: true },
+        });
+        const place = parsePlace(r.pickupPlaceCode)!;
+        // R-PREF-2: the hold counts the mail day as day 1; R-COOP-4: Sunday…Sunday after Thursday.
+        const hold =
+          place.kind === 'pref'
+            ? prefHoldDates(jstDateOf(now()))
+            : (({ pickupFrom, pickupUntil }) => ({ pickupFrom, pickupUntil }))(coopDates(processingDay!));
+        await tx.reservation.update({ where: { id: reservationId }, data: { pickupFrom: toDbDate(hold.pickupFrom), pickupUntil: toDbDate(hold.pickupUntil) } });
+        const { subject, text } = renderLendingNotice({
+          cardNumber: r.patron.cardNumber,
+          name: r.patron.name,
+          pickupPlace: { kind: place.kind, label: r.pickupPlace.label },
+          holdFrom: hold.pickupFrom,
+          holdUntil: hold.pickupUntil,
+          itemNumber: r.itemNumber!,
+          title: r.title.title,
+          reservedOn: jstDateOf(r.placedAt),
+        });
+        // R-PREF-3: borrowed before the notice went out → no notice.
+        const skip = r.status === 'ON_LOAN' || r.status === 'RETURNED' || r.status === 'CANCELLED' || !r.patron.email;
+        return tx.mailOutbox.create({
+          data: {
+            key,
+            reservationId,
+            kind: 'LENDING_NOTICE',
+            to: r.patron.email ?? '',
+            subject,
+            body: text,
+            state: skip ? 'SKIPPED' : 'PENDING',
+            holdFrom: toDbDate(hold.pickupFrom),
+            holdUntil: toDbDate(hold.pickupUntil),
+          },
+        });
+      });
+      const result = (state: NoticeState, at: Date): NoticeResult => ({
+        state,
+        at: at.toISOString(),
+        holdFrom: fromDbDate(row.holdFrom),
+        holdUntil: fromDbDate(row.holdUntil),
+      });
+      if (row.state === 'SENT') return result('SENT', row.sentAt ?? row.createdAt);
+      if (row.state === 'SKIPPED') return result('SKIPPED', row.createdAt);
+      if (row.state === 'FAILED') return result('FAILED', row.createdAt);
+      if (row.state === 'SENDING') return result('UNCERTAIN', row.createdAt);
+
+      // Claim it: only one attempt may move PENDING → SENDING.
+      const claimed = await db.mailOutbox.updateMany({ where: { key, state: 'PENDING' }, data: { state: 'SENDING', attempts: { increment: 1 } } });
+      if (claimed.count === 0) return result('UNCERTAIN', row.createdAt);
+      try {
+        const { providerId } = await mailer.send({ to: row.to, from: opts.from, subject: row.subject, text: row.body, key });
+        const sentAt = now();
+        await db.mailOutbox.update({ where: { key }, data: { state: 'SENT', sentAt, providerId } });
+        return result('SENT', sentAt);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (err instanceof MailRejected && err.status >= 400 && err.status < 500 && err.status !== 429) {
+          await db.mailOutbox.update({ where: { key }, data: { state: 'FAILED', lastError: `${err.status} ${message}` } });
+          return result('FAILED', now());
+        }
+        if (err instanceof MailRejected || isConnectionRefused(err)) {
+          // Certainly not sent: put it back and let Temporal retry.
+          await db.mailOutbox.update({ where: { key }, data: { state: 'PENDING', lastError: message } });
+          throw ApplicationFailure.retryable(`lending notice not sent yet: ${message}`, 'MailNotSent');
+        }
+        await db.mailOutbox.update({ where: { key }, data: { lastError: message } }); // stays SENDING: uncertain
+        return result('UNCERTAIN', now());
+      }
+    },
+  };
+}
+
+function isConnectionRefused(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+}

@@ -1,0 +1,108 @@
+// Activities of the reservation workflow once a copy is lent: pickup, renewal, return.
+import {
+  checkLendable,
+  checkRenewal,
+  checkReturnPlace,
+  dueFromCheckout,
+  jstDateOf,
+  parsePlace,
+  type Channel,
+  type LocalDate,
+  type Outcome,
+} from '../domain';
+import type { Db } from '../db/client';
+import { fromDbDate, toDbDate } from '../db/dates';
+import { handOver, lockTitle, recordTransition } from './allocation';
+import { Outbox, type Notifier } from './notifier';
+import { patronLendingFacts } from './patron-facts';
+
+export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGraceDays: number }) {
+  return {
+    /**
+     * R-PREF-4: the reserver collects the copy at the prefectural counter; the loan runs 15 days from
+     * checkout. R-OVERDUE-1 / R-LIMIT-1 apply as at any checkout: a refusal leaves it 貸出可能.
+     */
+    async lendReservedCopy({ reservationId, at }: { reservationId: string; at: string }): Promise<Outcome<{ due: LocalDate }>> {
+      const when = new Date(at);
+      const today = jstDateOf(when);
+      return db.$transaction(async (tx) => {
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
+        if (r.loan) return { ok: true as const, due: fromDbDate(r.loan.due) }; // a retry
+        const facts = await patronLendingFacts(tx, r.patronId, today, opts.longOverdueGraceDays);
+        const lendable = checkLendable({ ...facts, at: 'counter' });
+        if (!lendable.ok) return lendable;
+        const due = dueFromCheckout(today);
+        await tx.loan.create({
+          data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId, lentOn: toDbDate(today), due: toDbDate(due) },
+        });
+        await tx.item.update({ where: { itemNumber: r.itemNumber! }, data: { status: 'ON_LOAN', loanCategory: '一般' } });
+        await tx.reservation.update({ where: { id: reservationId }, data: { status: 'ON_LOAN' } });
+        await recordTransition(tx, reservationId, 'ON_LOAN', when);
+        return { ok: true as const, due };
+      });
+    },
+
+    /** R-COOP-1: collected at the cooperating library; the loan was recorded on Thursday. */
+    async confirmCoopPickup({ reservationId, at }: { reservationId: string; at: string }): Promise<void> {
+      await db.$transaction(async (tx) => {
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+        if (r.status === 'ON_LOAN') return;
+        await tx.reservation.update({ where: { id: reservationId }, data: { status: 'ON_LOAN' } });
+        await recordTransition(tx, reservationId, 'ON_LOAN', new Date(at));
+      });
+    },
+
+    /** R-RENEW-1…4, checked again under the title's lock, since R-RENEW-1 depends on the queue. */
+    async renewLoan({ reservationId, channel, today }: { reservationId: string; channel: Channel; today: LocalDate }) {
+      return db.$transaction(async (tx) => {
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
+        await lockTitle(tx, r.titleId);
+        const loan = r.loan!;
+        const othersWaiting =
+          (await tx.reservation.count({ where: { titleId: r.titleId, id: { not: reservationId }, status: { in: ['APPLIED', 'WAITING'] } } })) > 0;
+        const outcome = checkRenewal({ due: fromDbDate(loan.due), today, renewalsUsed: loan.renewals, othersWaiting, channel });
+        if (!outcome.ok) return outcome;
+        await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(outcome.newDue), renewals: loan.renewals + 1 } });
+        return outcome;
+      });
+    },
+
+    /**
+     * R-RETURN-1…4: returned at the prefectural library → processed at once (返却済) and the copy
+     * goes to the next reserver; at a cooperating library → still 貸出中 until checked in centrally.
+     */
+    async recordReturn({ reservationId, place, at }: { reservationId: string; place: string; at: string }): Promise<Outcome<{ processed: boolean }>> {
+      const when = new Date(at);
+      const outbox = new Outbox(notifier);
+      const result = await db.$transaction(async (tx) => {
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
+        await lockTitle(tx, r.titleId);
+        const loan = r.loan!;
+        if (loan.state === 'CLOSED') return { ok: true as const, processed: true };
+        if (loan.state === 'RETURNED_IN_TRANSIT') return { ok: true as const, processed: false };
+        const usual = r.usualLibraryNo ? await tx.cooperatingLibrary.findUnique({ where: { no: r.usualLibraryNo } }) : null;
+        const returnAt = parsePlace(place)!;
+        const allowed = checkReturnPlace({
+          pickup: parsePlace(r.pickupPlaceCode)!,
+          returnAt,
+          ...(r.usualLibraryNo ? { usualLibrary: r.usualLibraryNo } : {}),
+          usualWasClosedAtReservation: r.usualLibraryWasClosed,
+          usualOpenNow: usual?.isOpen ?? false,
+        });
+        if (!allowed.ok) return allowed;
+        const today = toDbDate(jstDateOf(when));
+        if (returnAt.kind === 'pref') {
+          await tx.loan.update({ where: { id: loan.id }, data: { state: 'CLOSED', returnedOn: today, returnedAt: place, checkedInAt: when } });
+          await tx.reservation.update({ where: { id: reservationId }, data: { status: 'RETURNED', endedAt: when } });
+          await recordTransition(tx, reservationId, 'RETURNED', when);
+          await handOver(tx, loan.itemNumber, r.titleId, when, outbox);
+          return { ok: true as const, processed: true };
+        }
+        await tx.loan.update({ where: { id: loan.id }, data: { state: 'RETURNED_IN_TRANSIT', returnedOn: today, returnedAt: place } });
+        return { ok: true as const, processed: false };
+      });
+      await outbox.flush();
+      return result;
+    },
+  };
+}

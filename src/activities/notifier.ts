@@ -1,0 +1,38 @@
+// Activities change the database in one transaction and only then tell the workflows concerned,
+// with Signals. If the worker dies between the two, the activity is retried: its transaction finds
+// the work already done and sends the same signals again, which the workflows ignore when repeated.
+import type { Client } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/workflow';
+
+/** One signal to send, as plain data (so a Thursday run can store and resend its own). */
+export interface PendingSignal {
+  workflowId: string;
+  signal: string;
+  args: unknown[];
+}
+
+export interface Notifier {
+  send(signal: PendingSignal): Promise<void>;
+}
+
+export function temporalNotifier(client: Client): Notifier {
+  return {
+    async send({ workflowId, signal, args }) {
+      await client.workflow.getHandle(workflowId).signal(signal, ...args);
+    },
+  };
+}
+
+/** Collects signals during a transaction, to send after it commits. */
+export class Outbox {
+  readonly pending: PendingSignal[] = [];
+  constructor(private readonly notifier: Notifier) {}
+
+  add<Args extends unknown[]>(workflowId: string, def: SignalDefinition<Args>, ...args: Args): void {
+    this.pending.push({ workflowId, signal: def.name, args });
+  }
+
+  async flush(): Promise<void> {
+    for (const s of this.pending.splice(0)) await this.notifier.send(s);
+  }
+}

@@ -1,0 +1,30 @@
+// What R-DISPATCH-1 / R-OVERDUE-1 / R-LIMIT-1 need to know about a patron, read under the patron's
+// row lock so that two lendings at once cannot both see "one below the limit".
+import { hasLongOverdueLoan, type LocalDate } from '../domain';
+import { fromDbDate } from '../db/dates';
+import type { Tx } from './allocation';
+
+export interface PatronLendingFacts {
+  loansHeld: number;
+  loanLimit: number;
+  hasLongOverdue: boolean;
+}
+
+/**
+ * Loans count while they show 貸出中 online: active ones and those returned at a cooperating library
+ * that are still travelling back (R-RETURN-4).
+ */
+export async function patronLendingFacts(tx: Tx, patronId: string, today: LocalDate, graceDays = 0): Promise<PatronLendingFacts> {
+  await tx.$queryRaw`SELECT id FROM patron WHERE id = ${patronId}::uuid FOR UPDATE`;
+  const patron = await tx.patron.findUniqueOrThrow({ where: { id: patronId } });
+  const loans = await tx.loan.findMany({ where: { patronId, state: { in: ['ACTIVE', 'RETURNED_IN_TRANSIT'] } } });
+  return {
+    loansHeld: loans.length,
+    loanLimit: patron.loanLimit,
+    hasLongOverdue: hasLongOverdueLoan(
+      loans.map((l) => ({ due: fromDbDate(l.due), ...(l.returnedOn && l.state === 'RETURNED_IN_TRANSIT' ? { returnedAtCoopOn: fromDbDate(l.returnedOn) } : {}) })),
+      today,
+      graceDays,
+    ),
+  };
+}

@@ -1,0 +1,99 @@
+// Activities of the reservation workflow that move a reservation through the title's queue.
+import { isFinalStatus, type RuleId } from '../domain';
+import type { Db } from '../db/client';
+import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition, secureFor, type Tx } from './allocation';
+import { Outbox, type Notifier } from './notifier';
+
+export type Allocation = { kind: 'secured'; itemNumber: string; status: 'SECURED' | 'READY' } | { kind: 'waiting'; position: number };
+
+export function reservationActivities(db: Db, notifier: Notifier) {
+  /** Runs `work` in one transaction with the title locked, then sends the signals it collected. */
+  async function underTitleLock<T>(reservationId: string, work: (tx: Tx, r: { titleId: string }, outbox: Outbox) => Promise<T>): Promise<T> {
+    const outbox = new Outbox(notifier);
+    const result = await db.$transaction(async (tx) => {
+      const { titleId } = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, select: { titleId: true } });
+      await lockTitle(tx, titleId);
+      return work(tx, { titleId }, outbox);
+    });
+    await outbox.flush();
+    return result;
+  }
+
+  return {
+    /**
+     * R-STATUS-1, R-ITEM-3, R-ITEM-4: after the security delay, secure a copy on the shelf, or join
+     * the queue — at its head if a copy was on the shelf when the request was made but a walk-in took
+     * it first. Idempotent: a retry returns what the first attempt decided.
+     */
+    async secureOrQueue({ reservationId, at }: { reservationId: string; at: string }): Promise<Allocation> {
+      return underTitleLock(reservationId, async (tx, { titleId }, outbox) => {
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+        if (r.status !== 'APPLIED') {
+          if (r.itemNumber && (r.status === 'SECURED' || r.status === 'READY')) return { kind: 'secured', itemNumber: r.itemNumber, status: r.status };
+          return { kind: 'waiting', position: (await queueOf(tx, titleId)).indexOf(reservationId) + 1 };
+        }
+        const when = new Date(at);
+        const shelf = await tx.item.findFirst({
+          where: { titleId, status: 'ON_SHELF', materialType: { in: ['BOOK', 'DAISY'] } },
+          orderBy: { itemNumber: 'asc' },
+        });
+        if (shelf) {
+          const status = await secureFor(tx, reservationId, shelf.itemNumber, when, outbox);
+          return { kind: 'secured', itemNumber: shelf.itemNumber, status };
+        }
+        const position = await enqueue(tx, reservationId, titleId, when, r.placedWhileOnShelf ? 'head' : 'tail');
+        await announceQueue(tx, titleId, outbox);
+        return { kind: 'waiting', position };
+      });
+    },
+
+    /**
+     * R-CANCEL-1…3: the workflow's validator already checked who may cancel; here the copy set aside
+     * goes to the next reserver (or the shelf). A copy already travelling (配送中) must come back
+     * first: Thursday's loan is undone and the copy is released when it is checked in centrally.
+     */
+    async withdraw({ reservationId, at, by }: { reservationId: string; at: string; by: 'patron' | 'staff' }): Promise<void> {
+      await underTitleLock(reservationId, async (tx, { titleId }, outbox) => {
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+        if (isFinalStatus(r.status)) return;
+        await endReservation(tx, r, 'CANCELLED', new Date(at), `cancelled by ${by}`, outbox);
+        await announceQueue(tx, titleId, outbox);
+      });
+    },
+
+    /** R-PREF-5, R-COOP-3: not collected within the hold → 予約解除, the copy taken back. */
+    async releaseUncollected({ reservationId, at, rule }: { reservationId: string; at: string; rule: RuleId }): Promise<void> {
+      await underTitleLock(reservationId, async (tx, { titleId }, outbox) => {
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+        if (isFinalStatus(r.status)) return;
+        await endReservation(tx, r, 'RELEASED', new Date(at), rule, outbox);
+        await announceQueue(tx, titleId, outbox);
+      });
+    },
+  };
+}
+
+/**
+ * Ends a reservation that may hold a copy. At the prefectural library (予受待, 確保済み) the copy is
+ * here and goes to the next reserver now; a copy at or on its way to a cooperating library (配送中)
+ * travels back (予回送) and is released when it is checked in (see circulation.ts).
+ */
+export async function endReservation(
+  tx: Tx,
+  r: { id: string; titleId: string; status: string; itemNumber: string | null },
+  status: 'CANCELLED' | 'RELEASED',
+  at: Date,
+  reason: string,
+  outbox: Outbox,
+): Promise<void> {
+  await tx.reservation.update({ where: { id: r.id }, data: { status, queueSeq: null, endedAt: at, endReason: reason } });
+  await recordTransition(tx, r.id, status, at, reason);
+  if (!r.itemNumber) return;
+  if (r.status === 'IN_DELIVERY') {
+    await tx.loan.updateMany({ where: { reservationId: r.id, state: 'ACTIVE' }, data: { state: 'UNDONE' } });
+    await tx.item.update({ where: { itemNumber: r.itemNumber }, data: { status: 'IN_TRANSIT', loanCategory: null } });
+    return;
+  }
+  await handOver(tx, r.itemNumber, r.titleId, at, outbox);
+}
+

@@ -1,0 +1,53 @@
+/**
+ * A refusal is data, made once by the rule that refuses: which rule, and what to tell the patron in
+ * Japanese and English. The workflow's update validator, the HTTP API and the simulator all show the
+ * same value, so "why was this refused?" has one answer everywhere (unlike Koha's CanBookBeRenewed,
+ * which mixes rule lookup and reasons in one long function).
+ */
+
+/** Every rule id of shared/spec/online-lending.md, so a typo in a rule id is a type error. */
+export const RULE_IDS = [
+  'R-ITEM-1', 'R-ITEM-2', 'R-ITEM-3', 'R-ITEM-4',
+  'R-LIMIT-1', 'R-LIMIT-2',
+  'R-STATUS-1',
+  'R-CANCEL-1', 'R-CANCEL-2', 'R-CANCEL-3',
+  'R-PREF-1', 'R-PREF-2', 'R-PREF-3', 'R-PREF-4', 'R-PREF-5',
+  'R-COOP-1', 'R-COOP-2', 'R-COOP-3', 'R-COOP-4',
+  'R-DISPATCH-1', 'R-DISPATCH-2', 'R-DISPATCH-3', 'R-DISPATCH-4',
+  'R-LOAN-1',
+  'R-RENEW-1', 'R-RENEW-2', 'R-RENEW-3', 'R-RENEW-4',
+  'R-OVERDUE-1', 'R-OVERDUE-2',
+  'R-RETURN-1', 'R-RETURN-2', 'R-RETURN-3', 'R-RETURN-4',
+  'R-MAIL-1', 'R-MAIL-2',
+  'R-ACCOUNT-1',
+  'R-CONDUCT-1',
+] as const;
+
+export type RuleId = (typeof RULE_IDS)[number];
+
+export interface Refusal {
+  readonly rule: RuleId;
+  /** Shown to patrons; written in the guide's own wording where it has one. */
+  readonly ja: string;
+  readonly en: string;
+}
+
+export interface Refused {
+  readonly ok: false;
+  readonly refusal: Refusal;
+}
+
+/** What every rule check returns: `{ ok: true, …facts }` or the refusal. */
+export type Outcome<T extends object = object> = ({ readonly ok: true } & T) | Refused;
+
+export function refusal(rule: RuleId, ja: string, en: string): Refusal {
+  return Object.freeze({ rule, ja, en });
+}
+
+export function refuse(rule: RuleId, ja: string, en: string): Refused {
+  return Object.freeze({ ok: false as const, refusal: refusal(rule, ja, en) });
+}
+
+export function allow<T extends object>(facts: T): { readonly ok: true } & T {
+  return { ok: true as const, ...facts };
+}

@@ -1,0 +1,119 @@
+// A real PostgreSQL server started from the machine's own server binaries, for tests and for
+// `npm start` when no DATABASE_URL is given. No Docker here, and no mocks of the database: this is
+// the same server production runs, only on a loopback port in a folder we own.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, chownSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface LocalPostgres {
+  /** postgresql://postgres@127.0.0.1:<port>/postgres — the maintenance database. */
+  adminUrl: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Finds initdb/pg_ctl: PG_BIN_DIR, then Debian's /usr/lib/postgresql/<newest>/bin, then PATH. */
+export function findPostgresBinDir(): string {
+  const candidates: string[] = [];
+  if (process.env.PG_BIN_DIR) candidates.push(process.env.PG_BIN_DIR);
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    for (const v of readdirSync(debian).sort((a, b) => Number(b) - Number(a))) candidates.push(join(debian, v, 'bin'));
+  }
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir) candidates.push(dir);
+  const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
+  if (!found) {
+    throw new Error(
+      'No PostgreSQL server binaries (initdb, pg_ctl) found. Either set DATABASE_URL to a PostgreSQL you run, ' +
+        'or install the server (Debian: `apt-get install postgresql`; or set PG_BIN_DIR to its bin folder).',
+    );
+  }
+  return found;
+}
+
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Postgres refuses to run as root; as root we run its binaries as the `postgres` user. */
+function asServerUser(dataDir: string): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  chownSync(dataDir, uid, gid);
+  return { uid, gid };
+}
+
+/**
+ * Initialises `dataDir` if it is empty (kept across runs when the caller keeps the folder) and
+ * starts the server on a free loopback port. Trust authentication on loopback only.
+ */
+export async function startLocalPostgres(dataDir: string, opts: { port?: number } = {}): Promise<LocalPostgres> {
+  const bin = findPostgresBinDir();
+  mkdirSync(dataDir, { recursive: true });
+  const user = asServerUser(dataDir);
+  const pgdata = join(dataDir, 'pgdata');
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) {
+    execFileSync(join(bin, 'initdb'), ['-D', pgdata, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], {
+      ...user,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  }
+  const port = opts.port ?? (await freeLoopbackPort());
+  const logFile = join(dataDir, 'postgres.log');
+  writeFileSync(logFile, '');
+  if (user.uid !== undefined) chownSync(logFile, user.uid, user.gid!);
+  const child: ChildProcess = spawn(
+    join(bin, 'postgres'),
+    ['-D', pgdata, '-p', String(port), '-k', dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+    { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  await waitUntilAccepting(bin, port, dataDir, exited, () => stderr);
+  return {
+    adminUrl,
+    port,
+    dataDir,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGINT'); // "fast" shutdown: rolls back open transactions, no recovery at next start
+      await exited;
+    },
+  };
+}
+
+async function waitUntilAccepting(bin: string, port: number, socketDir: string, exited: Promise<number | null>, stderr: () => string) {
+  let dead = false;
+  void exited.then(() => (dead = true));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (dead) throw new Error(`PostgreSQL exited during start:\n${stderr()}`);
+    try {
+      execFileSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q'], { stdio: 'ignore' });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`PostgreSQL did not accept connections on port ${port} within 30 s (socket dir ${socketDir}):\n${stderr()}`);
+}
+
+/** Same server, another database name. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

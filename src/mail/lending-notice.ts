@@ -1,0 +1,44 @@
+// 貸出通知メール (R-MAIL-1): card number, name, pickup place, hold period, item number, title, and
+// the date the reservation was made — in the library's own words. Sent from the library's own domain
+// (R-MAIL-2).
+import { formatDateJa, type LocalDate } from '../domain';
+
+export interface LendingNoticeFacts {
+  cardNumber: string;
+  name: string;
+  pickupPlace: { kind: 'pref' | 'coop'; label: string };
+  holdFrom: LocalDate;
+  holdUntil: LocalDate;
+  itemNumber: string;
+  title: string;
+  reservedOn: LocalDate;
+}
+
+export const LENDING_NOTICE_SUBJECT = '【青森県立図書館】貸出通知メール(オンライン貸出サービス)';
+
+export function renderLendingNotice(f: LendingNoticeFacts): { subject: string; text: string } {
+  const howToCollect =
+    f.pickupPlace.kind === 'pref'
+      ? '当館カウンターで利用者カードを提示し、貸出を受けてください。'
+      : '受取場所のカウンター又は所定の場所で、県立図書館からのオンライン貸出である旨をお話しいただき、県立図書館の利用者カードを提示のうえ、図書をお受け取りください。';
+  const text = [
+    `${f.name} 様`,
+    '',
+    'ご予約いただいた資料の貸出準備が整いましたので、お知らせします。',
+    '',
+    `利用者番号:${f.cardNumber}`,
+    `氏名:${f.name}`,
+    `受取場所:${f.pickupPlace.label}`,
+    `取置期間:${formatDateJa(f.holdFrom)} ~ ${formatDateJa(f.holdUntil)}`,
+    `資料番号:${f.itemNumber}`,
+    `タイトル:${f.title}`,
+    `予約した日:${formatDateJa(f.reservedOn)}`,
+    '',
+    howToCollect,
+    '取置期間の延長はできません。取置期間中に受け取りに来られなかった場合は、資料を回収し、申し込みを解除します。',
+    'この内容はMyライブラリでも確認できます。',
+    '',
+    '青森県立図書館',
+  ].join('\n');
+  return { subject: LENDING_NOTICE_SUBJECT, text };
+}

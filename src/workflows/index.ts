@@ -1,0 +1,3 @@
+// The workflow bundle's entry point: every workflow type the worker runs.
+export { reservation } from './reservation';
+export { thursdayProcessing } from './thursday-processing';
