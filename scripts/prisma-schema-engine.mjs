@@ -25,11 +25,14 @@
 //         getDatabaseVersion -> engine.version;  createDatabase -> done with `pg` (not in the wasm);
 //         diff -> the wasm returns the script in `stdout`, whereas the native engine prints it by
 //                 sending the CLI a `print` request ({content}) and waiting for its reply, then
-//                 answers {exitCode}. We do the same, so `--output` and `--exit-code` work.
-//       Errors are answered like the native engine's: error.data = {is_panic, message, error_code,
-//       meta}. Engine logs go to stderr as JSON lines. When stdin ends (or on SIGTERM, which the
-//       CLI sends right after closing stdin) we free the engine, close every pool, drop any shadow
-//       database still around, and exit 0.
+//                 answers {exitCode}. We do the same, so `--output` and `--exit-code` work;
+//         evaluateDataLoss, createMigration (migrate dev) -> preceded by diagnoseMigrationHistory,
+//                 which is what gives the wasm engine its schema-from-migrations (see call()).
+//       Requests are handled one at a time. Errors are answered like the native engine's:
+//       error.data = {is_panic, message, error_code, meta}; a failed migration script is reported
+//       as P3018 with the Postgres error, as natively. Engine logs go to stderr as JSON lines.
+//       When stdin ends (or on SIGTERM, which the CLI sends right after closing stdin) we free the
+//       engine, close every pool, drop any shadow database still around, and exit 0.
 //       A crash must never look like success. The CLI treats an engine exit with status 0 as
 //       "nothing to report", and if the engine exits while a request is pending, the CLI's own
 //       stop() then waits forever on an unref'd timer and the CLI quits with status 0 and no output
@@ -37,7 +40,9 @@
 //       script we log an ERROR line on stderr, answer every pending and later request with an error
 //       the CLI reports (is_panic for panics, like the native engine), and exit non-zero (101 for a
 //       panic, 1 otherwise) only when the CLI closes stdin or SIGTERMs us. Exiting with requests
-//       still unanswered is turned into status 1 as a last resort.
+//       still unanswered is turned into status 1 as a last resort, and for deaths we cannot
+//       report ourselves (SIGKILL, out of memory) each request in progress has a marker file in
+//       $PRISMA_SCHEMA_ENGINE_STATE_DIR, which scripts/prisma.mjs checks after the CLI exits.
 //
 // DRIVER-ADAPTER FIXES (all confined to the adapter objects this script creates)
 //   - Connection settings are parsed into host/port/user/password/database fields: given a
@@ -46,7 +51,9 @@
 //   - Shadow databases are created and dropped here: adapter-pg drops its shadow database while its
 //     own pool is still connected (which fails) and never closes the pool it created it with.
 //     Ours ends the shadow pool, then runs `DROP DATABASE … WITH (FORCE)`, and a shadow database
-//     is always dropped at the end of the request that created it.
+//     is always dropped at the end of the request that created it. A shadowDatabaseUrl from
+//     prisma.config.ts is used instead when given: emptied first (its schema dropped and
+//     recreated, as the native engine resets it), never dropped, refused if it is the main one.
 //   - executeScript sends the whole script in one simple-protocol query, as the native engine does;
 //     adapter-pg splits it on `;`, which breaks string literals, function bodies, DO blocks….
 //   - Postgres `"char"` columns (OID 18, e.g. in catalog queries) are reported as Character;
@@ -59,6 +66,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 
@@ -132,7 +140,7 @@ function pg() {
 }
 
 function pgConfigFromUrl(url) {
-  if (!url) throw Object.assign(new Error('The datasource URL is missing (DATABASE_URL in prisma.config.ts).'), { code: 'P1012' });
+  if (!url) throw new Error('The datasource URL is missing (DATABASE_URL in prisma.config.ts).');
   const { parse } = createRequire(require.resolve('pg'))('pg-connection-string');
   const parsed = { ...parse(url, { useLibpqCompat: true }) };
   const schema = parsed.schema || undefined;
@@ -259,7 +267,7 @@ async function runCliCommand(args) {
     log('INFO', { message });
     process.exit(0);
   } catch (e) {
-    const { code, message } = e.code?.startsWith?.('P') ? e : describePgError(e, config ?? {});
+    const { code, message } = describePgError(e, config ?? {});
     logFatal(message, code);
     process.exit(1);
   }
@@ -280,7 +288,7 @@ async function loadWasmEngine() {
   };
   // schema_engine.js imports the .wasm as an ES module, which Node 20 cannot do: instantiate it
   // ourselves with the bindings module as its imports, as that file would.
-  const bg = await import(new URL(`file://${join(wasmDir, 'schema_engine_bg.js')}`).href);
+  const bg = await import(pathToFileURL(join(wasmDir, 'schema_engine_bg.js')).href);
   const imports = { ...bg };
   for (const name of Object.keys(bg)) {
     if (name.startsWith('__wbg_setTimeout_')) {
@@ -311,7 +319,7 @@ function createAdapterFactory({ config, schema, shadowConfig }) {
 
   const state = { lastScriptError: null };
   const live = new Set(); // adapters not yet disposed
-  const shadowDatabases = new Map(); // name -> { config, dispose }
+  const shadowDatabases = new Map(); // name -> { dispose }: temporary shadow databases not dropped yet
 
   function patchQueryRaw(queryable) {
     const original = queryable.queryRaw;
@@ -391,7 +399,7 @@ function createAdapterFactory({ config, schema, shadowConfig }) {
       const name = `prisma_migrate_shadow_db_${randomUUID()}`;
       const dbConfig = { ...config, database: name };
       await createDatabase(dbConfig);
-      const entry = { config: dbConfig, dispose: null };
+      const entry = { dispose: () => dropDatabase(dbConfig, { force: true }).then(() => shadowDatabases.delete(name)) };
       shadowDatabases.set(name, entry);
       const adapter = patchAdapter(await new PrismaPg(dbConfig, schema ? { schema } : undefined).connect(), async () => {
         // The pool is closed by now; FORCE also ends anything else still connected.
@@ -437,7 +445,8 @@ const CLASSIFY = [
 
 function userFacingError(error) {
   const message = String(error?.message ?? error);
-  const code = typeof error?.code === 'string' && /^P\d{4}$/.test(error.code)
+  // Prisma codes come from the engine's own errors (pg's have a `severity`; P0001 is PL/pgSQL's).
+  const code = typeof error?.code === 'string' && /^P\d{4}$/.test(error.code) && !error.severity
     ? error.code
     : CLASSIFY.find(([re]) => re.test(message))?.[1];
   return code
@@ -531,7 +540,8 @@ async function runRpcServer(args) {
         return rest;
       }
       default: {
-        if (typeof engine[method] !== 'function' || method === 'free' || method.startsWith('_')) {
+        const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(engine));
+        if (!methods.includes(method) || ['constructor', 'free'].includes(method) || method.startsWith('_')) {
           throw Object.assign(new Error(`Method not found: ${method}`), { rpcCode: -32601 });
         }
         const result = await engine[method](params);

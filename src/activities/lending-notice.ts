@@ -21,10 +21,15 @@ export interface NoticeResult {
   holdUntil: LocalDate;
 }
 
-export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: string; now?: () => Date }) {
-  const now = opts.now ?? (() => new Date());
+export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: string }) {
   return {
-    async sendLendingNotice({ reservationId, processingDay }: { reservationId: string; processingDay?: LocalDate }): Promise<NoticeResult> {
+    /**
+     * `at` is the workflow's moment of sending: the hold counts from its calendar day (R-PREF-2), and
+     * it is what the reservation's history shows. The row's `sentAt` is the wall-clock time SendGrid
+     * accepted the mail, for audit.
+     */
+    async sendLendingNotice({ reservationId, at, processingDay }: { reservationId: string; at: string; processingDay?: LocalDate }): Promise<NoticeResult> {
+      const moment = new Date(at);
       const key = `lending-notice:${reservationId}`;
       const row = await db.$transaction(async (tx) => {
         const existing = await tx.mailOutbox.findUnique({ where: { key } });
@@ -37,7 +42,7 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
         // R-PREF-2: the hold counts the mail day as day 1; R-COOP-4: Sunday…Sunday after Thursday.
         const hold =
           place.kind === 'pref'
-            ? prefHoldDates(jstDateOf(now()))
+            ? prefHoldDates(jstDateOf(moment))
             : (({ pickupFrom, pickupUntil }) => ({ pickupFrom, pickupUntil }))(coopDates(processingDay!));
         await tx.reservation.update({ where: { id: reservationId }, data: { pickupFrom: toDbDate(hold.pickupFrom), pickupUntil: toDbDate(hold.pickupUntil) } });
         const { subject, text } = renderLendingNotice({
@@ -66,30 +71,29 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
           },
         });
       });
-      const result = (state: NoticeState, at: Date): NoticeResult => ({
+      const result = (state: NoticeState): NoticeResult => ({
         state,
-        at: at.toISOString(),
+        at: moment.toISOString(),
         holdFrom: fromDbDate(row.holdFrom),
         holdUntil: fromDbDate(row.holdUntil),
       });
-      if (row.state === 'SENT') return result('SENT', row.sentAt ?? row.createdAt);
-      if (row.state === 'SKIPPED') return result('SKIPPED', row.createdAt);
-      if (row.state === 'FAILED') return result('FAILED', row.createdAt);
-      if (row.state === 'SENDING') return result('UNCERTAIN', row.createdAt);
+      if (row.state === 'SENT') return result('SENT');
+      if (row.state === 'SKIPPED') return result('SKIPPED');
+      if (row.state === 'FAILED') return result('FAILED');
+      if (row.state === 'SENDING') return result('UNCERTAIN');
 
       // Claim it: only one attempt may move PENDING → SENDING.
       const claimed = await db.mailOutbox.updateMany({ where: { key, state: 'PENDING' }, data: { state: 'SENDING', attempts: { increment: 1 } } });
-      if (claimed.count === 0) return result('UNCERTAIN', row.createdAt);
+      if (claimed.count === 0) return result('UNCERTAIN');
       try {
         const { providerId } = await mailer.send({ to: row.to, from: opts.from, subject: row.subject, text: row.body, key });
-        const sentAt = now();
-        await db.mailOutbox.update({ where: { key }, data: { state: 'SENT', sentAt, providerId } });
-        return result('SENT', sentAt);
+        await db.mailOutbox.update({ where: { key }, data: { state: 'SENT', sentAt: new Date(), providerId } });
+        return result('SENT');
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof MailRejected && err.status >= 400 && err.status < 500 && err.status !== 429) {
           await db.mailOutbox.update({ where: { key }, data: { state: 'FAILED', lastError: `${err.status} ${message}` } });
-          return result('FAILED', now());
+          return result('FAILED');
         }
         if (err instanceof MailRejected || isConnectionRefused(err)) {
           // Certainly not sent: put it back and let Temporal retry.
@@ -97,7 +101,7 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
           throw ApplicationFailure.retryable(`lending notice not sent yet: ${message}`, 'MailNotSent');
         }
         await db.mailOutbox.update({ where: { key }, data: { lastError: message } }); // stays SENDING: uncertain
-        return result('UNCERTAIN', now());
+        return result('UNCERTAIN');
       }
     },
   };

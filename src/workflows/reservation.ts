@@ -178,7 +178,7 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
 async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: string): Promise<void> {
   await condition(() => r.status !== 'READY', r.config.prefNoticeDelayMs);
   if (r.status === 'READY') {
-    const mail = await act.sendLendingNotice({ reservationId });
+    const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString() });
     r.mails.push({ kind: 'LENDING_NOTICE', at: mail.at, state: mail.state });
     r.prefNoticeSent(mail.holdFrom, mail.holdUntil);
   } // else R-PREF-3: borrowed (or cancelled) before the notice went out — no mail
@@ -196,7 +196,7 @@ async function deliverToCooperatingLibrary(r: ReservationState, reservationId: s
   const dates = coopDates(r.dates.processingDay!);
   await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(dates.mail, r.config.coopNoticeHour, 0)));
   if (r.status !== 'IN_DELIVERY') return; // cancelled by staff (R-CANCEL-2)
-  const mail = await act.sendLendingNotice({ reservationId, processingDay: dates.processing });
+  const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString(), processingDay: dates.processing });
   r.mails.push({ kind: 'LENDING_NOTICE', at: mail.at, state: mail.state });
   const collected = await condition(() => r.status !== 'IN_DELIVERY', msUntil(endOfJstDay(dates.pickupUntil)));
   if (!collected) {

@@ -159,3 +159,15 @@ export async function request<T>(p: Promise<T>): Promise<{ ok: true; value: T } 
     throw err;
   }
 }
+
+/** A loan that exists before the test starts (a walk-in loan taken earlier), e.g. to make a patron overdue. */
+export async function existingLoan(h: LendingHarness, patronId: string, itemNumber: string, titleId: string, due: string) {
+  const dueDate = new Date(`${due}T00:00:00Z`);
+  await h.db.title.upsert({ where: { id: titleId }, create: { id: titleId, title: `既存貸出 ${titleId}` }, update: {} });
+  await h.db.item.upsert({
+    where: { itemNumber },
+    create: { itemNumber, titleId, materialType: 'BOOK', status: 'ON_LOAN', loanCategory: '一般' },
+    update: { status: 'ON_LOAN', loanCategory: '一般' },
+  });
+  return h.db.loan.create({ data: { patronId, itemNumber, lentOn: new Date(dueDate.getTime() - 14 * 86_400_000), due: dueDate } });
+}
