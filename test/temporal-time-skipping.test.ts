@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createTimeSkippingEnv } from './support/temporal-server';
+import { createTimeSkippingEnv } from '../src/infra/temporal-test-server';
 import { FIFTEEN_DAYS_MS, sleepFifteenDays } from './fixtures/workflows/sleep';
 
 // Worker lifecycle at INFO is noise here; warnings and errors still show.

@@ -36,9 +36,15 @@ export async function queueOf(tx: Tx, titleId: string): Promise<string[]> {
   return waiting.map((w) => w.id);
 }
 
-/** After the commit: tell every waiting reservation of the title its place. */
-export async function announceQueue(tx: Tx, titleId: string, outbox: Outbox): Promise<void> {
-  (await queueOf(tx, titleId)).forEach((id, i) => outbox.add(reservationWorkflowId(id), queuePositionSignal, { position: i + 1 }));
+/**
+ * After the commit: tell every waiting reservation of the title its place. Each announcement carries
+ * the title's queue version (bumped here, under the title's lock), so a workflow that receives an
+ * older announcement after a newer one keeps the newer place.
+ */
+export async function announceQueue(tx: Tx, titleId: string, outbox: Outbox): Promise<number> {
+  const { queueVersion } = await tx.title.update({ where: { id: titleId }, data: { queueVersion: { increment: 1 } }, select: { queueVersion: true } });
+  (await queueOf(tx, titleId)).forEach((id, i) => outbox.add(reservationWorkflowId(id), queuePositionSignal, { position: i + 1, version: queueVersion }));
+  return queueVersion;
 }
 
 /** Puts a reservation into the title's queue: at the tail, or at the head (R-ITEM-4). Returns its position. */
@@ -46,24 +52,6 @@ export async function enqueue(tx: Tx, reservationId: string, titleId: string, at
   const agg = await tx.reservation.aggregate({ where: { titleId, status: 'WAITING' }, _min: { queueSeq: true }, _max: { queueSeq: true } });
   const queueSeq = where === 'head' ? (agg._min.queueSeq ?? 1) - 1 : (agg._max.queueSeq ?? 0) + 1;
   await tx.reservation.update({ where: { id: reservationId }, data: { status: 'WAITING', queueSeq, itemNumber: null } });
-  await recordTransition(tx, reservationId, 'WAITING', at);
-  return (await queueOf(tx, titleId)).indexOf(reservationId) + 1;
-}
-
-/**
- * R-DISPATCH-3: one place down — behind the reservation that was next, which gets the copy.
- * Called with the reservation not yet in the queue; `nextId` is the first waiting one.
- */
-export async function enqueueBehind(tx: Tx, reservationId: string, titleId: string, at: Date, places: number): Promise<number> {
-  const queue = await tx.reservation.findMany({
-    where: { titleId, status: 'WAITING' },
-    orderBy: [{ queueSeq: 'asc' }, { placedAt: 'asc' }],
-    select: { id: true, queueSeq: true },
-  });
-  // Renumber so there is room: positions 1…n become 2,4,6…; insert at the odd slot after `places`.
-  for (const [i, q] of queue.entries()) await tx.reservation.update({ where: { id: q.id }, data: { queueSeq: (i + 1) * 2 } });
-  const slot = Math.min(places, queue.length) * 2 + 1;
-  await tx.reservation.update({ where: { id: reservationId }, data: { status: 'WAITING', queueSeq: slot, itemNumber: null } });
   await recordTransition(tx, reservationId, 'WAITING', at);
   return (await queueOf(tx, titleId)).indexOf(reservationId) + 1;
 }

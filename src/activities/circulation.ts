@@ -31,7 +31,7 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
         const lendable = checkLendable({ ...(await patronLendingFacts(tx, patronId, today, opts.longOverdueGraceDays)), at: 'counter' });
         if (!lendable.ok) return lendable;
         const due = dueFromCheckout(today);
-        await tx.loan.create({ data: { itemNumber, patronId, lentOn: toDbDate(today), due: toDbDate(due) } });
+        await tx.loan.create({ data: { itemNumber, patronId, lentAt: at, lentOn: toDbDate(today), due: toDbDate(due) } });
         await tx.item.update({ where: { itemNumber }, data: { status: 'ON_LOAN', loanCategory: '一般' } });
         return { ok: true as const, due };
       });

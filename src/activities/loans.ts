@@ -8,6 +8,7 @@ import {
   parsePlace,
   type Channel,
   type LocalDate,
+  refuse,
   type Outcome,
 } from '../domain';
 import type { Db } from '../db/client';
@@ -33,7 +34,7 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
         if (!lendable.ok) return lendable;
         const due = dueFromCheckout(today);
         await tx.loan.create({
-          data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId, lentOn: toDbDate(today), due: toDbDate(due) },
+          data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId, lentAt: when, lentOn: toDbDate(today), due: toDbDate(due) },
         });
         await tx.item.update({ where: { itemNumber: r.itemNumber! }, data: { status: 'ON_LOAN', loanCategory: '一般' } });
         await tx.reservation.update({ where: { id: reservationId }, data: { status: 'ON_LOAN' } });
@@ -58,6 +59,9 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
         await lockTitle(tx, r.titleId);
         const loan = r.loan!;
+        if (loan.state !== 'ACTIVE') {
+          return refuse('R-RETURN-4', 'この資料は返却済みのため、延長できません。', 'This item has already been returned, so the loan cannot be renewed.');
+        }
         const othersWaiting =
           (await tx.reservation.count({ where: { titleId: r.titleId, id: { not: reservationId }, status: { in: ['APPLIED', 'WAITING'] } } })) > 0;
         const outcome = checkRenewal({ due: fromDbDate(loan.due), today, renewalsUsed: loan.renewals, othersWaiting, channel });

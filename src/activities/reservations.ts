@@ -4,7 +4,9 @@ import type { Db } from '../db/client';
 import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition, secureFor, type Tx } from './allocation';
 import { Outbox, type Notifier } from './notifier';
 
-export type Allocation = { kind: 'secured'; itemNumber: string; status: 'SECURED' | 'READY' } | { kind: 'waiting'; position: number };
+export type Allocation =
+  | { kind: 'secured'; itemNumber: string; status: 'SECURED' | 'READY' }
+  | { kind: 'waiting'; position: number; version: number };
 
 export function reservationActivities(db: Db, notifier: Notifier) {
   /** Runs `work` in one transaction with the title locked, then sends the signals it collected. */
@@ -30,7 +32,8 @@ export function reservationActivities(db: Db, notifier: Notifier) {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
         if (r.status !== 'APPLIED') {
           if (r.itemNumber && (r.status === 'SECURED' || r.status === 'READY')) return { kind: 'secured', itemNumber: r.itemNumber, status: r.status };
-          return { kind: 'waiting', position: (await queueOf(tx, titleId)).indexOf(reservationId) + 1 };
+          const version = await announceQueue(tx, titleId, outbox);
+          return { kind: 'waiting', position: (await queueOf(tx, titleId)).indexOf(reservationId) + 1, version };
         }
         const when = new Date(at);
         const shelf = await tx.item.findFirst({
@@ -41,9 +44,14 @@ export function reservationActivities(db: Db, notifier: Notifier) {
           const status = await secureFor(tx, reservationId, shelf.itemNumber, when, outbox);
           return { kind: 'secured', itemNumber: shelf.itemNumber, status };
         }
-        const position = await enqueue(tx, reservationId, titleId, when, r.placedWhileOnShelf ? 'head' : 'tail');
-        await announceQueue(tx, titleId, outbox);
-        return { kind: 'waiting', position };
+        // R-ITEM-4: the copy was 書架 when the request was made and a visitor took it at the counter
+        // since — the request goes to the head of the queue. (A copy that went to an earlier online
+        // request is no walk-in: then the queue's own order holds.)
+        const lostToWalkIn =
+          r.placedWhileOnShelf &&
+          (await tx.loan.count({ where: { reservationId: null, item: { titleId }, lentAt: { gte: r.placedAt } } })) > 0;
+        const position = await enqueue(tx, reservationId, titleId, when, lostToWalkIn ? 'head' : 'tail');
+        return { kind: 'waiting', position, version: await announceQueue(tx, titleId, outbox) };
       });
     },
 

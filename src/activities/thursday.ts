@@ -14,7 +14,7 @@ import {
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { reservationWorkflowId, thursdayOutcomeSignal, type ThursdayOutcome } from '../workflows/reservation-messages';
-import { enqueue, handOver, lockTitle, queueOf, recordTransition } from './allocation';
+import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition } from './allocation';
 import { Outbox, type Notifier, type PendingSignal } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 import { endReservation } from './reservations';
@@ -70,7 +70,7 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
               await lockTitle(tx, r.titleId);
               await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
               const position = await enqueue(tx, r.id, r.titleId, at, 'head');
-              signal(r.id, { kind: 'rebalanced', position });
+              signal(r.id, { kind: 'rebalanced', queue: { position, version: await announceQueue(tx, r.titleId, outbox) } });
               counts.rebalanced++;
             }
           }
@@ -91,7 +91,7 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
               if (lendable.ok) {
                 const dates = coopDates(day);
                 await tx.loan.create({
-                  data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId: r.id, lentOn: toDbDate(day), due: toDbDate(dates.due) },
+                  data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId: r.id, lentAt: at, lentOn: toDbDate(day), due: toDbDate(dates.due) },
                 });
                 await tx.item.update({ where: { itemNumber: r.itemNumber! }, data: { status: 'ON_LOAN', loanCategory: '一般' } });
                 await tx.reservation.update({
@@ -116,7 +116,8 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
                 // R-DISPATCH-3: the copy goes to the next reserver; this one waits right behind them.
                 await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
                 const position = await enqueue(tx, r.id, r.titleId, at, 'head');
-                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'WAITING', position });
+                const queue = { position, version: await announceQueue(tx, r.titleId, outbox) };
+                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'WAITING', queue });
               } else {
                 signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'SECURED' });
               }

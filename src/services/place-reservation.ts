@@ -58,6 +58,12 @@ export async function placeReservation(
       copies: title.items.map((i) => ITEM_STATUS_JA[i.status]!),
     });
     if (!requestable.ok) return requestable;
+    // The spec is silent on a second reservation of the same title by the same patron; a librarian
+    // refuses it (one copy per patron, the queue is for others), citing the queue rule.
+    const twice = await tx.reservation.count({
+      where: { patronId: patron.id, titleId: title.id, status: { in: ['APPLIED', 'WAITING', 'SECURED', 'READY', 'IN_DELIVERY'] } },
+    });
+    if (twice > 0) return refuse('R-ITEM-3', 'この資料はすでに予約しています。', 'You have already reserved this title.');
     const active = await tx.reservation.count({
       where: { patronId: patron.id, status: { in: RESERVATION_STATUSES.filter(countsAsReservation) } },
     });

@@ -22,14 +22,18 @@ export interface CopySecured {
 }
 export const copySecuredSignal = defineSignal<[CopySecured]>('copySecured');
 
-/** The reservation's place in the title's queue changed (予約順位). */
-export const queuePositionSignal = defineSignal<[{ position: number }]>('queuePosition');
+/** The reservation's place in the title's queue changed (予約順位); `version` orders announcements. */
+export interface QueuePosition {
+  position: number;
+  version: number;
+}
+export const queuePositionSignal = defineSignal<[QueuePosition]>('queuePosition');
 
 /** What Thursday processing decided for this reservation (R-DISPATCH-1…4). */
 export type ThursdayOutcome =
   | { kind: 'dispatched'; processingDay: LocalDate; due: LocalDate }
-  | { kind: 'failed'; failures: number; reason: Refusal; next: 'SECURED' | 'WAITING' | 'RELEASED'; position?: number }
-  | { kind: 'rebalanced'; position: number };
+  | { kind: 'failed'; failures: number; reason: Refusal; next: 'SECURED' | 'WAITING' | 'RELEASED'; queue?: QueuePosition }
+  | { kind: 'rebalanced'; queue: QueuePosition };
 export const thursdayOutcomeSignal = defineSignal<[ThursdayOutcome]>('thursdayOutcome');
 
 /** The copy's return was processed at the prefectural library (R-RETURN-4). */

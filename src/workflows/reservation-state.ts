@@ -15,7 +15,7 @@ import {
   type Refusal,
   type ReservationStatus,
 } from '../domain';
-import type { ReservationView, Transition } from './reservation-messages';
+import type { QueuePosition, ReservationView, Transition } from './reservation-messages';
 
 export interface ReservationInput {
   reservationId: string;
@@ -51,6 +51,7 @@ export class ReservationState {
   readonly place: Place;
   readonly config: ReservationConfig;
   queuePosition: number | null = null;
+  queueVersion = 0;
   itemNumber: string | null = null;
   dates: ReservationView['dates'];
   renewalsUsed = 0;
@@ -85,10 +86,18 @@ export class ReservationState {
     this.transitions.push(note ? { status, at: formatJst(now), note } : { status, at: formatJst(now) });
   }
 
-  /** R-STATUS-1: after the security delay; the copy was secured at once or the reservation queued. */
-  waiting(position: number, now: Date): void {
-    this.queuePosition = position;
+  /** R-STATUS-1, R-ITEM-3: in the title's queue (確保待ち). */
+  waiting(queue: QueuePosition, now: Date): void {
+    this.itemNumber = null;
+    this.placeInQueue(queue);
     this.moveTo('WAITING', now);
+  }
+
+  /** 予約順位: announcements can arrive out of order; the newest version wins. */
+  placeInQueue({ position, version }: QueuePosition): void {
+    if (version < this.queueVersion) return;
+    this.queueVersion = version;
+    this.queuePosition = position;
   }
 
   /** R-STATUS-1: a copy was set aside — 確保済み (cooperating library) or 貸出可能 (prefectural). */

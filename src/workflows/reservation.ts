@@ -52,23 +52,15 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
   setHandler(viewQuery, () => r.view());
 
   setHandler(copySecuredSignal, ({ itemNumber }) => r.secured(itemNumber, now()));
-  setHandler(queuePositionSignal, ({ position }) => {
-    if (r.status === 'WAITING') r.queuePosition = position;
-  });
+  setHandler(queuePositionSignal, (q) => r.placeInQueue(q));
   setHandler(thursdayOutcomeSignal, (o) => {
     if (r.status !== 'SECURED') return; // a repeated signal after a retried Thursday run
     if (o.kind === 'dispatched') return r.dispatched(o.processingDay, now());
-    if (o.kind === 'rebalanced') {
-      r.itemNumber = null;
-      return r.waiting(o.position, now()); // R-DISPATCH-4
-    }
+    if (o.kind === 'rebalanced') return r.waiting(o.queue, now()); // R-DISPATCH-4
     r.dispatchFailures = o.failures;
     r.reason = o.reason; // shown in My Library while it stays 確保済み too
     if (o.next === 'RELEASED') return r.end('RELEASED', now(), o.reason); // R-DISPATCH-2
-    if (o.next === 'WAITING') {
-      r.itemNumber = null;
-      r.waiting(o.position ?? 1, now()); // R-DISPATCH-3
-    }
+    if (o.next === 'WAITING' && o.queue) r.waiting(o.queue, now()); // R-DISPATCH-3
   });
   setHandler(checkedInSignal, () => {
     r.checkedIn = true; // R-RETURN-4: the return counts only once processed centrally
@@ -113,11 +105,14 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
     },
     {
       validator: (req) => {
-        if (r.status !== 'ON_LOAN' || !r.dates.due) refused(notOnLoan(r));
-        // Everything but R-RENEW-1 can be judged here, before anything is written to history.
-        rejectIfRefused(
-          checkRenewal({ due: r.dates.due, today: jstDateOf(now()), renewalsUsed: r.renewalsUsed, othersWaiting: false, channel: req.channel }),
-        );
+        // A copy handed back at a cooperating library is no longer on loan to renew (R-RETURN-4).
+        if (r.status !== 'ON_LOAN' || !r.dates.due || r.dates.returnedOn) refused(notOnLoan(r));
+        // checkRenewal's order is e-mail, count, others waiting, window. The first two need nothing
+        // from the database, so they are refused here, before anything is written to history; the
+        // rest must wait for R-RENEW-1's answer from the activity, or the patron could be told
+        // "come back on the 19th" only to be refused then for another reason.
+        const early = checkRenewal({ due: r.dates.due, today: r.dates.due, renewalsUsed: r.renewalsUsed, othersWaiting: false, channel: req.channel });
+        if (!early.ok && (early.refusal.rule === 'R-RENEW-4' || early.refusal.rule === 'R-RENEW-2')) refused(early.refusal);
       },
     },
   );
@@ -152,7 +147,8 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
     if (r.status === 'APPLIED') {
       const alloc = await act.secureOrQueue({ reservationId, at: now().toISOString() });
       if (alloc.kind === 'secured') r.secured(alloc.itemNumber, now());
-      else r.waiting(alloc.position, now());
+      // A copy may already have reached us by signal (handed over the moment we were queued).
+      else if (r.status === 'APPLIED') r.waiting(alloc, now());
     }
     await condition(() => r.ended || r.holdsCopy);
 

@@ -7,11 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { openDb } from '../../src/db/client';
-import { seedReferenceData } from '../../src/db/seed';
 import { startLocalPostgres, withDatabase, type LocalPostgres } from '../../src/infra/local-postgres';
+import { migrateAndSeed } from '../../src/infra/throwaway-database';
 import { SERVER_URL_ENV, TEMPLATE_DB_ENV } from './database';
-import { prismaCli } from './prisma-cli';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -47,11 +45,6 @@ async function prepareTemplate(serverUrl: string): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${template}"`);
   await admin.end();
-  const templateUrl = withDatabase(serverUrl, template);
-  const migrate = await prismaCli(['migrate', 'deploy'], { DATABASE_URL: templateUrl });
-  if (migrate.code !== 0) throw new Error(`prisma migrate deploy failed (${migrate.code}):\n${migrate.stdout}\n${migrate.stderr}`);
-  const db = openDb(templateUrl);
-  await seedReferenceData(db);
-  await db.$disconnect();
+  await migrateAndSeed(withDatabase(serverUrl, template));
   process.env[TEMPLATE_DB_ENV] = template;
 }

@@ -1,67 +1,45 @@
 // Everything a workflow test needs, real and local: the time-skipping Temporal server, a worker
 // running the real workflows and activities, a fresh migrated database, and the real SendGrid client
 // pointed at a local mail sink. One per test file (the workflow bundle is built once per file).
-import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { createActivities } from '../../src/activities';
-import { circulation } from '../../src/activities/circulation';
-import { temporalNotifier } from '../../src/activities/notifier';
-import { sendgridMailer } from '../../src/mail/sendgrid';
+// The running parts are src/infra/lending-environment.ts, shared with the scenario simulator; what is
+// here is the test database and the fixtures tests write with.
+import type { WorkflowHandle } from '@temporalio/client';
+import type { LocalDate } from '../../src/domain';
+import { insertExistingLoan } from '../../src/db/existing-loan';
+import { LendingEnvironment } from '../../src/infra/lending-environment';
 import { placeReservation, type PlaceReservationRequest } from '../../src/services/place-reservation';
-import { THURSDAY_WORKFLOW_ID, thursdayProcessing } from '../../src/workflows/thursday-processing';
-import { viewQuery, type ReservationView } from '../../src/workflows/reservation-messages';
-import { reservationWorkflowId } from '../../src/workflows/reservation-messages';
-import type { Refusal } from '../../src/domain';
+import type { ReservationView } from '../../src/workflows/reservation-messages';
 import { createTestDatabase, type TestDatabase } from './database';
-import { MailSink } from './mail-sink';
-import { createTimeSkippingEnv } from './temporal-server';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  const noop = (): void => undefined;
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error },
-  });
-  return bundle;
-}
-
-export const MAIL_FROM = 'noreply@plib.pref.aomori.lg.jp';
+export { MAIL_FROM } from '../../src/infra/lending-environment';
+export { request } from '../../src/infra/update-outcome';
 
 export class LendingHarness {
-  readonly taskQueue = `lending-${randomUUID()}`;
-  private running?: Promise<void>;
-  private worker?: Worker;
-
   private constructor(
-    readonly env: TestWorkflowEnvironment,
+    readonly e: LendingEnvironment,
     readonly t: TestDatabase,
-    readonly mail: MailSink,
   ) {}
 
   static async start(opts: { thursday?: boolean } = {}): Promise<LendingHarness> {
-    const [env, t, mail, workflowBundleReady] = await Promise.all([createTimeSkippingEnv(), createTestDatabase(), MailSink.start(), workflowBundle()]);
-    const h = new LendingHarness(env, t, mail);
-    h.worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: h.taskQueue,
-      workflowBundle: workflowBundleReady,
-      activities: createActivities({
-        db: t.db,
-        notifier: temporalNotifier(env.client),
-        mailer: sendgridMailer({ apiKey: 'SG.test-key', baseUrl: mail.url }),
-        mailFrom: MAIL_FROM,
-      }),
-    });
-    h.running = h.worker.run();
-    if (opts.thursday !== false) {
-      await env.client.workflow.start(thursdayProcessing, { taskQueue: h.taskQueue, workflowId: THURSDAY_WORKFLOW_ID, args: [{}] });
+    const t = await createTestDatabase();
+    try {
+      return new LendingHarness(await LendingEnvironment.start({ db: t.db, thursday: opts.thursday }), t);
+    } catch (err) {
+      await t.drop().catch(() => undefined);
+      throw err;
     }
-    return h;
+  }
+
+  get env() {
+    return this.e.env;
+  }
+
+  get mail() {
+    return this.e.mail;
+  }
+
+  get taskQueue() {
+    return this.e.taskQueue;
   }
 
   get db() {
@@ -69,43 +47,33 @@ export class LendingHarness {
   }
 
   get client() {
-    return this.env.client;
+    return this.e.client;
   }
 
   get desk() {
-    return circulation(this.t.db, temporalNotifier(this.env.client), { longOverdueGraceDays: 0 });
+    return this.e.desk;
   }
 
-  async now(): Promise<Date> {
-    return new Date(await this.env.currentTimeMs());
+  now(): Promise<Date> {
+    return this.e.now();
   }
 
   /** Skips the server's clock forward to `at` (timers due meanwhile fire), then lets the worker settle. */
-  async advanceTo(at: string | Date): Promise<void> {
-    const target = new Date(at).getTime();
-    const now = await this.env.currentTimeMs();
-    if (target < now) throw new Error(`cannot go back in time: ${new Date(at).toISOString()} < ${new Date(now).toISOString()}`);
-    if (target > now) await this.env.sleep(target - now);
-    await this.settle();
+  advanceTo(at: string | Date): Promise<void> {
+    return this.e.advanceTo(at);
   }
 
   /** Waits (in real time) until every open workflow task and activity of ours has been handled. */
-  async settle(): Promise<void> {
-    // Queries are answered only after pending workflow tasks are processed; a round of them over our
-    // open reservations, twice, lets signals sent by activities land too.
-    for (let round = 0; round < 2; round++) {
-      const open = await this.db.reservation.findMany({ select: { id: true } });
-      await Promise.all(open.map((r) => this.handle(r.id).query(viewQuery).catch(() => undefined)));
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  settle(): Promise<void> {
+    return this.e.settle();
   }
 
   handle(reservationId: string): WorkflowHandle {
-    return this.client.workflow.getHandle(reservationWorkflowId(reservationId));
+    return this.e.handle(reservationId);
   }
 
-  async view(reservationId: string): Promise<ReservationView> {
-    return this.handle(reservationId).query(viewQuery);
+  view(reservationId: string): Promise<ReservationView> {
+    return this.e.view(reservationId);
   }
 
   async patron(card: string, opts: { name?: string; email?: string | null; loanLimit?: number; usualLibraryNo?: number } = {}) {
@@ -137,37 +105,18 @@ export class LendingHarness {
   }
 
   async stop(): Promise<void> {
-    this.worker?.shutdown();
-    await this.running?.catch(() => undefined);
-    await this.env.teardown();
-    await this.mail.stop();
+    await this.e.stop();
     await this.t.drop();
   }
 }
 
-/** Runs an Update and returns either its result or the refusal (rule id and messages) it failed with. */
-export async function request<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; refusal: Refusal }> {
-  try {
-    return { ok: true, value: await p };
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const cause = err.cause as { type?: string; details?: unknown[]; message?: string } | undefined;
-      const detail = cause?.details?.[0] as Refusal | undefined;
-      if (detail?.rule) return { ok: false, refusal: detail };
-      throw new Error(`update failed without a rule: ${cause?.message ?? err.message}`);
-    }
-    throw err;
-  }
-}
-
-/** A loan that exists before the test starts (a walk-in loan taken earlier), e.g. to make a patron overdue. */
-export async function existingLoan(h: LendingHarness, patronId: string, itemNumber: string, titleId: string, due: string) {
-  const dueDate = new Date(`${due}T00:00:00Z`);
-  await h.db.title.upsert({ where: { id: titleId }, create: { id: titleId, title: `既存貸出 ${titleId}` }, update: {} });
-  await h.db.item.upsert({
-    where: { itemNumber },
-    create: { itemNumber, titleId, materialType: 'BOOK', status: 'ON_LOAN', loanCategory: '一般' },
-    update: { status: 'ON_LOAN', loanCategory: '一般' },
-  });
-  return h.db.loan.create({ data: { patronId, itemNumber, lentOn: new Date(dueDate.getTime() - 14 * 86_400_000), due: dueDate } });
+/**
+ * A loan the patron already holds when the test starts, of a copy of its own title (`titleId`, created
+ * if missing): ACTIVE, due on `due`, lent 15 days before (src/db/existing-loan.ts). It counts toward
+ * the loan limit (R-LIMIT-1) and, once `due` has passed, is overdue (R-OVERDUE-1, R-DISPATCH-1).
+ */
+export async function existingLoan(h: LendingHarness, patronId: string, itemNumber: string, titleId: string, due: LocalDate): Promise<void> {
+  await h.db.title.upsert({ where: { id: titleId }, create: { id: titleId, title: titleId }, update: {} });
+  await h.db.item.create({ data: { itemNumber, titleId, materialType: 'BOOK', status: 'ON_SHELF' } });
+  await insertExistingLoan(h.db, { itemNumber, patronId, due });
 }

@@ -7,6 +7,9 @@ CREATE TYPE "loan_state" AS ENUM ('ACTIVE', 'RETURNED_IN_TRANSIT', 'CLOSED', 'UN
 -- CreateEnum
 CREATE TYPE "mail_state" AS ENUM ('PENDING', 'SENDING', 'SENT', 'SKIPPED', 'FAILED');
 
+-- AlterTable
+ALTER TABLE "title" ADD COLUMN     "queueVersion" INTEGER NOT NULL DEFAULT 0;
+
 -- CreateTable
 CREATE TABLE "reservation" (
     "id" TEXT NOT NULL,
@@ -49,6 +52,7 @@ CREATE TABLE "loan" (
     "patronId" UUID NOT NULL,
     "reservationId" TEXT,
     "state" "loan_state" NOT NULL DEFAULT 'ACTIVE',
+    "lentAt" TIMESTAMP(3),
     "lentOn" DATE NOT NULL,
     "due" DATE NOT NULL,
     "renewals" INTEGER NOT NULL DEFAULT 0,

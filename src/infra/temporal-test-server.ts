@@ -1,4 +1,5 @@
-// Which Temporal time-skipping test server the suites run, and an environment started on it.
+// Which Temporal time-skipping test server the test suites and the scenario simulator run, and an
+// environment started on it. It lives in src/ (not test/) because `npm run simulate` needs it too.
 //
 // The SDK would download its Java test server from Temporal's own host, which some machines (this project's CI
 // among them) cannot reach. So the server comes, in this order, from:
@@ -16,9 +17,11 @@ import {
   type EphemeralServerExecutable,
   type TimeSkippingTestWorkflowEnvironmentOptions,
 } from '@temporalio/testing';
+import { PROJECT_ROOT } from './project-root';
 
 export const SERVER_PATH_ENV = 'TEMPORAL_TEST_SERVER_PATH';
-export const PROVISION_SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'provision-temporal-test-server.mjs');
+// Found from the project root, not from this file's depth: the module runs from src/ and from dist/src/.
+export const PROVISION_SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'provision-temporal-test-server.mjs');
 /** Where the SDK downloads the test server from (sdk-core's default). */
 export const SDK_DOWNLOAD_HOST = 'temporal.download';
 
@@ -141,7 +144,7 @@ export async function resolveTestServer(options: ResolveTestServerOptions = {}):
 
 let cached: Promise<ResolvedTestServer> | undefined;
 
-/** resolveTestServer() with the process's environment, once per module registry (i.e. per test file). */
+/** resolveTestServer() with the process's environment, once per module registry (per test file, or per simulator run). */
 export function testServerExecutable(): Promise<EphemeralServerExecutable> {
   cached ??= resolveTestServer();
   cached.catch(() => (cached = undefined));

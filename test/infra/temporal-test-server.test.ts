@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROVISION_SCRIPT, SERVER_PATH_ENV, resolveTestServer, type ResolveTestServerOptions } from './temporal-server';
+import { PROVISION_SCRIPT, SERVER_PATH_ENV, resolveTestServer, type ResolveTestServerOptions } from '../../src/infra/temporal-test-server';
 
 const POM = path.join(path.dirname(PROVISION_SCRIPT), 'temporal-test-server', 'pom.xml');
 const unreachable = async (): Promise<string> => 'ENOTFOUND (stubbed)';

@@ -1,0 +1,150 @@
+// The whole service, real and local, on a clock we control: the Temporal time-skipping test server,
+// a worker running the real workflows and activities against a given database, the weekly Thursday
+// processing workflow, and the real SendGrid client pointed at a local mail sink. The test harness
+// (test/support/lending-harness.ts) and the scenario simulator (src/simulator) both drive it.
+//
+// The database is the caller's: tests copy a migrated template, the simulator makes a throwaway one.
+import { randomUUID } from 'node:crypto';
+import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { circulation } from '../activities/circulation';
+import { temporalNotifier } from '../activities/notifier';
+import type { Db } from '../db/client';
+import { isFinalStatus } from '../domain';
+import { sendgridMailer } from '../mail/sendgrid';
+import { reservationWorkflowId, viewQuery, type ReservationView } from '../workflows/reservation-messages';
+import { THURSDAY_WORKFLOW_ID, thursdayProcessing, type ThursdayInput } from '../workflows/thursday-processing';
+import { MailSink } from './mail-sink';
+import { installQuietRuntime, workflowBundle } from './temporal-runtime';
+import { createTimeSkippingEnv } from './temporal-test-server';
+
+/** The library's own sender domain (R-MAIL-2). */
+export const MAIL_FROM = 'noreply@plib.pref.aomori.lg.jp';
+
+export interface LendingEnvironmentOptions {
+  db: Db;
+  /** Start the weekly processing workflow (default true); an object is its input. */
+  thursday?: boolean | ThursdayInput;
+  /** Passed on to createActivities (Thursday options, overdue grace days). */
+  activities?: Pick<ActivityDeps, 'thursday' | 'longOverdueGraceDays'>;
+}
+
+export class LendingEnvironment {
+  readonly taskQueue = `lending-${randomUUID()}`;
+  private running?: Promise<void>;
+  private worker?: Worker;
+  /** Reservations whose workflow has reported a final status: it has completed, no need to poke it. */
+  private readonly ended = new Set<string>();
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly db: Db,
+    readonly mail: MailSink,
+  ) {}
+
+  static async start(opts: LendingEnvironmentOptions): Promise<LendingEnvironment> {
+    installQuietRuntime();
+    let env: TestWorkflowEnvironment | undefined;
+    // Mails are stamped with the server's clock: the sending activity is still running when the sink
+    // reads it, and the server does not skip time while an activity runs.
+    const clock = (): number | Promise<number> => (env ? env.currentTimeMs() : Date.now());
+    const [started, mail, bundle] = await Promise.all([createTimeSkippingEnv(), MailSink.start({ clock }), workflowBundle()]);
+    env = started;
+    const e = new LendingEnvironment(env, opts.db, mail);
+    try {
+      e.worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: e.taskQueue,
+        workflowBundle: bundle,
+        activities: createActivities({
+          db: opts.db,
+          notifier: temporalNotifier(env.client),
+          mailer: sendgridMailer({ apiKey: 'SG.test-key', baseUrl: mail.url }),
+          mailFrom: MAIL_FROM,
+          ...opts.activities,
+        }),
+      });
+      e.running = e.worker.run();
+      if (opts.thursday !== false) await e.startThursdayProcessing(typeof opts.thursday === 'object' ? opts.thursday : {});
+    } catch (err) {
+      await e.stop().catch(() => undefined);
+      throw err;
+    }
+    return e;
+  }
+
+  /** Starts the weekly processing workflow (done by `start` unless `thursday: false`). */
+  async startThursdayProcessing(input: ThursdayInput = {}): Promise<void> {
+    await this.env.client.workflow.start(thursdayProcessing, { taskQueue: this.taskQueue, workflowId: THURSDAY_WORKFLOW_ID, args: [input] });
+  }
+
+  get client() {
+    return this.env.client;
+  }
+
+  /** The counter and the central check-in (walk-in loans, returns processed at the prefectural library). */
+  get desk() {
+    return circulation(this.db, temporalNotifier(this.env.client), { longOverdueGraceDays: 0 });
+  }
+
+  async now(): Promise<Date> {
+    return new Date(await this.env.currentTimeMs());
+  }
+
+  /** Skips the server's clock forward to `at` (timers due meanwhile fire), then lets the worker settle. */
+  async advanceTo(at: string | Date): Promise<void> {
+    const target = new Date(at).getTime();
+    const now = await this.env.currentTimeMs();
+    if (target < now) throw new Error(`cannot go back in time: ${new Date(at).toISOString()} < ${new Date(now).toISOString()}`);
+    if (target > now) await this.env.sleep(target - now);
+    await this.settle();
+  }
+
+  /** Waits (in real time) until every open workflow task and activity of ours has been handled. */
+  async settle(): Promise<void> {
+    // Queries are answered only after pending workflow tasks are processed; a round of them over our
+    // open reservations, twice, lets signals sent by activities land too.
+    for (let round = 0; round < 2; round++) {
+      const open = (await this.db.reservation.findMany({ select: { id: true } })).filter((r) => !this.ended.has(r.id));
+      await Promise.all(open.map((r) => this.view(r.id).catch(() => undefined)));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  handle(reservationId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(reservationWorkflowId(reservationId));
+  }
+
+  async view(reservationId: string): Promise<ReservationView> {
+    const v = await this.handle(reservationId).query(viewQuery);
+    if (isFinalStatus(v.status)) this.ended.add(reservationId);
+    return v;
+  }
+
+  /**
+   * The view as the workflow itself computed it: its result once it has completed, else the query.
+   *
+   * Why not always the query: a query on a completed workflow is answered by replaying its history,
+   * and the transitions' moments are the workflow's `new Date()` of each activation. The time-skipping
+   * server writes a workflow task into history even for an Update its validator rejected; on replay
+   * the SDK then delivers the preceding activity result in that later task, so a WAITING reached at
+   * 09:05 reads as reached at 10:00, when the rejected request came. The result was computed live.
+   */
+  async finalView(reservationId: string): Promise<ReservationView> {
+    const handle = this.handle(reservationId);
+    const { status } = await handle.describe();
+    if (status.name !== 'COMPLETED') return this.view(reservationId);
+    // A plain client: the time-skipping one unlocks time skipping while it waits for a result.
+    return new WorkflowClient({ connection: this.env.connection }).getHandle(handle.workflowId).result();
+  }
+
+  /** Stops the worker, the server and the mail sink. The database is the caller's to drop. */
+  async stop(): Promise<void> {
+    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.env.teardown();
+    await this.mail.stop();
+  }
+}

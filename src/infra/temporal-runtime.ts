@@ -1,0 +1,67 @@
+// The Temporal SDK's process-wide pieces for the time-skipping runs (tests and the simulator): the
+// Runtime with its logger, and the workflow bundle.
+//
+// Why a custom logger: the simulator's stdout must carry its JSON timeline only. The SDK's native
+// core prints its own log lines straight to stdout unless they are forwarded to the TS logger, so we
+// forward them, and the TS logger writes to stderr. Listeners let a run notice activity failures
+// (a failing activity is retried quietly for ever) without scraping stderr.
+import { inspect } from 'node:util';
+import {
+  DefaultLogger,
+  IllegalStateError,
+  Runtime,
+  bundleWorkflowCode,
+  type LogEntry,
+  type LogLevel,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+
+export type RuntimeLogListener = (entry: LogEntry) => void;
+
+const listeners = new Set<RuntimeLogListener>();
+
+/** Calls `listener` with every log entry the SDK emits at WARN or above; returns the unsubscribe. */
+export function onRuntimeLog(listener: RuntimeLogListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function printToStderr(entry: LogEntry): void {
+  const meta = entry.meta && Object.keys(entry.meta).length > 0 ? ` ${inspect(entry.meta, { depth: 4, breakLength: Infinity })}` : '';
+  process.stderr.write(`[temporal ${entry.level}] ${entry.message}${meta}\n`);
+}
+
+/**
+ * Installs the Runtime once per module registry (a jest test file, or the simulator's process): WARN
+ * and above, everything on stderr. A second call is a no-op, so the test harness and the simulator can
+ * both ask for it.
+ */
+export function installQuietRuntime(level: LogLevel = 'WARN'): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger(level, (entry) => {
+        for (const listener of listeners) listener(entry);
+        printToStderr(entry);
+      }),
+      telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' }, forward: {} } },
+      // The SDK would shut the worker down on Ctrl-C by itself, leaving pending queries hanging; the
+      // simulator's CLI handles the signal and stops everything in order (src/simulator/cli.ts).
+      shutdownSignals: [],
+    });
+  } catch (err) {
+    if (!(err instanceof IllegalStateError)) throw err;
+  }
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The project's workflows (src/workflows), bundled once per module registry: bundling takes seconds. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  const noop = (): void => undefined;
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (message: string) => process.stderr.write(`[workflow bundle] ${message}\n`) },
+  });
+  bundle.catch(() => (bundle = undefined));
+  return bundle;
+}

@@ -1,0 +1,42 @@
+// Replays recorded histories (test/fixtures/histories: central pickup, cooperating pickup with
+// renewals, failed dispatches, Thursday processing) against today's workflow code. A change that
+// would break reservations already running — a different command order, a removed timer — fails here.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { installQuietRuntime, workflowBundle } from '../../src/infra/temporal-runtime';
+import { HISTORIES_DIR } from '../support/histories';
+
+const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const load = (file: string) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'))) });
+
+beforeAll(() => installQuietRuntime());
+
+test('there is a recorded history for each path: central pickup, cooperating pickup with renewals, failed dispatches', () => {
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'central-pickup-returned.json',
+      'cooperating-pickup-renewed-twice.json',
+      'failed-dispatch-three-times-released.json',
+      'failed-dispatch-moved-down-twice.json',
+      'thursday-processing-two-runs.json',
+    ]),
+  );
+});
+
+test.each(files)('%s replays without a determinism error', async (file) => {
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, load(file).history, load(file).workflowId);
+}, 60_000);
+
+test('a changed workflow does not replay: the check would catch a breaking change', async () => {
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const noop = (): void => undefined;
+  const changed = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../fixtures/workflows/reservation-changed'),
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+  });
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: changed }, load('central-pickup-returned.json').history, 'changed'),
+  ).rejects.toThrow(/[Nn]ondetermin|DeterminismViolation/);
+}, 60_000);
