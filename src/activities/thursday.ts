@@ -27,6 +27,8 @@ export interface ThursdaySummary {
   failed: number;
   released: number;
   rebalanced: number;
+  /** R-COOP-2: dedicated bags packed (one per patron and cooperating library). */
+  bags: number;
 }
 
 export interface ThursdayOptions {
@@ -50,7 +52,8 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
       const outbox = new Outbox(notifier);
       const run = await db.$transaction(
         async (tx) => {
-          const counts = { processed: 0, dispatched: 0, failed: 0, released: 0, rebalanced: 0 };
+          const counts = { processed: 0, dispatched: 0, failed: 0, released: 0, rebalanced: 0, bags: 0 };
+          const bags = new Set<string>();
           const signal = (reservationId: string, o: ThursdayOutcome) => outbox.add(reservationWorkflowId(reservationId), thursdayOutcomeSignal, o);
 
           // R-DISPATCH-4: a patron with 10 or more 確保済み whose titles others wait for goes back
@@ -90,8 +93,12 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
               const lendable = checkLendable({ ...(await patronLendingFacts(tx, r.patronId, day, opts.longOverdueGraceDays)), at: 'dispatch' });
               if (lendable.ok) {
                 const dates = coopDates(day);
+                // R-COOP-2: one dedicated bag per patron and cooperating library this Thursday.
+                const { cardNumber } = await tx.patron.findUniqueOrThrow({ where: { id: r.patronId }, select: { cardNumber: true } });
+                const bag = `${day}/${r.pickupPlaceCode}/${cardNumber}`;
+                bags.add(bag);
                 await tx.loan.create({
-                  data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId: r.id, lentAt: at, lentOn: toDbDate(day), due: toDbDate(dates.due) },
+                  data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId: r.id, lentAt: at, lentOn: toDbDate(day), due: toDbDate(dates.due), bag },
                 });
                 await tx.item.update({ where: { itemNumber: r.itemNumber! }, data: { status: 'ON_LOAN', loanCategory: '一般' } });
                 await tx.reservation.update({
@@ -123,6 +130,7 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
               }
             }
           }
+          counts.bags = bags.size;
           return tx.thursdayRun.upsert({
             where: { processingDate: toDbDate(day) },
             create: { processingDate: toDbDate(day), startedAt: at, finishedAt: new Date(), ...counts, outcomes: outbox.pending as never },
@@ -137,7 +145,16 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
   };
 }
 
-function summaryOf(run: { processingDate: Date; startedAt: Date; processed: number; dispatched: number; failed: number; released: number; rebalanced: number }): ThursdaySummary {
+function summaryOf(run: {
+  processingDate: Date;
+  startedAt: Date;
+  processed: number;
+  dispatched: number;
+  failed: number;
+  released: number;
+  rebalanced: number;
+  bags: number;
+}): ThursdaySummary {
   return {
     processingDay: fromDbDate(run.processingDate),
     at: run.startedAt.toISOString(),
@@ -146,5 +163,6 @@ function summaryOf(run: { processingDate: Date; startedAt: Date; processed: numb
     failed: run.failed,
     released: run.released,
     rebalanced: run.rebalanced,
+    bags: run.bags,
   };
 }

@@ -9,6 +9,7 @@ import { insertExistingLoan } from '../../src/db/existing-loan';
 import { LendingEnvironment } from '../../src/infra/lending-environment';
 import { placeReservation, type PlaceReservationRequest } from '../../src/services/place-reservation';
 import type { ReservationView } from '../../src/workflows/reservation-messages';
+import type { ThursdayInput } from '../../src/workflows/thursday-processing';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export { MAIL_FROM } from '../../src/infra/lending-environment';
@@ -20,7 +21,7 @@ export class LendingHarness {
     readonly t: TestDatabase,
   ) {}
 
-  static async start(opts: { thursday?: boolean } = {}): Promise<LendingHarness> {
+  static async start(opts: { thursday?: boolean | ThursdayInput } = {}): Promise<LendingHarness> {
     const t = await createTestDatabase();
     try {
       return new LendingHarness(await LendingEnvironment.start({ db: t.db, thursday: opts.thursday }), t);
