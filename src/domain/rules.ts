@@ -14,3 +14,4 @@ export * from './lending-rules';
 export * from './renewal-rules';
 export * from './cancel-rules';
 export * from './return-rules';
+export * from './account-rules';

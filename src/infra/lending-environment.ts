@@ -27,6 +27,12 @@ export interface LendingEnvironmentOptions {
   db: Db;
   /** Start the weekly processing workflow (default true); an object is its input. */
   thursday?: boolean | ThursdayInput;
+  /**
+   * Keep workflows cached between tasks (default true). Off, every workflow task replays the
+   * workflow from its history, and no task is routed to a worker's sticky queue — which the
+   * time-skipping server does not move back to the shared queue when that worker is gone.
+   */
+  cacheWorkflows?: boolean;
   /** Passed on to createActivities (Thursday options, overdue grace days). */
   activities?: Pick<ActivityDeps, 'thursday' | 'longOverdueGraceDays'>;
 }
@@ -35,6 +41,7 @@ export class LendingEnvironment {
   readonly taskQueue = `lending-${randomUUID()}`;
   private running?: Promise<void>;
   private worker?: Worker;
+  private newWorker!: () => Promise<Worker>;
   /** Reservations whose workflow has reported a final status: it has completed, no need to poke it. */
   private readonly ended = new Set<string>();
 
@@ -53,19 +60,22 @@ export class LendingEnvironment {
     const [started, mail, bundle] = await Promise.all([createTimeSkippingEnv(), MailSink.start({ clock }), workflowBundle()]);
     env = started;
     const e = new LendingEnvironment(env, opts.db, mail);
-    try {
-      e.worker = await Worker.create({
-        connection: env.nativeConnection,
+    e.newWorker = () =>
+      Worker.create({
+        connection: started.nativeConnection,
         taskQueue: e.taskQueue,
         workflowBundle: bundle,
+        ...(opts.cacheWorkflows === false ? { maxCachedWorkflows: 0 } : {}),
         activities: createActivities({
           db: opts.db,
-          notifier: temporalNotifier(env.client),
+          notifier: temporalNotifier(started.client),
           mailer: sendgridMailer({ apiKey: 'SG.test-key', baseUrl: mail.url }),
           mailFrom: MAIL_FROM,
           ...opts.activities,
         }),
       });
+    try {
+      e.worker = await e.newWorker();
       e.running = e.worker.run();
       if (opts.thursday !== false) await e.startThursdayProcessing(typeof opts.thursday === 'object' ? opts.thursday : {});
     } catch (err) {
@@ -138,6 +148,17 @@ export class LendingEnvironment {
     if (status.name !== 'COMPLETED') return this.view(reservationId);
     // A plain client: the time-skipping one unlocks time skipping while it waits for a result.
     return new WorkflowClient({ connection: this.env.connection }).getHandle(handle.workflowId).result();
+  }
+
+  /**
+   * Replaces the worker with a new one, as after a crash or a deploy: every open workflow is
+   * continued by the new worker from its history (its cache starts empty).
+   */
+  async restartWorker(): Promise<void> {
+    this.worker?.shutdown();
+    await this.running;
+    this.worker = await this.newWorker();
+    this.running = this.worker.run();
   }
 
   /** Stops the worker, the server and the mail sink. The database is the caller's to drop. */

@@ -30,8 +30,8 @@ export interface PlaceReservationRequest {
   config?: Partial<ReservationConfig>;
 }
 
-const MATERIAL_JA: Record<string, MaterialType> = { BOOK: '図書', DAISY: 'デイジー', MAGAZINE: '雑誌', AUDIOVISUAL: '視聴覚' };
-const ITEM_STATUS_JA: Record<string, ItemStatus> = { ON_SHELF: '書架', NOT_FOR_LOAN: '禁帯', ON_LOAN: '貸出一般', AWAITING_PICKUP: '予受待', IN_TRANSIT: '予回送' };
+export const MATERIAL_JA: Record<string, MaterialType> = { BOOK: '図書', DAISY: 'デイジー', MAGAZINE: '雑誌', AUDIOVISUAL: '視聴覚' };
+export const ITEM_STATUS_JA: Record<string, ItemStatus> = { ON_SHELF: '書架', NOT_FOR_LOAN: '禁帯', ON_LOAN: '貸出一般', AWAITING_PICKUP: '予受待', IN_TRANSIT: '予回送' };
 
 export async function placeReservation(
   db: Db,

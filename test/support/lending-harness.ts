@@ -21,10 +21,10 @@ export class LendingHarness {
     readonly t: TestDatabase,
   ) {}
 
-  static async start(opts: { thursday?: boolean | ThursdayInput } = {}): Promise<LendingHarness> {
+  static async start(opts: { thursday?: boolean | ThursdayInput; cacheWorkflows?: boolean } = {}): Promise<LendingHarness> {
     const t = await createTestDatabase();
     try {
-      return new LendingHarness(await LendingEnvironment.start({ db: t.db, thursday: opts.thursday }), t);
+      return new LendingHarness(await LendingEnvironment.start({ db: t.db, thursday: opts.thursday, cacheWorkflows: opts.cacheWorkflows }), t);
     } catch (err) {
       await t.drop().catch(() => undefined);
       throw err;

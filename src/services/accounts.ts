@@ -1,0 +1,157 @@
+// Patron accounts (R-ACCOUNT-1) and the staff settings of a patron (R-LIMIT-2): staff issue a card
+// with a temporary password; the patron logs in through the OPAC, must change the password first
+// (8–20 letters and digits, both), and registers an e-mail address before reserving.
+import { checkLoanLimitChange, checkNewPassword, refuse, type Outcome, type Refusal } from '../domain';
+import type { Db } from '../db/client';
+import type { Patron } from '../generated/prisma/client';
+import { ConflictError, NotFoundError } from './errors';
+import { dummyHash, hashPassword, temporaryPassword, verifyPassword } from './passwords';
+
+/** Failed logins allowed per card number within the window before the card is locked for a while. */
+export const LOGIN_MAX_FAILURES = 5;
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+export const LOGIN_LOCK_MS = 15 * 60_000;
+
+export async function patronByCard(db: Db, cardNumber: string): Promise<Patron> {
+  const patron = await db.patron.findUnique({ where: { cardNumber } });
+  if (!patron) throw new NotFoundError('patron', cardNumber);
+  return patron;
+}
+
+/** R-ACCOUNT-1: refused while the temporary password has not been changed. */
+export function checkPasswordChanged(patron: Pick<Patron, 'mustChangePassword'>): Outcome {
+  if (!patron.mustChangePassword) return { ok: true };
+  return refuse(
+    'R-ACCOUNT-1',
+    '仮パスワードでログインしています。先にパスワードを変更してください。',
+    'You are logged in with a temporary password: change your password first.',
+  );
+}
+
+export async function createPatron(
+  db: Db,
+  req: { cardNumber: string; name: string; email?: string | undefined; usualLibraryNo?: number | undefined; temporaryPassword?: string | undefined },
+): Promise<{ patron: Patron; temporaryPassword: string }> {
+  const password = req.temporaryPassword ?? temporaryPassword();
+  const passwordHash = await hashPassword(password);
+  const existing = await db.patron.findUnique({ where: { cardNumber: req.cardNumber } });
+  if (existing) throw cardTaken(req.cardNumber);
+  try {
+    const patron = await db.patron.create({
+      data: {
+        cardNumber: req.cardNumber,
+        name: req.name,
+        email: req.email ?? null,
+        usualLibraryNo: req.usualLibraryNo ?? null,
+        passwordHash,
+        mustChangePassword: true,
+      },
+    });
+    return { patron, temporaryPassword: password };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') throw cardTaken(req.cardNumber); // created meanwhile
+    throw err;
+  }
+}
+
+function cardTaken(cardNumber: string): ConflictError {
+  return new ConflictError('cardNumber', `利用者番号 ${cardNumber} はすでに登録されています。`, `Card number ${cardNumber} is already registered.`);
+}
+
+/** Staff issue a new temporary password (a forgotten password): the patron must change it again. */
+export async function issueTemporaryPassword(db: Db, cardNumber: string): Promise<{ patron: Patron; temporaryPassword: string }> {
+  await patronByCard(db, cardNumber);
+  const password = temporaryPassword();
+  const patron = await db.patron.update({ where: { cardNumber }, data: { passwordHash: await hashPassword(password), mustChangePassword: true } });
+  await db.loginThrottle.deleteMany({ where: { cardNumber } });
+  return { patron, temporaryPassword: password };
+}
+
+export type LoginResult =
+  | { kind: 'ok'; patron: Patron }
+  | { kind: 'invalid' }
+  | { kind: 'locked'; retryAfterSeconds: number };
+
+/**
+ * Checks a card number and password, rate-limited per card number (known or not, so that the answer
+ * tells nothing about which cards exist): after LOGIN_MAX_FAILURES failures within LOGIN_WINDOW_MS the
+ * card is locked for LOGIN_LOCK_MS. Each attempt is counted *before* the password is checked, under
+ * the throttle row's lock, so parallel guesses cannot slip past the limit; a success clears the count.
+ */
+export async function checkPassword(db: Db, cardNumber: string, password: string, now: Date): Promise<LoginResult> {
+  const admitted = await db.$transaction(async (tx) => {
+    await tx.$executeRaw`INSERT INTO login_throttle ("cardNumber", failures, "windowStart") VALUES (${cardNumber}, 0, ${now}) ON CONFLICT DO NOTHING`;
+    await tx.$queryRaw`SELECT "cardNumber" FROM login_throttle WHERE "cardNumber" = ${cardNumber} FOR UPDATE`;
+    const t = await tx.loginThrottle.findUniqueOrThrow({ where: { cardNumber } });
+    if (t.lockedUntil && t.lockedUntil > now) return { locked: Math.ceil((t.lockedUntil.getTime() - now.getTime()) / 1000) };
+    const fresh = now.getTime() - t.windowStart.getTime() >= LOGIN_WINDOW_MS || (t.lockedUntil !== null && t.lockedUntil <= now);
+    const failures = (fresh ? 0 : t.failures) + 1;
+    await tx.loginThrottle.update({
+      where: { cardNumber },
+      data: {
+        failures,
+        windowStart: fresh ? now : t.windowStart,
+        // The attempt that reaches the limit is still checked; the next one is refused unchecked.
+        lockedUntil: failures >= LOGIN_MAX_FAILURES ? new Date(now.getTime() + LOGIN_LOCK_MS) : null,
+      },
+    });
+    return { locked: 0 };
+  });
+  if (admitted.locked > 0) return { kind: 'locked', retryAfterSeconds: admitted.locked };
+  const patron = await db.patron.findUnique({ where: { cardNumber } });
+  const ok = await verifyPassword(password, patron?.passwordHash ?? (await dummyHash()));
+  if (!ok || !patron?.passwordHash) return { kind: 'invalid' };
+  await db.loginThrottle.deleteMany({ where: { cardNumber } });
+  return { kind: 'ok', patron };
+}
+
+/** R-ACCOUNT-1: the patron replaces the (temporary) password; the current one must be given. */
+export async function changePassword(
+  db: Db,
+  req: { cardNumber: string; currentPassword: string; newPassword: string; now: Date },
+): Promise<LoginResult | { kind: 'refused'; refusal: Refusal }> {
+  const checked = await checkPassword(db, req.cardNumber, req.currentPassword, req.now);
+  if (checked.kind !== 'ok') return checked;
+  const rule = checkNewPassword({ newPassword: req.newPassword, currentPassword: req.currentPassword });
+  if (!rule.ok) return { kind: 'refused', refusal: rule.refusal };
+  const patron = await db.patron.update({
+    where: { cardNumber: req.cardNumber },
+    data: { passwordHash: await hashPassword(req.newPassword), mustChangePassword: false, passwordChangedAt: req.now },
+  });
+  return { kind: 'ok', patron };
+}
+
+/** R-ACCOUNT-1: registering or changing the e-mail address (needed before a reservation, R-MAIL-1). */
+export async function registerEmail(db: Db, cardNumber: string, email: string): Promise<Outcome<{ patron: Patron }>> {
+  const patron = await patronByCard(db, cardNumber);
+  const allowed = checkPasswordChanged(patron);
+  if (!allowed.ok) return allowed;
+  return { ok: true, patron: await db.patron.update({ where: { cardNumber }, data: { email } }) };
+}
+
+/** R-LIMIT-2: staff lower a patron's loan limit on request (e.g. 10 → 5), or restore it (1…10). */
+export async function setLoanLimit(db: Db, cardNumber: string, loanLimit: number): Promise<Outcome<{ patron: Patron }>> {
+  await patronByCard(db, cardNumber);
+  const change = checkLoanLimitChange(loanLimit);
+  if (!change.ok) return change;
+  return { ok: true, patron: await db.patron.update({ where: { cardNumber }, data: { loanLimit: change.loanLimit } }) };
+}
+
+/** What My Library and the counter show of a patron. */
+export async function patronSummary(db: Db, patron: Patron) {
+  const [reservations, loans] = await Promise.all([
+    db.reservation.count({ where: { patronId: patron.id, status: { in: ['APPLIED', 'WAITING', 'SECURED', 'READY'] } } }),
+    db.loan.count({ where: { patronId: patron.id, state: { in: ['ACTIVE', 'RETURNED_IN_TRANSIT'] } } }),
+  ]);
+  return {
+    cardNumber: patron.cardNumber,
+    name: patron.name,
+    email: patron.email,
+    mustChangePassword: patron.mustChangePassword,
+    loanLimit: patron.loanLimit,
+    reservationLimit: patron.reservationLimit,
+    usualLibraryNo: patron.usualLibraryNo,
+    reservations,
+    loans,
+  };
+}
