@@ -56,7 +56,7 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
       case 'cancel':
         return handle.executeUpdate(cancelUpdate, { args: [{ by: ev.by, ...(ev.channel ? { channel: ev.channel } : {}) }] });
       case 'pickup':
-        return handle.executeUpdate(pickupUpdate);
+        return handle.executeUpdate(pickupUpdate, { args: [{ cardShown: ev.cardShown ?? true }] });
       case 'renew':
         return handle.executeUpdate(renewUpdate, { args: [{ channel: ev.channel }] });
       case 'returnAt':

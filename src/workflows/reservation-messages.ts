@@ -47,7 +47,14 @@ export interface CancelRequest {
 }
 export const cancelUpdate = defineUpdate<ReservationView, [CancelRequest]>('cancel');
 
-export const pickupUpdate = defineUpdate<ReservationView, []>('pickup');
+/**
+ * R-COOP-1, R-PREF-4: the copy is handed over only to a patron who shows the prefectural library's
+ * card. Staff record whether it was shown; omitted means shown (the counter would not ask otherwise).
+ */
+export interface PickupRequest {
+  cardShown?: boolean;
+}
+export const pickupUpdate = defineUpdate<ReservationView, [PickupRequest]>('pickup');
 
 export interface RenewRequest {
   channel: Channel;

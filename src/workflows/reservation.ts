@@ -90,7 +90,7 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
       }
       return r.view();
     },
-    { validator: () => rejectIfRefused(checkPickup(r)) },
+    { validator: (req) => rejectIfRefused(checkPickup(r, req?.cardShown ?? true)) },
   );
 
   setHandler(
@@ -219,8 +219,18 @@ function notOnLoan(r: ReservationState): Refusal {
 }
 
 /** R-PREF-2 / R-COOP-1 / R-COOP-3: a copy can be collected only while it waits within its window. */
-function checkPickup(r: ReservationState): { ok: true } | { ok: false; refusal: Refusal } {
+function checkPickup(r: ReservationState, cardShown: boolean): { ok: true } | { ok: false; refusal: Refusal } {
   const today = jstDateOf(now());
+  if (!cardShown && (r.status === 'READY' || r.status === 'IN_DELIVERY')) {
+    return {
+      ok: false,
+      refusal: {
+        rule: r.place.kind === 'pref' ? 'R-PREF-4' : 'R-COOP-1',
+        ja: '県立図書館の利用者カードを提示しないと、図書を受け取ることができません。',
+        en: "The item is handed over only on showing the prefectural library's card.",
+      },
+    };
+  }
   if (r.status === 'READY') return { ok: true };
   if (r.status === 'IN_DELIVERY' && r.dates.pickupFrom && r.dates.pickupUntil) {
     if (today < r.dates.pickupFrom) {

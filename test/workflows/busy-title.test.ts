@@ -71,7 +71,7 @@ test('R-ITEM-3, R-DISPATCH-3, R-CANCEL-1, R-CANCEL-3: one copy, five reservers â
 
   // Fri 12-11: B collects it; E cancels by phone (staff).
   await h.advanceTo(w.at('2026-12-11T10:00'));
-  expect((await request(h.handle('B').executeUpdate(pickupUpdate))).ok).toBe(true);
+  expect((await request(h.handle('B').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }))).ok).toBe(true);
   expect((await cancel('E', 'staff')).ok).toBe(true);
   await h.settle();
   await expectQueue(['A', 'C']);

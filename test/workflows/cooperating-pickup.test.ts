@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 describe('the worked example of §6, date for date', () => {
-  test('R-COOP-4, R-LOAN-1, R-RENEW-3, R-RETURN-4, R-MAIL-1: secured Tue 12-01 → processed Thu 12-03 … returned and processed Wed 12-23', async () => {
+  test('R-STATUS-1, R-COOP-1, R-COOP-4, R-LOAN-1, R-RENEW-3, R-RETURN-4, R-MAIL-1: secured Tue 12-01 → processed Thu 12-03 … returned and processed Wed 12-23', async () => {
     const patron = await h.patron('A0001', { name: '青森 太郎', email: 'taro@example.jp' });
     await h.title('T-TSUGARU', '津軽', [{ item: 'I-0001' }]);
 
@@ -23,6 +23,8 @@ describe('the worked example of §6, date for date', () => {
     const placed = await h.reserve({ reservationId: 'R-EX', patronId: patron.id, titleId: 'T-TSUGARU', pickup: 'coop:30' });
     expect(placed.ok).toBe(true);
     expect((await h.view('R-EX')).status).toBe('APPLIED');
+    await h.advanceTo(w.at('2026-12-01T09:04')); // R-STATUS-1: still inside the 5-minute security delay
+    expect((await h.view('R-EX')).statusLabel).toBe('予約申込');
     await h.advanceTo(w.at('2026-12-01T09:06'));
     let v = await h.view('R-EX');
     expect(v.status).toBe('SECURED');
@@ -60,9 +62,12 @@ describe('the worked example of §6, date for date', () => {
     expect(text).toContain('タイトル:津軽');
     expect(text).toContain(`予約した日:${ja(w.day('2026-12-01'))}`);
 
-    // Sun 12-06: collected.
+    // Sun 12-06: collected — once the prefectural library's card is shown (R-COOP-1).
     await h.advanceTo(w.at('2026-12-06T11:00'));
-    const picked = await request(h.handle('R-EX').executeUpdate(pickupUpdate));
+    const noCard = await request(h.handle('R-EX').executeUpdate(pickupUpdate, { args: [{ cardShown: false }] }));
+    expect(!noCard.ok && noCard.refusal.rule).toBe('R-COOP-1');
+    expect((await h.view('R-EX')).status).toBe('IN_DELIVERY');
+    const picked = await request(h.handle('R-EX').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }));
     expect(picked.ok && picked.value.status).toBe('ON_LOAN');
 
     // Wed 12-16: one day before the renewal window → refused with R-RENEW-3, nothing changes.

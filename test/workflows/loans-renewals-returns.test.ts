@@ -19,7 +19,7 @@ async function onLoanViaCoop(id: string, patronId: string, titleId: string, coop
   await h.reserve({ reservationId: id, patronId, titleId, pickup: `coop:${coopNo}` });
   const sunday = new Date(w.at(`${monday}T12:00`).getTime() + 6 * 86_400_000);
   await h.advanceTo(sunday);
-  const picked = await request(h.handle(id).executeUpdate(pickupUpdate));
+  const picked = await request(h.handle(id).executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }));
   if (!picked.ok) throw new Error(`pickup refused: ${picked.refusal.rule}`);
   return picked.value;
 }
@@ -120,7 +120,7 @@ test('R-OVERDUE-1: a patron with an overdue loan cannot collect a copy held at t
   await h.advanceTo(w.at('2027-04-26T10:00'));
   await h.reserve({ reservationId: 'RN6', patronId: p.id, titleId: 'T-R6', pickup: 'pref' });
   await h.advanceTo(w.at('2027-04-26T10:10'));
-  const refused = await request(h.handle('RN6').executeUpdate(pickupUpdate));
+  const refused = await request(h.handle('RN6').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }));
   expect(!refused.ok && refused.refusal.rule).toBe('R-OVERDUE-1');
   expect((await h.view('RN6')).status).toBe('READY');
 });

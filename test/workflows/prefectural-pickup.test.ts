@@ -29,7 +29,7 @@ describe('prefectural-library pickup', () => {
     expect((await h.db.item.findUniqueOrThrow({ where: { itemNumber: 'P1-1' } })).status).toBe('AWAITING_PICKUP');
 
     await h.advanceTo(w.at('2026-12-07T18:00')); // the last day of the hold
-    const picked = await request(h.handle('RP1').executeUpdate(pickupUpdate));
+    const picked = await request(h.handle('RP1').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }));
     expect(picked.ok).toBe(true);
     v = await h.view('RP1');
     expect(v.status).toBe('ON_LOAN');
@@ -77,7 +77,7 @@ describe('prefectural-library pickup', () => {
     await h.reserve({ reservationId: 'RP3', patronId: p.id, titleId: 'T-P3', pickup: 'pref', config: { prefNoticeDelayMs: 30 * 60_000 } });
     await h.advanceTo(w.at('2026-12-22T10:06'));
     expect((await h.view('RP3')).status).toBe('READY');
-    const picked = await request(h.handle('RP3').executeUpdate(pickupUpdate));
+    const picked = await request(h.handle('RP3').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }));
     expect(picked.ok).toBe(true);
     await h.advanceTo(w.at('2026-12-22T11:00'));
     expect((await h.view('RP3')).status).toBe('ON_LOAN');

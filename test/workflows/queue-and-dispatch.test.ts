@@ -121,7 +121,7 @@ test('R-CANCEL-2, R-CANCEL-3: staff cancel a 配送中 reservation; Thursday’s
   expect(await status('Q5')).toBe('IN_DELIVERY');
   const byPatron = await request(h.handle('Q5').executeUpdate(cancelUpdate, { args: [{ by: 'patron' }] }));
   expect(!byPatron.ok && byPatron.refusal.rule).toBe('R-CANCEL-1');
-  const early = await request(h.handle('Q5').executeUpdate(pickupUpdate));
+  const early = await request(h.handle('Q5').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }));
   expect(!early.ok && early.refusal.rule).toBe('R-COOP-4'); // the window opens on Sunday
   const byStaff = await request(h.handle('Q5').executeUpdate(cancelUpdate, { args: [{ by: 'staff', channel: 'counter' }] }));
   expect(byStaff.ok && byStaff.value.status).toBe('CANCELLED');

@@ -33,7 +33,7 @@ test('R-MAIL-1, R-COOP-4: a new worker at every step — the loan runs its cours
   await step('2026-12-12T10:00'); // Saturday: the notice
   await step('2026-12-13T10:00');
   expect(h.mail.to('h1@example.jp')).toHaveLength(1);
-  expect((await request(h.handle('H1').executeUpdate(pickupUpdate))).ok).toBe(true);
+  expect((await request(h.handle('H1').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }))).ok).toBe(true);
   await step('2026-12-24T10:00'); // due Sun 12-27: renewal window from Thu 12-24
   const renewed = await request(h.handle('H1').executeUpdate(renewUpdate, { args: [{ channel: 'phone' }] }));
   expect(renewed.ok && renewed.value.dates.due).toBe(w.day('2027-01-03'));
