@@ -28,8 +28,13 @@ import {
   returnUpdate,
   thursdayOutcomeSignal,
   viewQuery,
+  type CancelRequest,
+  type PickupRequest,
+  type RenewRequest,
   type ReservationView,
+  type ReturnRequest,
 } from './reservation-messages';
+import { OneAtATime } from './one-at-a-time';
 import { ReservationState, type ReservationInput } from './reservation-state';
 
 const act = proxyActivities<ReservationActivities>({
@@ -47,6 +52,9 @@ const now = (): Date => new Date(); // deterministic inside a workflow: the time
 export async function reservation(input: ReservationInput): Promise<ReservationView> {
   const r = new ReservationState(input);
   const { reservationId } = input;
+
+  const turns = new OneAtATime();
+  const oneAtATime = <T>(check: () => void, work: () => Promise<T>) => turns.run(check, work);
 
   // ---- handlers ----
   setHandler(viewQuery, () => r.view());
@@ -66,77 +74,93 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
     r.checkedIn = true; // R-RETURN-4: the return counts only once processed centrally
   });
 
+  const cancelAllowed = (req: CancelRequest) => rejectIfRefused(checkCancel({ status: r.status, by: req.by, channel: req.channel }));
   setHandler(
     cancelUpdate,
-    async (req) => {
-      await act.withdraw({ reservationId, by: req.by, at: now().toISOString() }); // R-CANCEL-3 inside
-      r.end('CANCELLED', now());
-      return r.view();
-    },
-    { validator: (req) => rejectIfRefused(checkCancel({ status: r.status, by: req.by, channel: req.channel })) },
+    (req) =>
+      oneAtATime(
+        () => cancelAllowed(req),
+        async () => {
+          await act.withdraw({ reservationId, by: req.by, at: now().toISOString() }); // R-CANCEL-3 inside
+          r.end('CANCELLED', now());
+          return r.view();
+        },
+      ),
+    { validator: cancelAllowed },
   );
 
+  const pickupAllowed = (req?: PickupRequest) => rejectIfRefused(checkPickup(r, req?.cardShown ?? true));
   setHandler(
     pickupUpdate,
-    async () => {
-      if (r.place.kind === 'pref') {
-        // R-PREF-4: lent at the counter; R-OVERDUE-1 and R-LIMIT-1 apply as at any checkout.
-        const lent = await act.lendReservedCopy({ reservationId, at: now().toISOString() });
-        if (!lent.ok) refused(lent.refusal);
-        r.pickedUp(now(), lent.due);
-      } else {
-        await act.confirmCoopPickup({ reservationId, at: now().toISOString() }); // R-COOP-1
-        r.pickedUp(now());
-      }
-      return r.view();
-    },
-    { validator: (req) => rejectIfRefused(checkPickup(r, req?.cardShown ?? true)) },
+    (req) =>
+      oneAtATime(
+        () => pickupAllowed(req),
+        async () => {
+          if (r.place.kind === 'pref') {
+            // R-PREF-4: lent at the counter; R-OVERDUE-1 and R-LIMIT-1 apply as at any checkout.
+            const lent = await act.lendReservedCopy({ reservationId, at: now().toISOString() });
+            if (!lent.ok) refused(lent.refusal);
+            r.pickedUp(now(), lent.due);
+          } else {
+            await act.confirmCoopPickup({ reservationId, at: now().toISOString() }); // R-COOP-1
+            r.pickedUp(now());
+          }
+          return r.view();
+        },
+      ),
+    { validator: pickupAllowed },
   );
 
+  const renewAllowed = (req: RenewRequest) => {
+    // A copy handed back at a cooperating library is no longer on loan to renew (R-RETURN-4).
+    if (r.status !== 'ON_LOAN' || !r.dates.due || r.dates.returnedOn) refused(notOnLoan(r));
+    // checkRenewal's order is e-mail, count, others waiting, window. The first two need nothing from
+    // the database, so they are refused here, before anything is written to history; the rest must
+    // wait for R-RENEW-1's answer from the activity, or the patron could be told "come back on the
+    // 19th" only to be refused then for another reason.
+    const early = checkRenewal({ due: r.dates.due, today: r.dates.due, renewalsUsed: r.renewalsUsed, othersWaiting: false, channel: req.channel });
+    if (!early.ok && (early.refusal.rule === 'R-RENEW-4' || early.refusal.rule === 'R-RENEW-2')) refused(early.refusal);
+  };
   setHandler(
     renewUpdate,
-    async (req) => {
-      // R-RENEW-1 needs the title's queue, which lives in the database: the activity checks every
-      // rule again under the title's lock and renews, or refuses.
-      const res = await act.renewLoan({ reservationId, channel: req.channel, today: jstDateOf(now()) });
-      if (!res.ok) refused(res.refusal);
-      r.renewed(res.newDue);
-      return r.view();
-    },
-    {
-      validator: (req) => {
-        // A copy handed back at a cooperating library is no longer on loan to renew (R-RETURN-4).
-        if (r.status !== 'ON_LOAN' || !r.dates.due || r.dates.returnedOn) refused(notOnLoan(r));
-        // checkRenewal's order is e-mail, count, others waiting, window. The first two need nothing
-        // from the database, so they are refused here, before anything is written to history; the
-        // rest must wait for R-RENEW-1's answer from the activity, or the patron could be told
-        // "come back on the 19th" only to be refused then for another reason.
-        const early = checkRenewal({ due: r.dates.due, today: r.dates.due, renewalsUsed: r.renewalsUsed, othersWaiting: false, channel: req.channel });
-        if (!early.ok && (early.refusal.rule === 'R-RENEW-4' || early.refusal.rule === 'R-RENEW-2')) refused(early.refusal);
-      },
-    },
+    (req) =>
+      oneAtATime(
+        () => renewAllowed(req),
+        async () => {
+          // R-RENEW-1 needs the title's queue, which lives in the database: the activity checks
+          // every rule again under the title's lock and renews, or refuses.
+          const res = await act.renewLoan({ reservationId, channel: req.channel, today: jstDateOf(now()) });
+          if (!res.ok) refused(res.refusal);
+          r.renewed(res.newDue);
+          return r.view();
+        },
+      ),
+    { validator: renewAllowed },
   );
 
+  const returnAllowed = (req: ReturnRequest) => {
+    if (r.status !== 'ON_LOAN' || r.dates.returnedOn) refused(notOnLoan(r));
+    const place = parsePlace(req.place);
+    if (!place) refused({ rule: 'R-RETURN-3', ja: `返却場所「${req.place}」は不明です。`, en: `Unknown return place "${req.place}".` });
+    // The May-2024 exception needs the patron's usual library and whether it is open: the activity
+    // decides it. Here only what the reservation alone can refuse.
+    const quick = checkReturnPlace({ pickup: r.place, returnAt: place, usualWasClosedAtReservation: false, usualOpenNow: false });
+    if (!quick.ok && (place.kind === 'pref' || r.place.kind === 'pref')) refused(quick.refusal);
+  };
   setHandler(
     returnUpdate,
-    async (req) => {
-      const res = await act.recordReturn({ reservationId, place: req.place, at: now().toISOString() });
-      if (!res.ok) refused(res.refusal);
-      r.returnedAt(jstDateOf(now()));
-      if (res.processed) r.checkedIn = true; // returned at the prefectural library: processed at once
-      return r.view();
-    },
-    {
-      validator: (req) => {
-        if (r.status !== 'ON_LOAN' || r.dates.returnedOn) refused(notOnLoan(r));
-        const place = parsePlace(req.place);
-        if (!place) refused({ rule: 'R-RETURN-3', ja: `返却場所「${req.place}」は不明です。`, en: `Unknown return place "${req.place}".` });
-        // The May-2024 exception needs the patron's usual library and whether it is open: the
-        // activity decides it. Here only what the reservation alone can refuse.
-        const quick = checkReturnPlace({ pickup: r.place, returnAt: place, usualWasClosedAtReservation: false, usualOpenNow: false });
-        if (!quick.ok && (place.kind === 'pref' || r.place.kind === 'pref')) refused(quick.refusal);
-      },
-    },
+    (req) =>
+      oneAtATime(
+        () => returnAllowed(req),
+        async () => {
+          const res = await act.recordReturn({ reservationId, place: req.place, at: now().toISOString() });
+          if (!res.ok) refused(res.refusal);
+          r.returnedAt(jstDateOf(now()));
+          if (res.processed) r.checkedIn = true; // returned at the prefectural library: processed at once
+          return r.view();
+        },
+      ),
+    { validator: returnAllowed },
   );
 
   // ---- 予約申込: the security delay (R-STATUS-1); the patron may still cancel (R-CANCEL-1) ----
@@ -152,12 +176,12 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
     }
     await condition(() => r.ended || r.holdsCopy);
 
-    if (r.status === 'READY') await holdAtPrefecturalLibrary(r, reservationId);
+    if (r.status === 'READY') await holdAtPrefecturalLibrary(r, reservationId, turns);
     else if (r.status === 'SECURED') {
       // ---- 確保済み: Thursday processing decides (dispatched, failed, rebalanced) ----
       await condition(() => r.status !== 'SECURED');
     }
-    if (r.status === 'IN_DELIVERY') await deliverToCooperatingLibrary(r, reservationId);
+    if (r.status === 'IN_DELIVERY') await deliverToCooperatingLibrary(r, reservationId, turns);
   }
 
   // ---- 貸出中: renewals come as updates; the loan ends when the return is processed centrally ----
@@ -171,7 +195,7 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
 }
 
 /** 貸出可能 at the prefectural library: notice at once (R-PREF-1), 7-day hold (R-PREF-2), release (R-PREF-5). */
-async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: string): Promise<void> {
+async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
   await condition(() => r.status !== 'READY', r.config.prefNoticeDelayMs);
   if (r.status === 'READY') {
     const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString() });
@@ -180,26 +204,35 @@ async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: stri
   } // else R-PREF-3: borrowed (or cancelled) before the notice went out — no mail
   if (r.status !== 'READY' || !r.dates.pickupUntil) return;
   const collected = await condition(() => r.status !== 'READY', msUntil(endOfJstDay(r.dates.pickupUntil)));
-  if (!collected) {
-    const reason = pickupMissedReason(r.place);
-    await act.releaseUncollected({ reservationId, at: now().toISOString(), rule: reason.rule });
-    r.end('RELEASED', now(), reason);
-  }
+  if (!collected) await releaseUncollected(r, reservationId, turns, 'READY');
 }
 
 /** 配送中: Friday transport, Saturday notice, Sunday…Sunday window (R-COOP-3, R-COOP-4). */
-async function deliverToCooperatingLibrary(r: ReservationState, reservationId: string): Promise<void> {
+async function deliverToCooperatingLibrary(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
   const dates = coopDates(r.dates.processingDay!);
   await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(dates.mail, r.config.coopNoticeHour, 0)));
   if (r.status !== 'IN_DELIVERY') return; // cancelled by staff (R-CANCEL-2)
   const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString(), processingDay: dates.processing });
   r.mails.push({ kind: 'LENDING_NOTICE', at: mail.at, state: mail.state });
   const collected = await condition(() => r.status !== 'IN_DELIVERY', msUntil(endOfJstDay(dates.pickupUntil)));
-  if (!collected) {
-    const reason = pickupMissedReason(r.place);
-    await act.releaseUncollected({ reservationId, at: now().toISOString(), rule: reason.rule }); // the loan is undone
-    r.end('RELEASED', now(), reason);
-  }
+  if (!collected) await releaseUncollected(r, reservationId, turns, 'IN_DELIVERY');
+}
+
+/**
+ * R-PREF-5, R-COOP-3: the hold has ended uncollected → 予約解除, the copy taken back (at a
+ * cooperating library Thursday's loan is undone). Waits for a request in progress, which may yet be
+ * the pickup that saves it.
+ */
+async function releaseUncollected(r: ReservationState, reservationId: string, turns: OneAtATime, holding: 'READY' | 'IN_DELIVERY'): Promise<void> {
+  await turns.run(
+    () => undefined,
+    async () => {
+      if (r.status !== holding) return;
+      const reason = pickupMissedReason(r.place);
+      await act.releaseUncollected({ reservationId, at: now().toISOString(), rule: reason.rule });
+      r.end('RELEASED', now(), reason);
+    },
+  );
 }
 
 function msUntil(deadline: Date): number {
