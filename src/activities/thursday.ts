@@ -12,6 +12,7 @@ import {
   type LocalDate,
 } from '../domain';
 import type { Db } from '../db/client';
+import type { ThursdayRun } from '../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { reservationWorkflowId, thursdayOutcomeSignal, type ThursdayOutcome } from '../workflows/reservation-messages';
 import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition } from './allocation';
@@ -145,16 +146,7 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
   };
 }
 
-function summaryOf(run: {
-  processingDate: Date;
-  startedAt: Date;
-  processed: number;
-  dispatched: number;
-  failed: number;
-  released: number;
-  rebalanced: number;
-  bags: number;
-}): ThursdaySummary {
+function summaryOf(run: ThursdayRun): ThursdaySummary {
   return {
     processingDay: fromDbDate(run.processingDate),
     at: run.startedAt.toISOString(),
