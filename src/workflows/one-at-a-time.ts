@@ -7,7 +7,9 @@ export class OneAtATime {
   private busy = false;
 
   async run<T>(check: () => void, act: () => Promise<T>): Promise<T> {
-    await condition(() => !this.busy);
+    // Several waiters can be released by the same check of their conditions, before any of them has
+    // run on: each looks again when it does run, and the first to run takes the turn.
+    while (this.busy) await condition(() => !this.busy);
     this.busy = true;
     try {
       check();

@@ -101,3 +101,29 @@ describe('prefectural-library pickup', () => {
     expect((await h.db.reservation.findUniqueOrThrow({ where: { id: 'RP4' } })).status).toBe('CANCELLED');
   });
 });
+
+describe('requests that arrive together', () => {
+  test('R-CANCEL-2, R-PREF-4: a pickup and a staff cancel at the same moment — exactly one wins and the records agree', async () => {
+    const p = await h.patron('B0006');
+    await h.title('T-P5', '津軽平野', [{ item: 'P5-1' }]);
+    await h.advanceTo(w.at('2027-01-04T10:00'));
+    await h.reserve({ reservationId: 'RP5', patronId: p.id, titleId: 'T-P5', pickup: 'pref' });
+    await h.advanceTo(w.at('2027-01-04T10:06'));
+    expect((await h.view('RP5')).status).toBe('READY');
+
+    const [pickup, cancel] = await Promise.all([
+      request(h.handle('RP5').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] })),
+      request(h.handle('RP5').executeUpdate(cancelUpdate, { args: [{ by: 'staff', channel: 'counter' }] })),
+    ]);
+    expect([pickup.ok, cancel.ok].filter(Boolean)).toHaveLength(1);
+    const loser = pickup.ok ? cancel : pickup;
+    expect(!loser.ok && loser.refusal.rule).toMatch(/^R-(CANCEL-2|STATUS-1)$/);
+    await h.settle();
+
+    const row = await h.db.reservation.findUniqueOrThrow({ where: { id: 'RP5' } });
+    const item = await h.db.item.findUniqueOrThrow({ where: { itemNumber: 'P5-1' } });
+    const loans = await h.db.loan.count({ where: { reservationId: 'RP5' } });
+    if (pickup.ok) expect([row.status, item.status, loans]).toEqual(['ON_LOAN', 'ON_LOAN', 1]);
+    else expect([row.status, item.status, loans]).toEqual(['CANCELLED', 'ON_SHELF', 0]);
+  });
+});
