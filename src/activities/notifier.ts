@@ -1,7 +1,7 @@
 // Activities change the database in one transaction and only then tell the workflows concerned,
 // with Signals. If the worker dies between the two, the activity is retried: its transaction finds
 // the work already done and sends the same signals again, which the workflows ignore when repeated.
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/workflow';
 
 /** One signal to send, as plain data (so a Thursday run can store and resend its own). */
@@ -15,10 +15,19 @@ export interface Notifier {
   send(signal: PendingSignal): Promise<void>;
 }
 
+/**
+ * A signal to a reservation whose workflow has already completed (it ended: returned, cancelled,
+ * released) has nobody left to tell — e.g. a re-run Thursday resending its stored signals weeks later.
+ * It is skipped rather than failing the activity, which would retry for ever.
+ */
 export function temporalNotifier(client: Client): Notifier {
   return {
     async send({ workflowId, signal, args }) {
-      await client.workflow.getHandle(workflowId).signal(signal, ...args);
+      try {
+        await client.workflow.getHandle(workflowId).signal(signal, ...args);
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
     },
   };
 }

@@ -11,6 +11,10 @@ export interface LocalPostgres {
   adminUrl: string;
   port: number;
   dataDir: string;
+  /** The postmaster's pid. */
+  pid: number;
+  /** Resolves when the server has exited (for whatever reason). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +62,17 @@ function asServerUser(dataDir: string): { uid?: number; gid?: number } {
  * Initialises `dataDir` if it is empty (kept across runs when the caller keeps the folder) and
  * starts the server on a free loopback port. Trust authentication on loopback only.
  */
-export async function startLocalPostgres(dataDir: string, opts: { port?: number } = {}): Promise<LocalPostgres> {
+export async function startLocalPostgres(
+  dataDir: string,
+  opts: {
+    port?: number;
+    /**
+     * In its own process group, so that Ctrl-C in the terminal does not reach it and its owner can
+     * stop it after whatever still uses it (`npm start`; see src/infra/managed-process.ts).
+     */
+    detached?: boolean;
+  } = {},
+): Promise<LocalPostgres> {
   const bin = findPostgresBinDir();
   mkdirSync(dataDir, { recursive: true });
   const user = asServerUser(dataDir);
@@ -76,10 +90,11 @@ export async function startLocalPostgres(dataDir: string, opts: { port?: number 
   const child: ChildProcess = spawn(
     join(bin, 'postgres'),
     ['-D', pgdata, '-p', String(port), '-k', dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
-    { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
+    { ...user, stdio: ['ignore', 'ignore', 'pipe'], detached: opts.detached ?? false },
   );
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Kept for the error message if it fails to start; a long-running server only keeps the latest.
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   await waitUntilAccepting(bin, port, dataDir, exited, () => stderr);
@@ -87,6 +102,8 @@ export async function startLocalPostgres(dataDir: string, opts: { port?: number 
     adminUrl,
     port,
     dataDir,
+    pid: child.pid!,
+    exited,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGINT'); // "fast" shutdown: rolls back open transactions, no recovery at next start

@@ -29,6 +29,10 @@ export interface MailSinkOptions {
    * running, when the server does not skip time, so the stamp is the activity's simulated moment.
    */
   clock?: () => number | Promise<number>;
+  /** Called with every mail accepted (`npm start` writes them to a file in the data folder). */
+  onReceive?: (mail: ReceivedMail, messageId: string) => void;
+  /** Prefix of the X-Message-Id answered (default "msg-"); `npm start` makes it unique per run. */
+  messageIdPrefix?: string;
 }
 
 export class MailSink {
@@ -40,6 +44,7 @@ export class MailSink {
     private readonly server: Server,
     readonly url: string,
     private readonly clock: () => number | Promise<number>,
+    private readonly opts: MailSinkOptions = {},
   ) {}
 
   static async start(opts: MailSinkOptions = {}): Promise<MailSink> {
@@ -56,7 +61,7 @@ export class MailSink {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    sink = new MailSink(server, `http://127.0.0.1:${port}`, opts.clock ?? Date.now);
+    sink = new MailSink(server, `http://127.0.0.1:${port}`, opts.clock ?? Date.now, opts);
     return sink;
   }
 
@@ -68,8 +73,11 @@ export class MailSink {
       return;
     }
     const receivedAt = new Date(await this.clock());
-    this.received.push({ path, authorization, receivedAt, body: JSON.parse(raw) });
-    res.writeHead(202, { 'x-message-id': `msg-${this.received.length}` });
+    const mail: ReceivedMail = { path, authorization, receivedAt, body: JSON.parse(raw) };
+    this.received.push(mail);
+    const messageId = `${this.opts.messageIdPrefix ?? 'msg-'}${this.received.length}`;
+    this.opts.onReceive?.(mail, messageId);
+    res.writeHead(202, { 'x-message-id': messageId });
     res.end();
   }
 

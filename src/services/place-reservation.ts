@@ -85,7 +85,9 @@ export async function placeReservation(
       },
     });
     return { ok: true as const, existing: false, input: { patronId: patron.id, titleId: title.id } };
-  });
+    // Concurrent requests of one patron queue on the row lock (and for a pooled connection): waiting
+    // their turn is the point, so they wait longer than Prisma's defaults (2 s / 5 s) before failing.
+  }, { maxWait: 20_000, timeout: 20_000 });
   if (!decided.ok) return decided;
 
   const workflowId = reservationWorkflowId(req.reservationId);

@@ -1,13 +1,18 @@
 // The Temporal worker: the reservation and Thursday-processing workflows and every activity.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { temporalNotifier } from '../activities/notifier';
 import type { ServiceConfig } from '../config';
 import type { Db } from '../db/client';
 import { sendgridMailer } from '../mail/sendgrid';
 
-export async function createWorker(config: ServiceConfig, db: Db): Promise<{ worker: Worker; client: Client; close(): Promise<void> }> {
+export async function createWorker(
+  config: ServiceConfig,
+  db: Db,
+  /** The workflows bundled ahead (`npm start` bundles while the servers start); else bundled here. */
+  opts: { workflowBundle?: WorkflowBundleWithSourceMap } = {},
+): Promise<{ worker: Worker; client: Client; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
@@ -15,7 +20,12 @@ export async function createWorker(config: ServiceConfig, db: Db): Promise<{ wor
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    // Graceful shutdown: activities in flight get this long to finish before they are cancelled
+    // (a lending notice being handed to SendGrid finishes and records the outcome); then the worker
+    // gives up at the force time rather than hang the stop for ever.
+    shutdownGraceTime: '10 seconds',
+    shutdownForceTime: '30 seconds',
     activities: createActivities({
       db,
       notifier: temporalNotifier(client),

@@ -112,8 +112,8 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
   );
 
   const renewAllowed = (req: RenewRequest) => {
-    // A copy handed back at a cooperating library is no longer on loan to renew (R-RETURN-4).
-    if (r.status !== 'ON_LOAN' || !r.dates.due || r.dates.returnedOn) refused(notOnLoan(r));
+    if (r.status !== 'ON_LOAN' || !r.dates.due) refused(notOnLoan(r));
+    if (r.dates.returnedOn) refused(alreadyReturned()); // handed back at a cooperating library, travelling (R-RETURN-4)
     // checkRenewal's order is e-mail, count, others waiting, window. The first two need nothing from
     // the database, so they are refused here, before anything is written to history; the rest must
     // wait for R-RENEW-1's answer from the activity, or the patron could be told "come back on the
@@ -139,7 +139,8 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
   );
 
   const returnAllowed = (req: ReturnRequest) => {
-    if (r.status !== 'ON_LOAN' || r.dates.returnedOn) refused(notOnLoan(r));
+    if (r.status !== 'ON_LOAN') refused(notOnLoan(r));
+    if (r.dates.returnedOn) refused(alreadyReturned());
     const place = parsePlace(req.place);
     if (!place) refused({ rule: 'R-RETURN-3', ja: `返却場所「${req.place}」は不明です。`, en: `Unknown return place "${req.place}".` });
     // The May-2024 exception needs the patron's usual library and whether it is open: the activity
@@ -241,6 +242,15 @@ function msUntil(deadline: Date): number {
 
 function rejectIfRefused(outcome: { ok: true } | { ok: false; refusal: Refusal }): void {
   if (!outcome.ok) refused(outcome.refusal);
+}
+
+/** R-RETURN-4: returned at a cooperating library — still 貸出中 online until processed centrally. */
+function alreadyReturned(): Refusal {
+  return {
+    rule: 'R-RETURN-4',
+    ja: 'この資料は返却済みです(県立図書館で返却処理されるまで「貸出中」と表示されます)。',
+    en: 'This item has already been returned; it shows as on loan until its return is processed at the prefectural library.',
+  };
 }
 
 function notOnLoan(r: ReservationState): Refusal {

@@ -68,6 +68,18 @@ describe('cooperating libraries seed', () => {
     expect(await t.db.pickupPlace.count()).toBe(60);
     expect((await t.db.cooperatingLibrary.findUniqueOrThrow({ where: { no: 7 } })).isOpen).toBe(false);
   });
+
+  test('seeding writes back what differs from the list (the seed compares before it writes)', async () => {
+    const lib = loadCooperatingLibraries().find((l) => l.no === 30)!;
+    await t.db.cooperatingLibrary.update({ where: { no: 30 }, data: { name: 'changed by hand' } });
+    await t.db.pickupPlace.update({ where: { code: 'coop:30' }, data: { label: 'changed by hand' } });
+    await t.db.pickupPlace.delete({ where: { code: 'coop:31' } });
+    await seedReferenceData(t.db);
+    expect((await t.db.cooperatingLibrary.findUniqueOrThrow({ where: { no: 30 } })).name).toBe(lib.name);
+    expect((await t.db.pickupPlace.findUniqueOrThrow({ where: { code: 'coop:30' } })).label).toBe(lib.name);
+    expect(await t.db.pickupPlace.findUnique({ where: { code: 'coop:31' } })).not.toBeNull();
+    expect(await t.db.pickupPlace.count()).toBe(60);
+  });
 });
 
 describe('the project copy of the list', () => {

@@ -1,0 +1,60 @@
+// The HTTP API for the OPAC and for staff: Express 5 + zod 4. createApp only wires — one router per
+// resource (src/api/routers), the problem-document error handling, the OpenAPI document — and opens
+// or listens on nothing; src/api/server.ts starts it for `npm start`.
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { ApiDeps } from './deps';
+import { apiContext } from './deps';
+import { openApiDocument } from './openapi';
+import { ApiProblem } from './problem';
+import { resourceRouter, sendProblem, toProblem, type RouteDef } from './route';
+import { accountRoutes } from './routers/accounts';
+import { catalogueRoutes } from './routers/catalogue';
+import { metaRoutes } from './routers/meta';
+import { myLibraryRoutes } from './routers/my-library';
+import { staffLibraryRoutes } from './routers/staff-library';
+import { staffLoanRoutes } from './routers/staff-loans';
+import { staffPatronRoutes } from './routers/staff-patrons';
+import { staffReservationRoutes } from './routers/staff-reservations';
+
+export type { ApiDeps } from './deps';
+
+/** Every operation, grouped as the routers are (one per resource). */
+export function apiRoutes(document: () => Record<string, unknown> = () => openApiDocument(apiRoutes().flat())): RouteDef[][] {
+  return [
+    metaRoutes(document),
+    accountRoutes,
+    myLibraryRoutes,
+    catalogueRoutes,
+    staffReservationRoutes,
+    staffLoanRoutes,
+    staffPatronRoutes,
+    staffLibraryRoutes,
+  ];
+}
+
+export function createApp(deps: ApiDeps): Express {
+  const ctx = apiContext(deps);
+  let doc: Record<string, unknown> | undefined;
+  const groups = apiRoutes(() => (doc ??= openApiDocument(groups.flat())));
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  for (const routes of groups) app.use(resourceRouter(routes, ctx));
+
+  app.use((req: Request) => {
+    throw new ApiProblem(404, 'not-found', `「${req.method} ${req.path}」はありません。`, `No such endpoint: ${req.method} ${req.path}.`);
+  });
+  // Express 5 hands rejected promises and thrown errors of every step here.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const problem = toProblem(err);
+    if (problem) return sendProblem(res, problem);
+    (deps.log ?? ((m, e) => console.error(m, e)))(`${req.method} ${req.path} failed`, err);
+    if (res.headersSent) return res.end();
+    sendProblem(res, new ApiProblem(500, 'internal', '処理中にエラーが発生しました。時間をおいて再度お試しください。', 'An internal error occurred; please try again later.'));
+  });
+  return app;
+}

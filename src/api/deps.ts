@@ -1,0 +1,45 @@
+// What the API needs from the rest of the service. createApp (app.ts) takes these and only wires:
+// it opens nothing and listens on nothing, so tests hand it the time-skipping environment's pieces.
+import type { Client } from '@temporalio/client';
+import type { circulation } from '../activities/circulation';
+import type { ThursdaySummary } from '../activities/thursday';
+import type { Db } from '../db/client';
+import type { ProcessingSchedule } from '../domain';
+import type { ReservationConfig } from '../workflows/reservation-state';
+import type { ApiKey } from './auth';
+import { IdempotencyStore } from './idempotency';
+
+export interface ApiDeps {
+  db: Db;
+  temporal: Client;
+  /** Where reservation workflows are started. */
+  taskQueue: string;
+  /** The counter and the central check-in (src/activities/circulation.ts). */
+  desk: ReturnType<typeof circulation>;
+  /** Thursday processing for one processing moment, idempotent per day (src/activities/thursday.ts). */
+  runThursdayProcessing(req: { processingAt: string }): Promise<ThursdaySummary>;
+  keys: readonly ApiKey[];
+  /** The library's clock (default: the machine's; tests: the time-skipping server's). */
+  clock?: () => Date | Promise<Date>;
+  /** Passed to every reservation workflow started (tests shorten delays). */
+  reservationConfig?: Partial<ReservationConfig>;
+  /** The weekly processing moment, as the worker runs it (default Thursday 10:00 JST). */
+  processingSchedule?: Partial<ProcessingSchedule>;
+  /** Largest JSON body accepted (default 16kb); larger → 413. */
+  bodyLimit?: string;
+  /** Check every success response against its schema (tests): a mismatch is a 500. */
+  checkResponses?: boolean;
+  /** Where unexpected errors are reported (default: stderr). */
+  log?: (message: string, err: unknown) => void;
+}
+
+export interface ApiContext {
+  deps: ApiDeps;
+  idempotency: IdempotencyStore;
+  now(): Promise<Date>;
+}
+
+export function apiContext(deps: ApiDeps): ApiContext {
+  const clock = deps.clock ?? (() => new Date());
+  return { deps, idempotency: new IdempotencyStore(deps.db), now: async () => clock() };
+}

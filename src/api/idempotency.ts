@@ -1,0 +1,79 @@
+// Idempotency-Key on POST (the IETF httpapi draft's semantics): the first request with a key is
+// processed and its response stored in Postgres (idempotency_record); a repeat by the same caller with
+// the same key and the same request gets the stored response again (header Idempotent-Replayed: true)
+// without acting twice. The same key with another request → 422; while the first is still being
+// processed → 409. A first attempt that failed with a server error is forgotten, so it can be retried.
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/client';
+import { ApiProblem } from './problem';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export function checkKey(key: string): void {
+  if (!KEY_PATTERN.test(key)) {
+    throw new ApiProblem(400, 'validation', 'Idempotency-Key は1〜255文字の半角英数記号で指定してください。', 'Idempotency-Key must be 1–255 visible ASCII characters.', {
+      errors: [{ field: `header.${IDEMPOTENCY_HEADER}`, code: 'invalid_format', ja: 'Idempotency-Key の形式が正しくありません', en: 'Invalid Idempotency-Key' }],
+    });
+  }
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export class IdempotencyStore {
+  constructor(private readonly db: Db) {}
+
+  recordId(keyName: string, key: string): string {
+    return `${keyName}:${key}`;
+  }
+
+  /**
+   * Claims the key for this request, or returns the stored response of the first one. Throws 409 while
+   * the first is still being processed and 422 when the key was used for another request.
+   */
+  async begin(id: string, req: { method: string; path: string; body: unknown }): Promise<StoredResponse | null> {
+    const requestHash = createHash('sha256').update(`${req.method} ${req.path}\n${canonical(req.body ?? null)}`).digest('hex');
+    const inserted = await this.db.$executeRaw`
+      INSERT INTO idempotency_record (id, method, path, "requestHash") VALUES (${id}, ${req.method}, ${req.path}, ${requestHash})
+      ON CONFLICT (id) DO NOTHING`;
+    if (inserted === 1) return null;
+    const first = await this.db.idempotencyRecord.findUnique({ where: { id } });
+    if (!first) return this.begin(id, req); // forgotten meanwhile (the first failed): claim it now
+    if (first.requestHash !== requestHash) {
+      throw new ApiProblem(
+        422,
+        'idempotency-key-reused',
+        'この Idempotency-Key は別の内容の要求にすでに使われています。',
+        'This Idempotency-Key was already used for a different request.',
+      );
+    }
+    if (first.status === null) {
+      throw new ApiProblem(409, 'idempotency-in-progress', '同じ Idempotency-Key の要求を処理中です。しばらくしてから再送してください。', 'A request with this Idempotency-Key is still being processed; retry later.', {
+        headers: { 'Retry-After': '1' },
+      });
+    }
+    return { status: first.status, body: first.body };
+  }
+
+  async complete(id: string, res: StoredResponse): Promise<void> {
+    await this.db.idempotencyRecord.update({ where: { id }, data: { status: res.status, body: res.body as never, completedAt: new Date() } });
+  }
+
+  async forget(id: string): Promise<void> {
+    await this.db.idempotencyRecord.deleteMany({ where: { id, status: null } });
+  }
+}

@@ -1,0 +1,172 @@
+// My Library through the OPAC: 予約した資料 (place, list, look at, cancel) and 借りている資料 (list,
+// renew), always for the patron named in the path and only on that patron's own reservations and
+// loans (another patron's id is answered 404).
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { jstDateOf } from '../../domain';
+import { NotFoundError } from '../../services/errors';
+import { placeReservation } from '../../services/place-reservation';
+import { loanSummary, patronLoans, patronReservations, placedReservation, reservationDetail } from '../../services/reservation-queries';
+import { cancelReservation, renewLoan } from '../../services/reservation-requests';
+import type { Caller } from '../auth';
+import { fieldProblem, refused } from '../problem';
+import { defineRoute, type RouteDef } from '../route';
+import {
+  CardNumber,
+  LoanId,
+  LoanSummary,
+  NewReservationBody,
+  OpacRenewBody,
+  PlacedReservation,
+  ReservationDetail,
+  ReservationId,
+  ReservationSummary,
+} from '../schemas';
+import { actingFor } from './opac-patron';
+
+const PatronPath = z.strictObject({ cardNumber: CardNumber });
+const ReservationPath = z.strictObject({ cardNumber: CardNumber, reservationId: ReservationId });
+const LoanPath = z.strictObject({ cardNumber: CardNumber, loanId: LoanId });
+const ACCOUNT_403 = 'Not this caller’s to do, or the temporary password has not been changed yet (R-ACCOUNT-1)';
+
+/**
+ * A repeated POST with the same Idempotency-Key must name the same reservation even if the first
+ * attempt died before its answer was stored, so the id is derived from the key.
+ */
+function reservationIdFor(caller: Caller, cardNumber: string, key: string | null): string {
+  if (key === null) return randomUUID();
+  const h = createHash('sha256').update(`${caller.keyName}\n${cardNumber}\n${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+export const myLibraryRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/opac/patrons/{cardNumber}/reservations',
+    operationId: 'placeReservation',
+    summary: 'Reserve a title (予約申込)',
+    description:
+      'R-ITEM-1…3, R-LIMIT-1 (20 reservations, also under concurrent requests), R-ACCOUNT-1 (an e-mail address must be registered). ' +
+      'The reservation is 予約申込 for a short security delay, then joins the queue or gets a copy (R-STATUS-1).',
+    tag: 'OPAC: reservations',
+    auth: ['opac'],
+    params: PatronPath,
+    body: NewReservationBody,
+    success: { status: 201, description: 'Placed', schema: PlacedReservation },
+    responses: {
+      403: ACCOUNT_403,
+      404: 'No such patron',
+      409: 'Refused by a rule: R-LIMIT-1, R-ITEM-1, R-ITEM-2, R-ITEM-3 (already reserved), R-ACCOUNT-1 (no e-mail address)',
+      422: 'Invalid body (e.g. an unknown pickup number, an unknown title)',
+    },
+    async handler({ params, body, caller, idempotencyKey, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      const { db, temporal, taskQueue, reservationConfig } = ctx.deps;
+      if (!(await db.title.findUnique({ where: { id: body.titleId }, select: { id: true } }))) {
+        throw fieldProblem(422, [{ field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` }]);
+      }
+      const reservationId = reservationIdFor(caller!, patron.cardNumber, idempotencyKey);
+      const outcome = await placeReservation(db, temporal, taskQueue, {
+        reservationId,
+        patronId: patron.id,
+        titleId: body.titleId,
+        pickup: body.pickup === 'pref' ? 'pref' : `coop:${body.pickup}`,
+        at: await ctx.now(),
+        ...(reservationConfig ? { config: reservationConfig } : {}),
+      });
+      if (!outcome.ok) throw refused(outcome.refusal, 409);
+      return {
+        status: 201,
+        body: await placedReservation(db, outcome.reservationId),
+        headers: { Location: `/opac/patrons/${encodeURIComponent(patron.cardNumber)}/reservations/${encodeURIComponent(outcome.reservationId)}` },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/opac/patrons/{cardNumber}/reservations',
+    operationId: 'listMyReservations',
+    summary: '予約した資料: the patron’s reservations not yet lent',
+    description: 'Status label, queue position (予約順位) and pickup dates; 配送中 and later are listed under loans.',
+    tag: 'OPAC: reservations',
+    auth: ['opac'],
+    params: PatronPath,
+    success: { status: 200, description: 'The reservations, oldest first', schema: z.object({ items: z.array(ReservationSummary) }) },
+    responses: { 403: ACCOUNT_403, 404: 'No such patron' },
+    async handler({ params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      return { body: { items: await patronReservations(ctx.deps.db, patron.id) } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/opac/patrons/{cardNumber}/reservations/{reservationId}',
+    operationId: 'getMyReservation',
+    summary: 'One of the patron’s reservations, with its dates and history',
+    tag: 'OPAC: reservations',
+    auth: ['opac'],
+    params: ReservationPath,
+    success: { status: 200, description: 'The reservation', schema: ReservationDetail },
+    responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron' },
+    async handler({ params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      const detail = await reservationDetail(ctx.deps.db, ctx.deps.temporal, params.reservationId);
+      if (detail.patronId !== patron.id) throw new NotFoundError('reservation', params.reservationId);
+      return { body: detail };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel',
+    operationId: 'cancelMyReservation',
+    summary: 'Cancel a reservation in My Library',
+    description: 'R-CANCEL-1: only in 予約申込 or 確保待ち; from 確保済み on only staff can cancel (R-CANCEL-2).',
+    tag: 'OPAC: reservations',
+    auth: ['opac'],
+    params: ReservationPath,
+    success: { status: 200, description: 'Cancelled (取消)', schema: ReservationDetail },
+    responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron', 409: 'Refused: R-CANCEL-1, R-CANCEL-2' },
+    async handler({ params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      const r = await cancelReservation(ctx.deps, { reservationId: params.reservationId, owner: { patronId: patron.id }, by: 'patron', channel: 'opac' });
+      if (!r.ok) throw refused(r.refusal, 409);
+      return { body: await reservationDetail(ctx.deps.db, ctx.deps.temporal, params.reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/opac/patrons/{cardNumber}/loans',
+    operationId: 'listMyLoans',
+    summary: '借りている資料: the patron’s loans (配送中 included)',
+    description: 'Due date, renewals left, the earliest renewal date (R-RENEW-3) and, when a renewal would be refused today, the rule and why.',
+    tag: 'OPAC: loans',
+    auth: ['opac'],
+    params: PatronPath,
+    success: { status: 200, description: 'The loans, earliest due first', schema: z.object({ items: z.array(LoanSummary) }) },
+    responses: { 403: ACCOUNT_403, 404: 'No such patron' },
+    async handler({ params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      return { body: { items: await patronLoans(ctx.deps.db, patron.id, jstDateOf(await ctx.now())) } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/opac/patrons/{cardNumber}/loans/{loanId}/renew',
+    operationId: 'renewMyLoan',
+    summary: 'Renew a loan in My Library',
+    description: 'R-RENEW-1…4: not while others have reserved the title, at most twice, from due-3 through the due date; a request by e-mail is refused.',
+    tag: 'OPAC: loans',
+    auth: ['opac'],
+    params: LoanPath,
+    body: OpacRenewBody,
+    success: { status: 200, description: 'Renewed: the loan with its new due date', schema: LoanSummary },
+    responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such loan of this patron', 409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-LOAN-1, R-RETURN-4' },
+    async handler({ params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      const now = await ctx.now();
+      const r = await renewLoan(ctx.deps, { loanId: params.loanId, owner: { patronId: patron.id }, channel: body.channel, now });
+      if (!r.ok) throw refused(r.refusal, 409);
+      return { body: await loanSummary(ctx.deps.db, params.loanId, jstDateOf(now)) };
+    },
+  }),
+];

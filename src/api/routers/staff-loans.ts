@@ -1,0 +1,118 @@
+// Staff: loans — the list, renewal by phone or at the counter, a return at a place, and the
+// counter's walk-in checkout (R-ITEM-4) and central check-in (R-RETURN-4).
+import { z } from 'zod';
+import { jstDateOf } from '../../domain';
+import { checkIn, counterCheckout } from '../../services/counter';
+import { NotFoundError } from '../../services/errors';
+import { listLoans, loanSummary } from '../../services/reservation-queries';
+import { renewLoan, returnLoan } from '../../services/reservation-requests';
+import { fieldProblem, refused } from '../problem';
+import { defineRoute, type RouteDef } from '../route';
+import { CheckInBody, CheckInResult, CheckoutBody, CheckoutResult, LoanFilterQuery, LoanId, LoanSummary, pageOf, ReturnBody, StaffRenewBody } from '../schemas';
+
+const LoanPath = z.strictObject({ loanId: LoanId });
+
+/** An id in the body that names nothing is a wrong field (422), not a missing resource (404). */
+async function bodyRef<T>(p: Promise<T>, fields: Record<string, string>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof NotFoundError && fields[err.what]) {
+      throw fieldProblem(422, [{ field: `body.${fields[err.what]}`, code: `unknown_${err.what}`, ja: err.ja, en: err.message }]);
+    }
+    throw err;
+  }
+}
+
+export const staffLoanRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'get',
+    path: '/staff/loans',
+    operationId: 'listLoans',
+    summary: 'Loans filtered by state, patron, title and due date',
+    description: 'From the database projection, earliest due first, paginated.',
+    tag: 'Staff: loans',
+    auth: ['staff'],
+    query: LoanFilterQuery,
+    success: { status: 200, description: 'One page of loans', schema: pageOf(LoanSummary) },
+    async handler({ query, ctx }) {
+      const state = query.state?.split(',') as ('ACTIVE' | 'RETURNED_IN_TRANSIT' | 'CLOSED' | 'UNDONE')[] | undefined;
+      return { body: await listLoans(ctx.deps.db, { ...query, state }, jstDateOf(await ctx.now())) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/loans/{loanId}/renew',
+    operationId: 'renewLoan',
+    summary: 'Renew a loan for a patron on the phone or at the counter',
+    description: 'R-RENEW-1…4 (e-mail is refused).',
+    tag: 'Staff: loans',
+    auth: ['staff'],
+    params: LoanPath,
+    body: StaffRenewBody,
+    success: { status: 200, description: 'Renewed', schema: LoanSummary },
+    responses: { 404: 'No such loan', 409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-LOAN-1, R-RETURN-4' },
+    async handler({ params, body, ctx }) {
+      const now = await ctx.now();
+      const r = await renewLoan(ctx.deps, { loanId: params.loanId, owner: 'any', channel: body.channel, now });
+      if (!r.ok) throw refused(r.refusal, 409);
+      return { body: await loanSummary(ctx.deps.db, params.loanId, jstDateOf(now)) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/loans/{loanId}/return',
+    operationId: 'returnLoan',
+    summary: 'A copy handed in at a place (the prefectural library or a cooperating library)',
+    description:
+      'R-RETURN-1…3: where it may be returned (the May-2024 exception included). At the prefectural library the return is processed at once (返却済); ' +
+      'at a cooperating library it stays 貸出中 until checked in centrally (R-RETURN-4).',
+    tag: 'Staff: loans',
+    auth: ['staff'],
+    params: LoanPath,
+    body: ReturnBody,
+    success: { status: 200, description: 'Recorded', schema: LoanSummary },
+    responses: { 404: 'No such loan', 409: 'Refused: R-RETURN-1, R-RETURN-3, R-LOAN-1' },
+    async handler({ params, body, ctx }) {
+      const now = await ctx.now();
+      const place = body.place === 'pref' ? 'pref' : `coop:${body.place}`;
+      const r = await returnLoan(ctx.deps, { loanId: params.loanId, place, now });
+      if (!r.ok) throw refused(r.refusal, 409);
+      return { body: await loanSummary(ctx.deps.db, params.loanId, jstDateOf(now)) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/checkouts',
+    operationId: 'counterCheckout',
+    summary: 'Lend a copy from the shelf at the counter (walk-in)',
+    description: 'R-ITEM-4: the visitor at the counter wins over an online request still in its security delay. R-ITEM-1, R-ITEM-2, R-OVERDUE-1, R-LIMIT-1 apply.',
+    tag: 'Staff: counter',
+    auth: ['staff'],
+    body: CheckoutBody,
+    success: { status: 201, description: 'Lent', schema: CheckoutResult },
+    responses: { 409: 'Refused: R-ITEM-1, R-ITEM-2 (not on the shelf), R-OVERDUE-1, R-LIMIT-1', 422: 'Invalid body (an unknown card or item number)' },
+    async handler({ body, ctx }) {
+      const r = await bodyRef(counterCheckout(ctx.deps.db, ctx.deps.desk, { ...body, at: await ctx.now() }), { patron: 'cardNumber', item: 'itemNumber' });
+      if (!r.ok) throw refused(r.refusal, 409);
+      return { status: 201, body: { loanId: r.loanId, itemNumber: r.itemNumber, due: r.due } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/check-ins',
+    operationId: 'checkIn',
+    summary: 'Process a return at the prefectural library (central check-in)',
+    description: 'R-RETURN-4: a copy returned at a cooperating library counts as returned (返却済) only now; the copy goes to the next reserver or the shelf (R-CANCEL-3).',
+    tag: 'Staff: counter',
+    auth: ['staff'],
+    body: CheckInBody,
+    success: { status: 200, description: 'Processed', schema: CheckInResult },
+    responses: { 409: 'Refused: R-RETURN-4 (still in delivery, not collected)', 422: 'Invalid body (an unknown item number)' },
+    async handler({ body, ctx }) {
+      const r = await bodyRef(checkIn(ctx.deps.db, ctx.deps.desk, { itemNumber: body.itemNumber, at: await ctx.now() }), { item: 'itemNumber' });
+      if (!r.ok) throw refused(r.refusal, 409);
+      return { body: { returned: r.returned, handedTo: r.handedTo } };
+    },
+  }),
+];

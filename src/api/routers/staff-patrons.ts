@@ -1,0 +1,79 @@
+// Staff: patrons — issue a card with a temporary password (R-ACCOUNT-1), issue a new temporary
+// password, look a patron up, lower or restore the loan limit (R-LIMIT-2).
+import { z } from 'zod';
+import { createPatron, issueTemporaryPassword, patronByCard, patronSummary, setLoanLimit } from '../../services/accounts';
+import { refused } from '../problem';
+import { defineRoute, type RouteDef } from '../route';
+import { CardNumber, LoanLimitBody, NewPatronBody, NewPatronResult, PatronProfile } from '../schemas';
+
+const TAG = 'Staff: patrons';
+const PatronPath = z.strictObject({ cardNumber: CardNumber });
+
+export const staffPatronRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/staff/patrons',
+    operationId: 'createPatron',
+    idempotency: false, // a password in the request or the answer is not stored
+    summary: 'Register a patron with a temporary password',
+    description: 'R-ACCOUNT-1: the patron logs in with the temporary password once and must change it before anything else.',
+    tag: TAG,
+    auth: ['staff'],
+    body: NewPatronBody,
+    success: { status: 201, description: 'Registered; the temporary password is shown once', schema: NewPatronResult },
+    responses: { 409: 'The card number is already registered' },
+    async handler({ body, ctx }) {
+      const { patron, temporaryPassword } = await createPatron(ctx.deps.db, body);
+      return { status: 201, body: { patron: await patronSummary(ctx.deps.db, patron), temporaryPassword }, headers: { Location: `/staff/patrons/${encodeURIComponent(patron.cardNumber)}` } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/staff/patrons/{cardNumber}',
+    operationId: 'getPatron',
+    summary: 'A patron, with loan limit and what counts against the limits',
+    tag: TAG,
+    auth: ['staff'],
+    params: PatronPath,
+    success: { status: 200, description: 'The patron', schema: PatronProfile },
+    responses: { 404: 'No such patron' },
+    async handler({ params, ctx }) {
+      return { body: await patronSummary(ctx.deps.db, await patronByCard(ctx.deps.db, params.cardNumber)) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/patrons/{cardNumber}/temporary-password',
+    operationId: 'issueTemporaryPassword',
+    idempotency: false, // a password in the request or the answer is not stored
+    summary: 'Issue a new temporary password (a forgotten password)',
+    description: 'R-ACCOUNT-1: the patron must change it at the next login. Clears the login lock of the card.',
+    tag: TAG,
+    auth: ['staff'],
+    params: PatronPath,
+    success: { status: 200, description: 'Issued; shown once', schema: NewPatronResult },
+    responses: { 404: 'No such patron' },
+    async handler({ params, ctx }) {
+      const { patron, temporaryPassword } = await issueTemporaryPassword(ctx.deps.db, params.cardNumber);
+      return { body: { patron: await patronSummary(ctx.deps.db, patron), temporaryPassword } };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/staff/patrons/{cardNumber}/loan-limit',
+    operationId: 'setLoanLimit',
+    summary: 'Lower a patron’s loan limit on request, or restore it',
+    description: 'R-LIMIT-2: 1–10 (10 is the default, R-LIMIT-1).',
+    tag: TAG,
+    auth: ['staff'],
+    params: PatronPath,
+    body: LoanLimitBody,
+    success: { status: 200, description: 'Changed', schema: PatronProfile },
+    responses: { 404: 'No such patron', 422: 'Refused: R-LIMIT-2 (outside 1–10)' },
+    async handler({ params, body, ctx }) {
+      const r = await setLoanLimit(ctx.deps.db, params.cardNumber, body.loanLimit);
+      if (!r.ok) throw refused(r.refusal, 422);
+      return { body: await patronSummary(ctx.deps.db, r.patron) };
+    },
+  }),
+];

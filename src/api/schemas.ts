@@ -1,0 +1,290 @@
+// The zod schemas of everything the API reads and writes. The same values validate requests
+// (route.ts), check responses in tests, and generate the OpenAPI document (openapi.ts): there is no
+// second, hand-written copy of the API's shapes.
+import { z } from 'zod';
+import { COOP_LIBRARY_COUNT, isLocalDate, RESERVATION_STATUSES, RULE_IDS } from '../domain';
+
+// ---- identifiers and values ----
+
+export const CardNumber = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,32}$/)
+  .meta({ description: '利用者番号 (card number): 1–32 letters, digits or "-"', example: 'A0001' });
+export const ReservationId = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+  .meta({ description: 'Reservation id (as returned when it was placed)' });
+export const LoanId = z.uuid().meta({ description: 'Loan id' });
+export const TitleId = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+  .meta({ description: '書誌 id of a title in the catalogue', example: 'T-0001' });
+export const ItemNumber = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,64}$/)
+  .meta({ description: '資料番号 (item number) of one copy' });
+export const LocalDateText = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine(isLocalDate, { message: 'Not a calendar date (YYYY-MM-DD)' })
+  .meta({ description: 'A calendar day in JST, YYYY-MM-DD', example: '2026-12-03' });
+export const JstInstant = z.string().meta({ description: 'A moment in ISO 8601 (JST offset where written by the library)' });
+export const LibraryNo = z
+  .int()
+  .min(1)
+  .max(COOP_LIBRARY_COUNT)
+  .meta({ description: `協力館 number, 1–${COOP_LIBRARY_COUNT} (the guide's 協力館一覧)` });
+/** A pickup or return place: the prefectural library, or a cooperating library by its number. */
+export const Place = z
+  .union([z.literal('pref'), LibraryNo])
+  .meta({ description: '"pref" for the prefectural library (青森県立図書館), or a cooperating library number 1–59' });
+export const Status = z.enum(RESERVATION_STATUSES).meta({ description: '利用状況 code (spec §3)' });
+export const RuleIdSchema = z.enum(RULE_IDS);
+
+export const Refusal = z.object({ rule: RuleIdSchema, ja: z.string(), en: z.string() }).meta({ description: 'A rule that refused, with its message' });
+
+// ---- query helpers ----
+
+export const PageQuery = {
+  page: z.coerce.number().int().min(1).max(100_000).default(1).meta({ description: 'Page number, from 1' }),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Items per page, 1–100' }),
+};
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), page: z.int(), pageSize: z.int(), total: z.int().meta({ description: 'Items matching, on all pages' }) });
+
+// ---- problem documents (RFC 9457) ----
+
+export const Problem = z
+  .object({
+    type: z.string().meta({ description: 'URI reference of the problem type, e.g. /problems/rule-refusal' }),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    ja: z.string().meta({ description: 'Message in Japanese' }),
+    en: z.string().meta({ description: 'Message in English' }),
+    rule: RuleIdSchema.optional().meta({ description: 'The rule (docs/spec.md) that refused the request' }),
+    errors: z
+      .array(z.object({ field: z.string().meta({ description: 'e.g. body.pickup, query.page, path.reservationId' }), code: z.string(), ja: z.string(), en: z.string() }))
+      .optional(),
+    instance: z.string().optional(),
+  })
+  .meta({ description: 'RFC 9457 problem details, application/problem+json' });
+
+// ---- patrons and accounts ----
+
+export const PatronProfile = z.object({
+  cardNumber: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  mustChangePassword: z.boolean().meta({ description: 'R-ACCOUNT-1: a temporary password must be changed before anything else' }),
+  loanLimit: z.int(),
+  reservationLimit: z.int(),
+  usualLibraryNo: z.int().nullable(),
+  reservations: z.int().meta({ description: 'Reservations counted against the reservation limit (R-LIMIT-1)' }),
+  loans: z.int().meta({ description: 'Loans counted against the loan limit (配送中 included)' }),
+});
+
+export const Password = z.string().min(1).max(200);
+
+export const LoginBody = z.strictObject({ cardNumber: CardNumber, password: Password });
+export const LoginResult = z.object({
+  cardNumber: z.string(),
+  name: z.string(),
+  mustChangePassword: z.boolean(),
+  emailRegistered: z.boolean().meta({ description: 'An e-mail address is needed before reserving (R-ACCOUNT-1)' }),
+});
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: Password,
+  newPassword: z.string().max(200).meta({ description: 'R-ACCOUNT-1: 8–20 characters, letters and digits, both' }),
+});
+export const EmailBody = z.strictObject({ email: z.email().max(254) });
+export const NewPatronBody = z.strictObject({
+  cardNumber: CardNumber,
+  name: z.string().min(1).max(100),
+  email: z.email().max(254).optional(),
+  usualLibraryNo: LibraryNo.optional(),
+});
+export const NewPatronResult = z.object({
+  patron: PatronProfile,
+  temporaryPassword: z.string().meta({ description: 'Hand it to the patron; it must be changed at the first login (R-ACCOUNT-1)' }),
+});
+export const LoanLimitBody = z.strictObject({ loanLimit: z.int().meta({ description: 'R-LIMIT-2: 1–10; 10 restores the default' }) });
+
+// ---- reservations ----
+
+export const NewReservationBody = z.strictObject({ titleId: TitleId, pickup: Place });
+export const PlacedReservation = z.object({
+  reservationId: z.string(),
+  status: Status,
+  statusLabel: z.string(),
+  queuePosition: z.int().nullable().meta({ description: '予約順位 once in the queue (after the short security delay, R-STATUS-1)' }),
+  waitingAhead: z.int().meta({ description: 'Reservations already waiting for this title (R-ITEM-3: a long queue means a long wait)' }),
+});
+
+export const ReservationSummary = z.object({
+  reservationId: z.string(),
+  cardNumber: z.string(),
+  titleId: z.string(),
+  title: z.string(),
+  pickup: z.object({ code: z.string(), label: z.string() }),
+  status: Status,
+  statusLabel: z.string().meta({ description: '利用状況 as My Library shows it' }),
+  queuePosition: z.int().nullable(),
+  itemNumber: z.string().nullable(),
+  placedAt: JstInstant,
+  pickupFrom: LocalDateText.nullable(),
+  pickupUntil: LocalDateText.nullable(),
+  dispatchFailures: z.int(),
+  patronMayCancel: z.boolean().meta({ description: 'R-CANCEL-1: cancellable in My Library' }),
+  endReason: z.string().nullable(),
+});
+
+export const ReservationDetail = z.object({
+  reservationId: z.string(),
+  titleId: z.string(),
+  title: z.string(),
+  patronId: z.string(),
+  cardNumber: z.string(),
+  pickup: z.string().meta({ description: '"pref" or "coop:<no>"' }),
+  pickupLabel: z.string(),
+  status: Status,
+  statusLabel: z.string(),
+  queuePosition: z.int().nullable(),
+  itemNumber: z.string().nullable(),
+  dates: z.object({
+    placedOn: LocalDateText,
+    pickupFrom: LocalDateText.optional(),
+    pickupUntil: LocalDateText.optional(),
+    processingDay: LocalDateText.optional(),
+    due: LocalDateText.optional(),
+    renewFrom: LocalDateText.optional(),
+    renewUntil: LocalDateText.optional(),
+    returnedOn: LocalDateText.optional(),
+  }),
+  renewalsUsed: z.int(),
+  renewalsLeft: z.int(),
+  dispatchFailures: z.int(),
+  reason: Refusal.nullable(),
+  mails: z.array(z.object({ kind: z.string(), at: z.string(), state: z.string() })),
+  transitions: z.array(z.object({ status: Status, at: JstInstant, note: z.string().optional() })),
+  source: z.enum(['workflow', 'records']).meta({ description: "The running workflow's Query, or the records of an ended reservation" }),
+});
+
+export const ReservationFilterQuery = z.strictObject({
+  status: z
+    .string()
+    .regex(new RegExp(`^(${RESERVATION_STATUSES.join('|')})(,(${RESERVATION_STATUSES.join('|')}))*$`))
+    .optional()
+    .meta({ description: 'One status code or several, comma-separated (e.g. WAITING,READY)' }),
+  pickup: z
+    .string()
+    .regex(/^(pref|[1-9]\d?)$/)
+    .optional()
+    .meta({ description: '"pref" or a cooperating library number' }),
+  cardNumber: CardNumber.optional(),
+  title: z.string().min(1).max(200).optional().meta({ description: 'Title id, or part of the title' }),
+  placedFrom: LocalDateText.optional(),
+  placedUntil: LocalDateText.optional(),
+  ...PageQuery,
+});
+
+export const StaffCancelBody = z.strictObject({
+  channel: z.enum(['counter', 'phone', 'email']).meta({ description: 'How the request reached staff; e-mail is refused (R-CANCEL-2)' }),
+});
+export const PickupBody = z.strictObject({
+  cardShown: z.boolean().default(true).meta({ description: "R-PREF-4 / R-COOP-1: the patron showed the prefectural library's card" }),
+});
+
+// ---- loans ----
+
+export const LoanSummary = z.object({
+  loanId: z.string(),
+  cardNumber: z.string(),
+  itemNumber: z.string(),
+  itemStatus: z.string().meta({ description: '資料の状態 (R-ITEM-2)' }),
+  titleId: z.string(),
+  title: z.string(),
+  reservationId: z.string().nullable(),
+  status: z.enum(['IN_DELIVERY', 'ON_LOAN', 'RETURNED']),
+  statusLabel: z.string(),
+  state: z.enum(['ACTIVE', 'RETURNED_IN_TRANSIT', 'CLOSED', 'UNDONE']),
+  lentOn: LocalDateText,
+  due: LocalDateText,
+  overdue: z.boolean(),
+  renewalsUsed: z.int(),
+  renewalsLeft: z.int(),
+  renewFrom: LocalDateText.meta({ description: 'R-RENEW-3: the earliest day a renewal is accepted' }),
+  renewUntil: LocalDateText,
+  renewalBlockedBy: Refusal.nullable().meta({ description: 'Why a renewal asked today would be refused, or null' }),
+  returnedOn: LocalDateText.nullable(),
+  returnedAt: z.string().nullable(),
+  bag: z.string().nullable().meta({ description: 'R-COOP-2: the dedicated bag the copy travels in' }),
+});
+
+export const LoanFilterQuery = z.strictObject({
+  state: z
+    .string()
+    .regex(/^(ACTIVE|RETURNED_IN_TRANSIT|CLOSED|UNDONE)(,(ACTIVE|RETURNED_IN_TRANSIT|CLOSED|UNDONE))*$/)
+    .optional()
+    .meta({ description: 'Loan states, comma-separated' }),
+  cardNumber: CardNumber.optional(),
+  title: z.string().min(1).max(200).optional(),
+  dueFrom: LocalDateText.optional(),
+  dueUntil: LocalDateText.optional(),
+  ...PageQuery,
+});
+
+export const OpacRenewBody = z.strictObject({
+  channel: z.enum(['opac', 'email']).default('opac').meta({ description: 'A request that came by e-mail is refused (R-RENEW-4)' }),
+});
+export const StaffRenewBody = z.strictObject({
+  channel: z.enum(['phone', 'counter', 'email']).meta({ description: 'R-RENEW-4: phone or counter; e-mail is refused' }),
+});
+export const ReturnBody = z.strictObject({ place: Place.meta({ description: 'Where the copy was handed in (R-RETURN-1…3)' }) });
+
+export const CheckoutBody = z.strictObject({ cardNumber: CardNumber, itemNumber: ItemNumber });
+export const CheckoutResult = z.object({ loanId: z.string(), itemNumber: z.string(), due: LocalDateText });
+export const CheckInBody = z.strictObject({ itemNumber: ItemNumber });
+export const CheckInResult = z.object({
+  returned: z.string().nullable().meta({ description: 'The reservation whose loan this check-in ended (返却済)' }),
+  handedTo: z.string().nullable().meta({ description: 'The reservation the copy went to next, or null (back to the shelf)' }),
+});
+
+// ---- catalogue, places, libraries, Thursday ----
+
+export const TitleAvailability = z.object({
+  titleId: z.string(),
+  title: z.string(),
+  author: z.string().nullable(),
+  copies: z.array(z.object({ itemNumber: z.string(), materialType: z.string(), status: z.string().meta({ description: '資料の状態 (R-ITEM-2)' }) })),
+  waiting: z.int().meta({ description: 'Reservations in the queue (R-ITEM-3)' }),
+});
+
+export const PickupPlace = z.object({
+  code: z.string(),
+  label: z.string(),
+  libraryNo: z.int().nullable(),
+  region: z.string().nullable(),
+  isOpen: z.boolean(),
+});
+
+export const Library = z.object({ no: z.int(), region: z.string(), municipality: z.string(), name: z.string(), isOpen: z.boolean() });
+export const LibraryOpenBody = z.strictObject({ isOpen: z.boolean() });
+
+export const ThursdayRun = z.object({
+  processingDay: LocalDateText,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  processed: z.int(),
+  dispatched: z.int(),
+  failed: z.int(),
+  released: z.int(),
+  rebalanced: z.int(),
+  bags: z.int().meta({ description: 'R-COOP-2: dedicated bags packed' }),
+});
+export const TriggerThursdayBody = z.strictObject({
+  processingDay: LocalDateText.meta({ description: 'The Thursday to process; its 10:00 JST must have come' }),
+});
+
+export const Health = z.object({ status: z.literal('ok') });

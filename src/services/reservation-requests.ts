@@ -1,0 +1,143 @@
+// A patron's or staff member's request about one reservation or loan — cancel, pickup, renew, return —
+// sent to the reservation's workflow as an Update; its validator refuses with the rule id. A
+// reservation that has ended has no workflow left to ask (it completed), so it is answered from the
+// records with the rule the workflow would have cited. Loans made at the counter (walk-in, R-ITEM-4)
+// have no workflow at all; their renewal and return are done here, with the same rules.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  checkCancel,
+  checkRenewal,
+  checkReturnPlace,
+  isFinalStatus,
+  jstDateOf,
+  parsePlace,
+  PREF,
+  refuse,
+  RESERVATION_STATUS_JA,
+  type Actor,
+  type Channel,
+  type Outcome,
+  type Refusal,
+  type ReservationStatus,
+} from '../domain';
+import type { Db } from '../db/client';
+import { fromDbDate, toDbDate } from '../db/dates';
+import { request } from '../infra/update-outcome';
+import { cancelUpdate, pickupUpdate, renewUpdate, reservationWorkflowId, returnUpdate, type ReservationView } from '../workflows/reservation-messages';
+import type { circulation } from '../activities/circulation';
+import { NotFoundError } from './errors';
+
+export interface RequestDeps {
+  db: Db;
+  temporal: Client;
+}
+
+/** Who may see and act on a reservation or loan: staff on any, the OPAC on its own patron's only. */
+export type Owner = { patronId: string } | 'any';
+
+async function reservationOf(db: Db, reservationId: string, owner: Owner) {
+  const r = await db.reservation.findUnique({ where: { id: reservationId } });
+  // Another patron's reservation is answered as unknown: its existence is none of this patron's business.
+  if (!r || (owner !== 'any' && r.patronId !== owner.patronId)) throw new NotFoundError('reservation', reservationId);
+  return r;
+}
+
+/**
+ * Runs the Update unless the reservation has ended; if it ends between the look and the Update
+ * (WorkflowNotFoundError: the workflow completed), answers from the records after all.
+ */
+async function update(
+  deps: RequestDeps,
+  reservationId: string,
+  owner: Owner,
+  send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<ReservationView>,
+  ended: (status: ReservationStatus) => Refusal,
+): Promise<Outcome<{ view: ReservationView }>> {
+  const r = await reservationOf(deps.db, reservationId, owner);
+  if (isFinalStatus(r.status)) return { ok: false, refusal: ended(r.status) };
+  try {
+    const outcome = await request(send(deps.temporal.workflow.getHandle(reservationWorkflowId(reservationId))));
+    return outcome.ok ? { ok: true, view: outcome.value } : outcome;
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    const now = await deps.db.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+    return { ok: false, refusal: ended(now.status) };
+  }
+}
+
+function notOnLoan(status: ReservationStatus): Refusal {
+  // The workflow's own wording (reservation.ts notOnLoan).
+  return { rule: 'R-LOAN-1', ja: `この予約は「${RESERVATION_STATUS_JA[status]}」のため、貸出中の手続きはできません。`, en: `This reservation is ${status}, not on loan.` };
+}
+
+function nothingToCollect(status: ReservationStatus): Refusal {
+  return { rule: 'R-STATUS-1', ja: `この予約は「${RESERVATION_STATUS_JA[status]}」のため、受け取れません。`, en: `This reservation is ${status}; there is nothing to collect.` };
+}
+
+/** R-CANCEL-1 … R-CANCEL-3. */
+export function cancelReservation(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; channel: Channel }) {
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(cancelUpdate, { args: [{ by: req.by, channel: req.channel }] }),
+    (status) => {
+      const c = checkCancel({ status, by: req.by, channel: req.channel });
+      return c.ok ? nothingToCollect(status) : c.refusal;
+    },
+  );
+}
+
+/** R-PREF-4, R-COOP-1: the copy is handed over at the counter (the card must be shown). */
+export function pickupReservation(deps: RequestDeps, req: { reservationId: string; cardShown: boolean }) {
+  return update(deps, req.reservationId, 'any', (h) => h.executeUpdate(pickupUpdate, { args: [{ cardShown: req.cardShown }] }), nothingToCollect);
+}
+
+async function loanOf(db: Db, loanId: string, owner: Owner) {
+  const loan = await db.loan.findUnique({ where: { id: loanId }, include: { item: true } });
+  if (!loan || (owner !== 'any' && loan.patronId !== owner.patronId)) throw new NotFoundError('loan', loanId);
+  return loan;
+}
+
+/** R-RENEW-1 … R-RENEW-4, for a loan through a reservation (its workflow) or a walk-in loan. */
+export async function renewLoan(deps: RequestDeps, req: { loanId: string; owner: Owner; channel: Channel; now: Date }): Promise<Outcome> {
+  const loan = await loanOf(deps.db, req.loanId, req.owner);
+  if (loan.reservationId) {
+    const out = await update(deps, loan.reservationId, 'any', (h) => h.executeUpdate(renewUpdate, { args: [{ channel: req.channel }] }), notOnLoan);
+    return out.ok ? { ok: true } : out;
+  }
+  // A walk-in loan: the checks of the renewLoan activity (loans.ts), under the title's lock.
+  return deps.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM title WHERE id = ${loan.item.titleId} FOR UPDATE`;
+    const fresh = await tx.loan.findUniqueOrThrow({ where: { id: loan.id } });
+    if (fresh.state !== 'ACTIVE') {
+      return refuse('R-RETURN-4', 'この資料は返却済みのため、延長できません。', 'This item has already been returned, so the loan cannot be renewed.');
+    }
+    const othersWaiting = (await tx.reservation.count({ where: { titleId: loan.item.titleId, status: { in: ['APPLIED', 'WAITING'] } } })) > 0;
+    const outcome = checkRenewal({ due: fromDbDate(fresh.due), today: jstDateOf(req.now), renewalsUsed: fresh.renewals, othersWaiting, channel: req.channel });
+    if (!outcome.ok) return outcome;
+    await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(outcome.newDue), renewals: fresh.renewals + 1 } });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * R-RETURN-1 … R-RETURN-4: the copy is handed in at `place`. Through a reservation, its workflow
+ * decides (the May-2024 exception included); a walk-in loan is the prefectural library's, so only
+ * its counter or book post takes it (R-RETURN-1), and the return is processed there at once.
+ */
+export async function returnLoan(
+  deps: RequestDeps & { desk: ReturnType<typeof circulation> },
+  req: { loanId: string; place: string; now: Date },
+): Promise<Outcome> {
+  const loan = await loanOf(deps.db, req.loanId, 'any');
+  if (loan.reservationId) {
+    const out = await update(deps, loan.reservationId, 'any', (h) => h.executeUpdate(returnUpdate, { args: [{ place: req.place }] }), notOnLoan);
+    return out.ok ? { ok: true } : out;
+  }
+  if (loan.state !== 'ACTIVE') return { ok: true }; // returned already: nothing more to record
+  const allowed = checkReturnPlace({ pickup: PREF, returnAt: parsePlace(req.place)!, usualWasClosedAtReservation: false, usualOpenNow: false });
+  if (!allowed.ok) return allowed;
+  const checkedIn = await deps.desk.checkIn({ itemNumber: loan.itemNumber, at: req.now });
+  return checkedIn.ok ? { ok: true } : checkedIn;
+}
