@@ -27,6 +27,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findOnPath } from './lib/find-on-path.mjs';
 
 const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const MODULE = 'github.com/temporalio/cli/cmd/temporal';
@@ -40,20 +41,6 @@ const STAMP = 'provisioned.json';
 const log = (msg) => process.stderr.write(`[provision:temporal-cli] ${msg}\n`);
 
 class ProvisionError extends Error {}
-
-function findOnPath(cmd) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, cmd);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 function isProvisioned(dir) {
   try {

@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findOnPath } from './lib/find-on-path.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -39,20 +40,6 @@ const CLASS_PATH = 'lib/*';
 const log = (msg) => process.stderr.write(`[provision:temporal] ${msg}\n`);
 
 class ProvisionError extends Error {}
-
-function findOnPath(cmd) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, cmd);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 function findJava() {
   const home = process.env.JAVA_HOME;
