@@ -23,6 +23,8 @@ function projectCopy(): string {
   fs.mkdirSync(path.join(path.dirname(script), 'temporal-test-server'), { recursive: true });
   fs.copyFileSync(PROVISION_SCRIPT, script);
   fs.copyFileSync(POM, path.join(path.dirname(script), 'temporal-test-server', 'pom.xml'));
+  // …and the small modules it imports.
+  fs.cpSync(path.join(path.dirname(PROVISION_SCRIPT), 'lib'), path.join(path.dirname(script), 'lib'), { recursive: true });
   return script;
 }
 
