@@ -1,5 +1,6 @@
 // Activities of the reservation workflow once a copy is lent: pickup, renewal, return.
 import {
+  alreadyReturned,
   checkLendable,
   checkRenewal,
   checkReturnPlace,
@@ -8,14 +9,33 @@ import {
   parsePlace,
   type Channel,
   type LocalDate,
-  refuse,
   type Outcome,
 } from '../domain';
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
-import { handOver, lockTitle, recordTransition } from './allocation';
+import { handOver, lockTitle, recordTransition, type Tx } from './allocation';
 import { Outbox, type Notifier } from './notifier';
 import { patronLendingFacts } from './patron-facts';
+
+/**
+ * R-RENEW-1…4, checked under the title's lock since R-RENEW-1 depends on its queue, and the renewal
+ * recorded. One place for loans through a reservation (renewLoan above) and walk-in loans (the API).
+ */
+export async function renewUnderTitleLock(
+  tx: Tx,
+  { loanId, titleId, channel, today }: { loanId: string; titleId: string; channel: Channel; today: LocalDate },
+): Promise<Outcome<{ newDue: LocalDate; renewalsLeft: number }>> {
+  await lockTitle(tx, titleId);
+  const loan = await tx.loan.findUniqueOrThrow({ where: { id: loanId } });
+  if (loan.state !== 'ACTIVE') return { ok: false, refusal: alreadyReturned() };
+  const waiting = await tx.reservation.count({
+    where: { titleId, status: { in: ['APPLIED', 'WAITING'] }, ...(loan.reservationId ? { id: { not: loan.reservationId } } : {}) },
+  });
+  const outcome = checkRenewal({ due: fromDbDate(loan.due), today, renewalsUsed: loan.renewals, othersWaiting: waiting > 0, channel });
+  if (!outcome.ok) return outcome;
+  await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(outcome.newDue), renewals: loan.renewals + 1 } });
+  return outcome;
+}
 
 export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGraceDays: number }) {
   return {
@@ -53,21 +73,11 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
       });
     },
 
-    /** R-RENEW-1…4, checked again under the title's lock, since R-RENEW-1 depends on the queue. */
+    /** R-RENEW-1…4 for a loan through a reservation (the workflow's renew request). */
     async renewLoan({ reservationId, channel, today }: { reservationId: string; channel: Channel; today: LocalDate }) {
       return db.$transaction(async (tx) => {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
-        await lockTitle(tx, r.titleId);
-        const loan = r.loan!;
-        if (loan.state !== 'ACTIVE') {
-          return refuse('R-RETURN-4', 'この資料は返却済みのため、延長できません。', 'This item has already been returned, so the loan cannot be renewed.');
-        }
-        const othersWaiting =
-          (await tx.reservation.count({ where: { titleId: r.titleId, id: { not: reservationId }, status: { in: ['APPLIED', 'WAITING'] } } })) > 0;
-        const outcome = checkRenewal({ due: fromDbDate(loan.due), today, renewalsUsed: loan.renewals, othersWaiting, channel });
-        if (!outcome.ok) return outcome;
-        await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(outcome.newDue), renewals: loan.renewals + 1 } });
-        return outcome;
+        return renewUnderTitleLock(tx, { loanId: r.loan!.id, titleId: r.titleId, channel, today });
       });
     },
 

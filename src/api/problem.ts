@@ -93,10 +93,6 @@ export function refused(refusal: Refusal, status: 409 | 422 | 403 = 409): ApiPro
   return new ApiProblem(status, 'rule-refusal', refusal.ja, refusal.en, { rule: refusal.rule });
 }
 
-export function notFound(ja: string, en: string): ApiProblem {
-  return new ApiProblem(404, 'not-found', ja, en);
-}
-
 export function fieldProblem(status: 400 | 422, errors: FieldError[]): ApiProblem {
   const fields = errors.map((e) => e.field).join(', ');
   return new ApiProblem(status, 'validation', `入力内容に誤りがあります(${fields})。`, `Invalid request: ${errors.map((e) => `${e.field}: ${e.en}`).join('; ')}`, { errors });

@@ -15,3 +15,4 @@ export * from './renewal-rules';
 export * from './cancel-rules';
 export * from './return-rules';
 export * from './account-rules';
+export * from './loan-state-refusals';

@@ -3,6 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   afterFailedDispatch,
+  alreadyReturned,
   checkCancel,
   checkRenewal,
   endOfJstDay,
@@ -11,6 +12,7 @@ import {
   isOverdue,
   jstDateOf,
   MAX_RENEWALS,
+  notOnLoan,
   parseLocalDate,
   parsePlace,
   pickupMissedReason,
@@ -181,13 +183,8 @@ function renewalBlock(l: LoanRow, today: LocalDate, othersWaiting: boolean): Ref
   // Through a reservation the workflow answers: R-LOAN-1 for anything not 貸出中; a copy handed in at
   // a cooperating library (still 貸出中, travelling back) cites R-RETURN-4, as walk-in loans do
   // (reservation.ts, loans.ts, reservation-requests.ts).
-  if (l.reservation && l.reservation.status !== 'ON_LOAN') {
-    const label = RESERVATION_STATUS_JA[l.reservation.status];
-    return { rule: 'R-LOAN-1', ja: `この予約は「${label}」のため、貸出中の手続きはできません。`, en: `This reservation is ${l.reservation.status}, not on loan.` };
-  }
-  if (l.state !== 'ACTIVE') {
-    return { rule: 'R-RETURN-4', ja: 'この資料は返却済みのため、延長できません。', en: 'This item has already been returned, so the loan cannot be renewed.' };
-  }
+  if (l.reservation && l.reservation.status !== 'ON_LOAN') return notOnLoan(l.reservation.status);
+  if (l.state !== 'ACTIVE') return alreadyReturned();
   const outcome = checkRenewal({ due: fromDbDate(l.due), today, renewalsUsed: l.renewals, othersWaiting, channel: 'opac' });
   return outcome.ok ? null : outcome.refusal;
 }

@@ -6,14 +6,13 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   checkCancel,
-  checkRenewal,
   checkReturnPlace,
   isFinalStatus,
   jstDateOf,
+  notOnLoan,
+  nothingToCollect,
   parsePlace,
   PREF,
-  refuse,
-  RESERVATION_STATUS_JA,
   type Actor,
   type Channel,
   type Outcome,
@@ -21,10 +20,10 @@ import {
   type ReservationStatus,
 } from '../domain';
 import type { Db } from '../db/client';
-import { fromDbDate, toDbDate } from '../db/dates';
 import { request } from '../infra/update-outcome';
 import { cancelUpdate, pickupUpdate, renewUpdate, reservationWorkflowId, returnUpdate, type ReservationView } from '../workflows/reservation-messages';
 import type { circulation } from '../activities/circulation';
+import { renewUnderTitleLock } from '../activities/loans';
 import { NotFoundError } from './errors';
 
 export interface RequestDeps {
@@ -65,14 +64,6 @@ async function update(
   }
 }
 
-function notOnLoan(status: ReservationStatus): Refusal {
-  // The workflow's own wording (reservation.ts notOnLoan).
-  return { rule: 'R-LOAN-1', ja: `この予約は「${RESERVATION_STATUS_JA[status]}」のため、貸出中の手続きはできません。`, en: `This reservation is ${status}, not on loan.` };
-}
-
-function nothingToCollect(status: ReservationStatus): Refusal {
-  return { rule: 'R-STATUS-1', ja: `この予約は「${RESERVATION_STATUS_JA[status]}」のため、受け取れません。`, en: `This reservation is ${status}; there is nothing to collect.` };
-}
 
 /** R-CANCEL-1 … R-CANCEL-3. */
 export function cancelReservation(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; channel: Channel }) {
@@ -106,19 +97,11 @@ export async function renewLoan(deps: RequestDeps, req: { loanId: string; owner:
     const out = await update(deps, loan.reservationId, 'any', (h) => h.executeUpdate(renewUpdate, { args: [{ channel: req.channel }] }), notOnLoan);
     return out.ok ? { ok: true } : out;
   }
-  // A walk-in loan: the checks of the renewLoan activity (loans.ts), under the title's lock.
-  return deps.db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM title WHERE id = ${loan.item.titleId} FOR UPDATE`;
-    const fresh = await tx.loan.findUniqueOrThrow({ where: { id: loan.id } });
-    if (fresh.state !== 'ACTIVE') {
-      return refuse('R-RETURN-4', 'この資料は返却済みのため、延長できません。', 'This item has already been returned, so the loan cannot be renewed.');
-    }
-    const othersWaiting = (await tx.reservation.count({ where: { titleId: loan.item.titleId, status: { in: ['APPLIED', 'WAITING'] } } })) > 0;
-    const outcome = checkRenewal({ due: fromDbDate(fresh.due), today: jstDateOf(req.now), renewalsUsed: fresh.renewals, othersWaiting, channel: req.channel });
-    if (!outcome.ok) return outcome;
-    await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(outcome.newDue), renewals: fresh.renewals + 1 } });
-    return { ok: true as const };
-  });
+  // A walk-in loan: the same checks and record as the workflow's renewLoan activity.
+  const outcome = await deps.db.$transaction((tx) =>
+    renewUnderTitleLock(tx, { loanId: loan.id, titleId: loan.item.titleId, channel: req.channel, today: jstDateOf(req.now) }),
+  );
+  return outcome.ok ? { ok: true } : outcome;
 }
 
 /**

@@ -6,6 +6,7 @@
 // event, `SELECT … FOR UPDATE` on the title), not in this workflow: see src/activities/allocation.ts.
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
+  alreadyReturned,
   checkCancel,
   checkRenewal,
   checkReturnPlace,
@@ -13,6 +14,8 @@ import {
   endOfJstDay,
   jstDateOf,
   jstInstant,
+  notOnLoan,
+  nothingToCollect,
   parsePlace,
   pickupMissedReason,
   type Refusal,
@@ -112,7 +115,7 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
   );
 
   const renewAllowed = (req: RenewRequest) => {
-    if (r.status !== 'ON_LOAN' || !r.dates.due) refused(notOnLoan(r));
+    if (r.status !== 'ON_LOAN' || !r.dates.due) refused(notOnLoan(r.status));
     if (r.dates.returnedOn) refused(alreadyReturned()); // handed back at a cooperating library, travelling (R-RETURN-4)
     // checkRenewal's order is e-mail, count, others waiting, window. The first two need nothing from
     // the database, so they are refused here, before anything is written to history; the rest must
@@ -139,7 +142,7 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
   );
 
   const returnAllowed = (req: ReturnRequest) => {
-    if (r.status !== 'ON_LOAN') refused(notOnLoan(r));
+    if (r.status !== 'ON_LOAN') refused(notOnLoan(r.status));
     if (r.dates.returnedOn) refused(alreadyReturned());
     const place = parsePlace(req.place);
     if (!place) refused({ rule: 'R-RETURN-3', ja: `返却場所「${req.place}」は不明です。`, en: `Unknown return place "${req.place}".` });
@@ -244,23 +247,6 @@ function rejectIfRefused(outcome: { ok: true } | { ok: false; refusal: Refusal }
   if (!outcome.ok) refused(outcome.refusal);
 }
 
-/** R-RETURN-4: returned at a cooperating library — still 貸出中 online until processed centrally. */
-function alreadyReturned(): Refusal {
-  return {
-    rule: 'R-RETURN-4',
-    ja: 'この資料は返却済みです(県立図書館で返却処理されるまで「貸出中」と表示されます)。',
-    en: 'This item has already been returned; it shows as on loan until its return is processed at the prefectural library.',
-  };
-}
-
-function notOnLoan(r: ReservationState): Refusal {
-  return {
-    rule: 'R-LOAN-1',
-    ja: `この予約は「${r.view().statusLabel}」のため、貸出中の手続きはできません。`,
-    en: `This reservation is ${r.status}, not on loan.`,
-  };
-}
-
 /** R-PREF-2 / R-COOP-1 / R-COOP-3: a copy can be collected only while it waits within its window. */
 function checkPickup(r: ReservationState, cardShown: boolean): { ok: true } | { ok: false; refusal: Refusal } {
   const today = jstDateOf(now());
@@ -281,8 +267,5 @@ function checkPickup(r: ReservationState, cardShown: boolean): { ok: true } | { 
     }
     return { ok: true };
   }
-  return {
-    ok: false,
-    refusal: { rule: 'R-STATUS-1', ja: `この予約は「${r.view().statusLabel}」のため、受け取れません。`, en: `This reservation is ${r.status}; there is nothing to collect.` },
-  };
+  return { ok: false, refusal: nothingToCollect(r.status) };
 }
