@@ -2,7 +2,25 @@
 // Bad or missing configuration fails at start with a message naming the variable.
 import { parseApiKeys, type ApiKey } from './api/auth';
 
+/**
+ * What this process runs (SERVICE_ROLE): everything (the default, and `npm start`'s embedded mode), only
+ * the HTTP API, or only the Temporal worker (with Thursday processing) — the compose stack runs the last
+ * two as separate containers of one image.
+ */
+export type ServiceRole = 'all' | 'api' | 'worker';
+export const SERVICE_ROLES: readonly ServiceRole[] = ['all', 'api', 'worker'];
+
+export const runsApi = (role: ServiceRole): boolean => role !== 'worker';
+export const runsWorker = (role: ServiceRole): boolean => role !== 'api';
+
+export function parseServiceRole(value: string | undefined): ServiceRole {
+  if (value === undefined || value === '') return 'all';
+  if (!(SERVICE_ROLES as readonly string[]).includes(value)) throw new ConfigError(`SERVICE_ROLE must be one of ${SERVICE_ROLES.join(', ')}; got "${value}"`);
+  return value as ServiceRole;
+}
+
 export interface ServiceConfig {
+  role: ServiceRole;
   databaseUrl: string;
   temporalAddress: string;
   temporalNamespace: string;
@@ -16,7 +34,10 @@ export interface ServiceConfig {
    */
   apiKeys: ApiKey[];
   apiHost: string;
+  /** The API's port; with SERVICE_ROLE=worker, the port of /healthz, /readyz and /metrics. */
   apiPort: number;
+  /** How long requests in flight may take to finish once a stop begins (API_SHUTDOWN_GRACE_MS). */
+  apiShutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -28,22 +49,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     if (!value) missing.push(name);
     return value ?? '';
   };
+  const role = parseServiceRole(env.SERVICE_ROLE);
   const config: ServiceConfig = {
+    role,
     databaseUrl: need('DATABASE_URL'),
     temporalAddress: need('TEMPORAL_ADDRESS'),
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'online-lending',
-    sendgridApiKey: need('SENDGRID_API_KEY'),
+    // Only the worker sends mail (the lending notice activity).
+    sendgridApiKey: runsWorker(role) ? need('SENDGRID_API_KEY') : (env.SENDGRID_API_KEY ?? ''),
     sendgridBaseUrl: env.SENDGRID_BASE_URL || undefined,
     // R-MAIL-2: mail comes from the library's own domain.
     mailFrom: env.MAIL_FROM ?? 'noreply@plib.pref.aomori.lg.jp',
     apiKeys: [],
     apiHost: env.API_HOST || '0.0.0.0',
     apiPort: 3000,
+    apiShutdownGraceMs: 10_000,
   };
   const problems: string[] = [];
   // API_KEYS is required in production; elsewhere `npm start` makes throwaway keys and prints them.
-  const keys = env.NODE_ENV === 'production' ? need('API_KEYS') : (env.API_KEYS ?? '');
+  const keys = env.NODE_ENV === 'production' && runsApi(role) ? need('API_KEYS') : (env.API_KEYS ?? '');
   if (keys) {
     try {
       config.apiKeys = parseApiKeys(keys);
@@ -55,6 +80,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     const port = Number(env.PORT);
     if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number 0–65535, got "${env.PORT}"`);
     else config.apiPort = port;
+  }
+  if (env.API_SHUTDOWN_GRACE_MS !== undefined && env.API_SHUTDOWN_GRACE_MS !== '') {
+    const ms = Number(env.API_SHUTDOWN_GRACE_MS);
+    if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) problems.push(`API_SHUTDOWN_GRACE_MS must be milliseconds 0–600000, got "${env.API_SHUTDOWN_GRACE_MS}"`);
+    else config.apiShutdownGraceMs = ms;
   }
   if (missing.length > 0) {
     throw new ConfigError(

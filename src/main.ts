@@ -6,75 +6,138 @@
 // environment names (TEMPORAL_ADDRESS, DATABASE_URL, SENDGRID_API_KEY) is used instead; with
 // NODE_ENV=production nothing is started and those three and API_KEYS are required (README "Configuration").
 //
-// Ctrl-C / SIGTERM stops everything in the reverse order (src/start/lifecycle.ts): the API stops taking
-// requests and finishes those in flight, the worker drains its activities, then the connections, the
-// mail stand-in, PostgreSQL and Temporal. Exit 0 after a clean stop, 1 on failure, 2 on bad configuration.
+// SERVICE_ROLE=api or worker runs only that half (the compose stack runs them as two containers); those
+// roles, like production, start nothing locally. The worker role serves /healthz, /readyz and /metrics
+// on PORT instead of the API.
+//
+// Logs are JSON lines on stdout (src/ops/logger.ts); outside production a banner for people on stderr
+// says where everything is.
+//
+// Ctrl-C / SIGTERM stops everything in the reverse order (src/start/lifecycle.ts): /readyz turns 503,
+// the API stops taking connections and finishes the requests in flight (API_SHUTDOWN_GRACE_MS), the
+// worker drains its activities, then the connections, the mail stand-in, PostgreSQL and Temporal.
+// Exit 0 after a clean stop, 1 on failure, 2 on bad configuration.
 // package.json runs this as `exec node --import tsx src/main.ts`: npm runs scripts with `sh -c`, and a
 // SIGTERM that npm relays would stop only that shell (dash does not exec its last command), leaving
 // this process running without its parent; `exec` makes npm's child this very process.
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ConfigError, loadConfig } from './config';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ConfigError, loadConfig, parseServiceRole, runsApi, runsWorker, type ServiceConfig } from './config';
 import { TemporalUnavailableError } from './infra/local-temporal';
 import { InstanceBusyError } from './infra/instance-lock';
-import { installQuietRuntime, workflowBundle } from './infra/temporal-runtime';
+import { freeLoopbackPort } from './infra/local-postgres';
+import { installServiceRuntime, workflowBundle } from './infra/temporal-runtime';
+import { createLogger, parseLogLevel, temporalLogger, type Logger } from './ops/logger';
+import { ServiceMetrics } from './ops/metrics';
+import { startOpsServer } from './ops/ops-server';
+import { databaseCheck, Readiness, temporalCheck, workerCheck, type Check } from './ops/readiness';
 import { checkNotStopping, Interrupted, startBackingServices } from './start/embedded';
 import { Lifecycle } from './start/lifecycle';
 import { startApiServer } from './api/server';
-import { createWorker } from './worker/worker';
+import { connectTemporalClient, createWorker } from './worker/worker';
 import { THURSDAY_WORKFLOW_ID, thursdayProcessing } from './workflows/thursday-processing';
+import type { Db } from './db/client';
 
-const log = (line: string): void => void process.stderr.write(`${line}\n`);
+/** For people at a terminal (the banner, start-up failures); everything else is in the JSON log. */
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function main(): Promise<number> {
   const started = Date.now();
   const env = process.env;
-  // Production: no fallbacks; a missing variable is an error, not a local server.
-  if (env.NODE_ENV === 'production') loadConfig(env);
-  // Before any Temporal connection: the SDK's own log lines at WARN and above, on stderr; signals are ours.
-  installQuietRuntime('WARN');
+  const role = parseServiceRole(env.SERVICE_ROLE);
+  const production = env.NODE_ENV === 'production';
+  const logger = createLogger({ level: parseLogLevel(env.LOG_LEVEL), role });
+  const log = (line: string): void => logger.info(line);
+  // Production and the split roles: no fallbacks; a missing variable is an error, not a local server.
+  if (production || role !== 'all') loadConfig(env);
+  // The SDK's Prometheus exporter, on a loopback port of its own; /metrics relays it (src/ops/metrics.ts).
+  const sdkMetricsAddress = runsWorker(role) ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
+  // Before any Temporal connection: the SDK's logs into ours; signals are handled by Lifecycle.
+  installServiceRuntime({ logger: temporalLogger(logger), verbose: logger.isLevelEnabled('debug'), metricsAddress: sdkMetricsAddress });
+  const metrics = new ServiceMetrics({ processMetrics: true, sdkMetricsUrl: sdkMetricsAddress && `http://${sdkMetricsAddress}/metrics` });
   const life = new Lifecycle(log);
   // Bundling the workflows takes seconds: done while the servers start.
-  const bundle = workflowBundle();
-  bundle.catch(() => undefined); // awaited below; a failure is reported there
+  const bundle = runsWorker(role) ? workflowBundle() : undefined;
+  bundle?.catch(() => undefined); // awaited below; a failure is reported there
   try {
-    const services = await startBackingServices(env, life, log);
+    const services = await startBackingServices(env, life, log, { mail: runsWorker(role) });
     const config = loadConfig(services.env);
+    const checks: Record<string, Check> = { database: databaseCheck(services.db) };
+    const readiness = new Readiness(checks);
 
-    let t = Date.now();
-    const { worker, client, close } = await createWorker(config, services.db, { workflowBundle: await bundle });
-    life.onStop('the Temporal connections', close);
+    const client = runsWorker(role)
+      ? await startWorker(config, services.db, life, logger, checks, await bundle!)
+      : await connectClient(config, life);
+    checks.temporal = temporalCheck(client);
     checkNotStopping(life);
-    try {
-      await client.workflow.start(thursdayProcessing, { taskQueue: config.taskQueue, workflowId: THURSDAY_WORKFLOW_ID, args: [{}] });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-    const running = worker.run();
-    life.onStop('the worker (drained)', async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => undefined); // a failure was reported when it happened (watch)
-    });
-    life.watch('the worker', running);
-    log(`worker running on task queue "${config.taskQueue}" (${Date.now() - t} ms)`);
 
-    t = Date.now();
-    const api = await startApiServer(config, services.db, client, log);
-    life.onStop('the HTTP API', api.close);
-    const where: [string, string][] = [['API', `${api.url} (document: ${api.url}/docs, ${api.url}/openapi.json)`]];
-    for (const k of api.generatedKeys) where.push([`API key (${k.role})`, `${k.secret}  — API_KEYS not set: made for this run`]);
-    if (api.generatedKeys.length > 0) services.fellBack.push('API keys (API_KEYS): one per role, printed above, valid until stop');
+    const where: [string, string][] = [];
+    let t = Date.now();
+    if (runsApi(role)) {
+      const api = await startApiServer(config, services.db, client, { logger, metrics, readiness });
+      life.onStop('the HTTP API', async () => {
+        const { inFlight, cut } = await api.close();
+        log(`HTTP API closed: ${inFlight} request(s) were in flight, ${cut} cut after ${config.apiShutdownGraceMs} ms`);
+      });
+      where.push(['API', `${api.url} (document: ${api.url}/docs, ${api.url}/openapi.json)`]);
+      where.push(['Operations', `${api.url}/healthz, ${api.url}/readyz, ${api.url}/metrics`]);
+      for (const k of api.generatedKeys) where.push([`API key (${k.role})`, `${k.secret}  — API_KEYS not set: made for this run`]);
+      if (api.generatedKeys.length > 0) services.fellBack.push('API keys (API_KEYS): one per role, printed above, valid until stop');
+      services.lock?.setEndpoints({ api: api.url, ...services.endpoints, taskQueue: config.taskQueue, namespace: config.temporalNamespace }, services.fellBack);
+      logger.info({ url: api.url, ms: Date.now() - t }, 'HTTP API listening');
+    } else {
+      const ops = await startOpsServer({ host: config.apiHost, port: config.apiPort, readiness, metrics });
+      life.onStop('the health and metrics server', ops.close);
+      where.push(['Operations', `${ops.url}/healthz, ${ops.url}/readyz, ${ops.url}/metrics`]);
+      logger.info({ url: ops.url, ms: Date.now() - t }, 'health and metrics server listening');
+    }
+    // Stopped first: from the first moment of a stop, /readyz answers 503.
+    life.onStop('readiness (answers 503 from now on)', () => readiness.stopping());
+
     where.push(...services.where);
-    services.lock?.setEndpoints({ api: api.url, ...services.endpoints, taskQueue: config.taskQueue, namespace: config.temporalNamespace }, services.fellBack);
-    printBanner(where, services.fellBack, services.warnings, `${config.temporalNamespace} / ${config.taskQueue}`, Date.now() - started);
+    const ms = Date.now() - started;
+    // The keys made for this run go to the terminal only, never into the log.
+    const logged = Object.fromEntries(where.filter(([k]) => !k.startsWith('API key')));
+    logger.info({ namespace: config.temporalNamespace, taskQueue: config.taskQueue, where: logged, fellBack: services.fellBack, warnings: services.warnings, ms }, 'online-lending ready');
+    for (const w of services.warnings) logger.warn(w);
+    if (!production) printBanner(where, services.fellBack, services.warnings, `${config.temporalNamespace} / ${config.taskQueue}`, ms);
     await life.stopRequested;
   } catch (err) {
     if (!(err instanceof Interrupted) && !life.stopping) {
       const configError = err instanceof ConfigError || err instanceof TemporalUnavailableError || err instanceof InstanceBusyError;
-      log(configError ? `npm start: ${(err as Error).message}` : `npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      logger.error({ err }, configError ? (err as Error).message : 'start-up failed');
+      say(configError ? `npm start: ${(err as Error).message}` : `npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       life.requestStop('start-up failed', configError ? 2 : 1);
     }
   }
   return life.stopAll();
+}
+
+/** The worker, its connections and the Thursday-processing workflow; returns the client the API uses too. */
+async function startWorker(config: ServiceConfig, db: Db, life: Lifecycle, logger: Logger, checks: Record<string, Check>, bundle: Awaited<ReturnType<typeof workflowBundle>>): Promise<Client> {
+  const t = Date.now();
+  const { worker, client, close } = await createWorker(config, db, { workflowBundle: bundle });
+  life.onStop('the Temporal connections', close);
+  checkNotStopping(life);
+  try {
+    await client.workflow.start(thursdayProcessing, { taskQueue: config.taskQueue, workflowId: THURSDAY_WORKFLOW_ID, args: [{}] });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const running = worker.run();
+  life.onStop('the worker (drained)', async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running.catch(() => undefined); // a failure was reported when it happened (watch)
+  });
+  life.watch('the worker', running);
+  checks.worker = workerCheck(worker);
+  logger.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace, ms: Date.now() - t }, 'worker running');
+  return client;
+}
+
+async function connectClient(config: ServiceConfig, life: Lifecycle): Promise<Client> {
+  const { client, close } = await connectTemporalClient(config);
+  life.onStop('the Temporal connection', close);
+  return client;
 }
 
 function printBanner(where: [string, string][], fellBack: string[], warnings: string[], queue: string, ms: number): void {
@@ -88,17 +151,17 @@ function printBanner(where: [string, string][], fellBack: string[], warnings: st
   }
   for (const w of warnings) lines.push('', `WARNING: ${w}`);
   lines.push('', `online-lending ready in ${(ms / 1000).toFixed(1)} s`, '');
-  log(lines.join('\n'));
+  say(lines.join('\n'));
 }
 
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof ConfigError) {
-      log(`npm start: ${err.message}\n(NODE_ENV=production: nothing is started locally; unset it to run on the embedded default.)`);
+      say(`npm start: ${err.message}\n(NODE_ENV=production or SERVICE_ROLE=api|worker: nothing is started locally; unset them to run on the embedded default.)`);
       process.exit(2);
     }
-    log(`npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    say(`npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
 );

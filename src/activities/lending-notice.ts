@@ -11,6 +11,7 @@ import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { renderLendingNotice } from '../mail/lending-notice';
 import { MailRejected, type Mailer } from '../mail/sendgrid';
+import { activityLog } from './activity-log';
 
 export type NoticeState = 'SENT' | 'SKIPPED' | 'UNCERTAIN' | 'FAILED';
 
@@ -80,27 +81,36 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
       if (row.state === 'SENT') return result('SENT');
       if (row.state === 'SKIPPED') return result('SKIPPED');
       if (row.state === 'FAILED') return result('FAILED');
-      if (row.state === 'SENDING') return result('UNCERTAIN');
+      if (row.state === 'SENDING') {
+        activityLog().warn('lending notice found half-sent by an earlier attempt; not resent (mail_outbox state SENDING)', { reservationId, outboxKey: key });
+        return result('UNCERTAIN');
+      }
 
       // Claim it: only one attempt may move PENDING → SENDING.
       const claimed = await db.mailOutbox.updateMany({ where: { key, state: 'PENDING' }, data: { state: 'SENDING', attempts: { increment: 1 } } });
       if (claimed.count === 0) return result('UNCERTAIN');
+      // Logged without the address or the text: the outbox row has them, the log does not need them.
+      const log = activityLog();
       try {
         const { providerId } = await mailer.send({ to: row.to, from: opts.from, subject: row.subject, text: row.body, key });
         await db.mailOutbox.update({ where: { key }, data: { state: 'SENT', sentAt: new Date(), providerId } });
+        log.info('lending notice sent', { reservationId, outboxKey: key, providerId });
         return result('SENT');
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof MailRejected && err.status >= 400 && err.status < 500 && err.status !== 429) {
           await db.mailOutbox.update({ where: { key }, data: { state: 'FAILED', lastError: `${err.status} ${message}` } });
+          log.error('lending notice refused by SendGrid; not retried', { reservationId, outboxKey: key, status: err.status, error: message });
           return result('FAILED');
         }
         if (err instanceof MailRejected || isConnectionRefused(err)) {
           // Certainly not sent: put it back and let Temporal retry.
           await db.mailOutbox.update({ where: { key }, data: { state: 'PENDING', lastError: message } });
+          log.warn('lending notice not sent yet; retried', { reservationId, outboxKey: key, error: message });
           throw ApplicationFailure.retryable(`lending notice not sent yet: ${message}`, 'MailNotSent');
         }
         await db.mailOutbox.update({ where: { key }, data: { lastError: message } }); // stays SENDING: uncertain
+        log.warn('lending notice may or may not have left; not resent (mail_outbox state SENDING)', { reservationId, outboxKey: key, error: message });
         return result('UNCERTAIN');
       }
     },

@@ -19,6 +19,7 @@ import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition 
 import { Outbox, type Notifier, type PendingSignal } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 import { endReservation } from './reservations';
+import { activityLog } from './activity-log';
 
 export interface ThursdaySummary {
   processingDay: LocalDate;
@@ -141,7 +142,9 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
         { timeout: 120_000, maxWait: 30_000 },
       );
       await outbox.flush();
-      return summaryOf(run);
+      const summary = summaryOf(run);
+      activityLog().info('Thursday processing done', { ...summary });
+      return summary;
     },
   };
 }

@@ -6,6 +6,7 @@ import type { ApiDeps } from './deps';
 import { apiContext } from './deps';
 import { openApiDocument } from './openapi';
 import { ApiProblem } from './problem';
+import { observeRequests } from './request-log';
 import { resourceRouter, sendProblem, toProblem, type RouteDef } from './route';
 import { accountRoutes } from './routers/accounts';
 import { catalogueRoutes } from './routers/catalogue';
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(observeRequests(ctx.metrics, deps.logger));
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
@@ -52,7 +54,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const problem = toProblem(err);
     if (problem) return sendProblem(res, problem);
-    (deps.log ?? ((m, e) => console.error(m, e)))(`${req.method} ${req.path} failed`, err);
+    const report = deps.log ?? ((m: string, e: unknown) => (deps.logger ? deps.logger.error({ err: e, requestId: res.locals.requestId }, m) : console.error(m, e)));
+    report(`${req.method} ${(res.locals.route as string | undefined) ?? 'unmatched route'} failed`, err);
     if (res.headersSent) return res.end();
     sendProblem(res, new ApiProblem(500, 'internal', '処理中にエラーが発生しました。時間をおいて再度お試しください。', 'An internal error occurred; please try again later.'));
   });

@@ -5,6 +5,9 @@ import type { circulation } from '../activities/circulation';
 import type { ThursdaySummary } from '../activities/thursday';
 import type { Db } from '../db/client';
 import type { ProcessingSchedule } from '../domain';
+import type { Logger } from '../ops/logger';
+import { ServiceMetrics } from '../ops/metrics';
+import { databaseCheck, Readiness, temporalCheck } from '../ops/readiness';
 import type { ReservationConfig } from '../workflows/reservation-state';
 import type { ApiKey } from './auth';
 import { IdempotencyStore } from './idempotency';
@@ -29,17 +32,31 @@ export interface ApiDeps {
   bodyLimit?: string;
   /** Check every success response against its schema (tests): a mismatch is a 500. */
   checkResponses?: boolean;
-  /** Where unexpected errors are reported (default: stderr). */
+  /** Where unexpected errors are reported (default: the logger, else stderr). */
   log?: (message: string, err: unknown) => void;
+  /** The request log: one line per response (default: none). */
+  logger?: Logger;
+  /** /metrics (default: the API's request metrics only). */
+  metrics?: ServiceMetrics;
+  /** /readyz (default: the database and the Temporal frontend). */
+  readiness?: Readiness;
 }
 
 export interface ApiContext {
   deps: ApiDeps;
   idempotency: IdempotencyStore;
+  metrics: ServiceMetrics;
+  readiness: Readiness;
   now(): Promise<Date>;
 }
 
 export function apiContext(deps: ApiDeps): ApiContext {
   const clock = deps.clock ?? (() => new Date());
-  return { deps, idempotency: new IdempotencyStore(deps.db), now: async () => clock() };
+  return {
+    deps,
+    idempotency: new IdempotencyStore(deps.db),
+    metrics: deps.metrics ?? new ServiceMetrics(),
+    readiness: deps.readiness ?? new Readiness({ database: databaseCheck(deps.db), temporal: temporalCheck(deps.temporal) }),
+    now: async () => clock(),
+  };
 }

@@ -5,6 +5,7 @@
 // traces, no library messages.
 import type { z } from 'zod';
 import type { Refusal } from '../domain';
+import type { CheckResult } from '../ops/readiness';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -22,6 +23,7 @@ export type ProblemKind =
   | 'too-many-requests'
   | 'idempotency-key-reused'
   | 'idempotency-in-progress'
+  | 'not-ready'
   | 'internal';
 
 export interface FieldError {
@@ -42,6 +44,8 @@ export interface ProblemBody {
   rule?: string;
   errors?: FieldError[];
   instance?: string;
+  /** /readyz: each dependency checked. */
+  checks?: CheckResult[];
 }
 
 const TITLES: Record<ProblemKind, string> = {
@@ -57,6 +61,7 @@ const TITLES: Record<ProblemKind, string> = {
   'too-many-requests': 'Too many attempts',
   'idempotency-key-reused': 'Idempotency-Key reused with another request',
   'idempotency-in-progress': 'A request with this Idempotency-Key is still being processed',
+  'not-ready': 'The service is not ready',
   internal: 'Internal error',
 };
 
@@ -67,7 +72,7 @@ export class ApiProblem extends Error {
     readonly kind: ProblemKind,
     readonly ja: string,
     readonly en: string,
-    readonly extra: { rule?: string; errors?: FieldError[]; headers?: Record<string, string> } = {},
+    readonly extra: { rule?: string; errors?: FieldError[]; checks?: CheckResult[]; headers?: Record<string, string> } = {},
   ) {
     super(en);
     this.headers = extra.headers ?? {};
@@ -83,6 +88,7 @@ export class ApiProblem extends Error {
       en: this.en,
       ...(this.extra.rule ? { rule: this.extra.rule } : {}),
       ...(this.extra.errors ? { errors: this.extra.errors } : {}),
+      ...(this.extra.checks ? { checks: this.extra.checks } : {}),
       ...(instance ? { instance } : {}),
     };
   }

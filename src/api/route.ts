@@ -44,14 +44,14 @@ export interface RouteDef<P extends AnyObject = AnyObject, Q extends AnyObject =
   params?: P;
   query?: Q;
   body?: B;
-  success: { status: 200 | 201; description: string; schema: z.ZodType; contentType?: 'application/json' | 'text/html' };
+  success: { status: 200 | 201; description: string; schema: z.ZodType; contentType?: 'application/json' | 'text/html' | 'text/plain' };
   /**
    * POST only: false where a stored response would keep a secret at rest (a password in the request,
    * a temporary password in the answer); the Idempotency-Key header is then ignored.
    */
   idempotency?: false;
   /** The other responses this operation sends besides the generic ones (see openapi.ts genericResponses). */
-  responses?: Partial<Record<400 | 401 | 403 | 404 | 409 | 422 | 429, string>>;
+  responses?: Partial<Record<400 | 401 | 403 | 404 | 409 | 422 | 429 | 503, string>>;
   handler(input: HandlerInput<P, Q, B>): Promise<Reply>;
 }
 
@@ -116,6 +116,9 @@ export function resourceRouter(routes: readonly RouteDef[], ctx: ApiContext): Ro
   for (const route of routes) {
     const steps: RequestHandler[] = [];
     steps.push((req, res, next) => {
+      // For the request log and the metrics (app.ts): the operation, never the concrete path.
+      res.locals.route = route.path;
+      if (typeof req.params.reservationId === 'string') res.locals.reservationId = req.params.reservationId;
       if (route.auth === 'public') return next();
       const caller = authenticate(req);
       if (!route.auth.includes(caller.role)) throw forbidden(caller.role, route.auth);
@@ -170,9 +173,12 @@ export function resourceRouter(routes: readonly RouteDef[], ctx: ApiContext): Ro
       }
       const status = reply.status ?? route.success.status;
       if (recordId !== null) await ctx.idempotency.complete(recordId, { status, body: reply.body });
-      res.status(status).set(reply.headers ?? {});
-      if (route.success.contentType === 'text/html') res.type('html').send(reply.body as string);
-      else res.json(reply.body);
+      const placed = (reply.body as { reservationId?: unknown } | null)?.reservationId;
+      if (typeof placed === 'string') res.locals.reservationId ??= placed;
+      res.status(status);
+      const contentType = route.success.contentType ?? 'application/json';
+      if (contentType === 'application/json') res.set(reply.headers ?? {}).json(reply.body);
+      else res.type(contentType).set(reply.headers ?? {}).send(reply.body as string);
     });
     router[route.method](expressPath(route.path), ...steps);
   }

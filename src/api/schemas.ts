@@ -55,6 +55,14 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 // ---- problem documents (RFC 9457) ----
 
+/** One dependency checked by /readyz. */
+export const ReadinessCheck = z.object({
+  name: z.string().meta({ description: 'database, temporal, worker' }),
+  ok: z.boolean(),
+  ms: z.int().meta({ description: 'How long the check took' }),
+  error: z.string().optional().meta({ description: 'Why it failed' }),
+});
+
 export const Problem = z
   .object({
     type: z.string().meta({ description: 'URI reference of the problem type, e.g. /problems/rule-refusal' }),
@@ -68,6 +76,7 @@ export const Problem = z
       .array(z.object({ field: z.string().meta({ description: 'e.g. body.pickup, query.page, path.reservationId' }), code: z.string(), ja: z.string(), en: z.string() }))
       .optional(),
     instance: z.string().optional(),
+    checks: z.array(ReadinessCheck).optional().meta({ description: '/readyz only: each dependency checked' }),
   })
   .meta({ description: 'RFC 9457 problem details, application/problem+json' });
 
@@ -288,3 +297,4 @@ export const TriggerThursdayBody = z.strictObject({
 });
 
 export const Health = z.object({ status: z.literal('ok') });
+export const Ready = z.object({ status: z.literal('ready'), checks: z.array(ReadinessCheck) });

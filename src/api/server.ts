@@ -1,9 +1,11 @@
 // Starts the HTTP API for `npm start`: createApp with the service's database and Temporal client,
 // listening on API_HOST:PORT. Without API_KEYS (allowed outside production) it makes one random
 // key per role for this run and returns them, so the banner can show them.
+//
+// close(): stops accepting connections, lets the requests in flight finish (up to API_SHUTDOWN_GRACE,
+// src/ops/graceful-close.ts), then returns how many were cut.
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { circulation } from '../activities/circulation';
 import { temporalNotifier } from '../activities/notifier';
@@ -12,15 +14,24 @@ import type { Db } from '../db/client';
 import { thursdayByHand } from '../services/thursday-by-hand';
 import { createApp } from './app';
 import type { ApiKey } from './auth';
+import type { Logger } from '../ops/logger';
+import { listenGracefully, type CloseOutcome } from '../ops/graceful-close';
+import type { ServiceMetrics } from '../ops/metrics';
+import type { Readiness } from '../ops/readiness';
 
 export interface RunningApi {
   url: string;
   /** Keys made for this run because API_KEYS was not set (empty otherwise). */
   generatedKeys: ApiKey[];
-  close(): Promise<void>;
+  close(): Promise<CloseOutcome>;
 }
 
-export async function startApiServer(config: ServiceConfig, db: Db, temporal: Client, log: (line: string) => void): Promise<RunningApi> {
+export async function startApiServer(
+  config: ServiceConfig,
+  db: Db,
+  temporal: Client,
+  ops: { logger: Logger; metrics: ServiceMetrics; readiness: Readiness },
+): Promise<RunningApi> {
   const generatedKeys: ApiKey[] =
     config.apiKeys.length > 0
       ? []
@@ -32,21 +43,14 @@ export async function startApiServer(config: ServiceConfig, db: Db, temporal: Cl
     desk: circulation(db, temporalNotifier(temporal), { longOverdueGraceDays: 0 }),
     runThursdayProcessing: thursdayByHand(db, temporal),
     keys: [...config.apiKeys, ...generatedKeys],
-    log: (message, err) => log(`[api] ${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    logger: ops.logger,
+    metrics: ops.metrics,
+    readiness: ops.readiness,
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.apiPort, config.apiHost, () => resolve(s));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = config.apiHost === '0.0.0.0' || config.apiHost === '::' ? '127.0.0.1' : config.apiHost;
+  const listening = await listenGracefully(createServer(app), config.apiPort, config.apiHost);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: listening.url,
     generatedKeys,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    close: () => listening.close(config.apiShutdownGraceMs),
   };
 }

@@ -1,11 +1,14 @@
-// The Temporal SDK's process-wide pieces for the time-skipping runs (tests and the simulator): the
-// Runtime with its logger, and the workflow bundle.
+// The Temporal SDK's process-wide pieces: the Runtime with its logger, and the workflow bundle.
+// The service (`npm start`) installs its Runtime with installServiceRuntime: logs into the structured
+// log, metrics on a Prometheus endpoint. The time-skipping runs (tests and the simulator) use
+// installQuietRuntime.
 //
 // Why a custom logger: the simulator's stdout must carry its JSON timeline only. The SDK's native
 // core prints its own log lines straight to stdout unless they are forwarded to the TS logger, so we
 // forward them, and the TS logger writes to stderr. Listeners let a run notice activity failures
 // (a failing activity is retried quietly for ever) without scraping stderr.
 import { inspect } from 'node:util';
+import type { Logger } from '@temporalio/common';
 import {
   DefaultLogger,
   IllegalStateError,
@@ -58,6 +61,24 @@ export function installQuietRuntime(level: LogLevel = 'WARN'): void {
   } catch (err) {
     if (!(err instanceof IllegalStateError)) throw err;
   }
+}
+
+/**
+ * The service's Runtime: every SDK log line (core, worker, workflow, activity) goes to `logger` (the
+ * structured log, src/ops/logger.ts); core's own lines from WARN up (INFO and below with `verbose`).
+ * With `metricsAddress` (host:port), the SDK's Prometheus exporter serves /metrics there.
+ * Call once, before any connection or worker.
+ */
+export function installServiceRuntime(opts: { logger: Logger; verbose?: boolean; metricsAddress?: string | undefined }): void {
+  Runtime.install({
+    logger: opts.logger,
+    telemetryOptions: {
+      logging: { filter: { core: opts.verbose ? 'INFO' : 'WARN', other: 'ERROR' }, forward: {} },
+      ...(opts.metricsAddress ? { metrics: { prometheus: { bindAddress: opts.metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } } : {}),
+    },
+    // src/start/lifecycle.ts handles the signals and stops the API before the worker.
+    shutdownSignals: [],
+  });
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

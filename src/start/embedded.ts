@@ -55,13 +55,19 @@ export function checkNotStopping(life: Lifecycle): void {
   if (life.stopping) throw new Interrupted('stopped during start-up');
 }
 
-export async function startBackingServices(env: NodeJS.ProcessEnv, life: Lifecycle, log: (line: string) => void): Promise<BackingServices> {
+export async function startBackingServices(
+  env: NodeJS.ProcessEnv,
+  life: Lifecycle,
+  log: (line: string) => void,
+  /** false where this process sends no mail (SERVICE_ROLE=api): no SendGrid and no stand-in. */
+  opts: { mail: boolean } = { mail: true },
+): Promise<BackingServices> {
   const where: [string, string][] = [];
   const fellBack: string[] = [];
   const warnings: string[] = [];
   const endpoints: Record<string, string | undefined> = {};
   const filled: NodeJS.ProcessEnv = { ...env };
-  const local = !env.TEMPORAL_ADDRESS || !env.DATABASE_URL || !env.SENDGRID_API_KEY;
+  const local = !env.TEMPORAL_ADDRESS || !env.DATABASE_URL || (opts.mail && !env.SENDGRID_API_KEY);
   // Our own variables are checked before anything starts.
   const mode = parseTemporalMode(env.LENDING_TEMPORAL);
   const demo = demoDataWanted(env, !env.DATABASE_URL);
@@ -167,7 +173,9 @@ export async function startBackingServices(env: NodeJS.ProcessEnv, life: Lifecyc
   where.push(['Demo data', demo.seed ? `seeded: titles DEMO-T001…T006, patrons DEMO-0001…0004 (${demo.why})` : `not seeded (${demo.why})`]);
 
   // ---- mail ----
-  if (env.SENDGRID_API_KEY) {
+  if (!opts.mail) {
+    where.push(['Mail', 'sent by the worker (SERVICE_ROLE=api)']);
+  } else if (env.SENDGRID_API_KEY) {
     where.push(['Mail', env.SENDGRID_BASE_URL ? `SendGrid client → ${env.SENDGRID_BASE_URL} (SENDGRID_BASE_URL)` : 'SendGrid (SENDGRID_API_KEY)']);
   } else {
     const file = path.join(dataDir!, 'mail-sink.jsonl');

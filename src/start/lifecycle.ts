@@ -62,10 +62,10 @@ export class Lifecycle {
       const t = Date.now();
       try {
         await stop();
-        this.log(`  stopped ${name} (${Date.now() - t} ms)`);
+        this.log(`stopped ${name} (${Date.now() - t} ms)`);
       } catch (err) {
         failed = true;
-        this.log(`  stopping ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.log(`stopping ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     this.log(`stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -14,8 +14,7 @@ export async function createWorker(
   opts: { workflowBundle?: WorkflowBundleWithSourceMap } = {},
 ): Promise<{ worker: Worker; client: Client; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const clientConnection = await Connection.connect({ address: config.temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+  const { client, close: closeClient } = await connectTemporalClient(config);
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
@@ -37,8 +36,14 @@ export async function createWorker(
     worker,
     client,
     async close() {
-      await clientConnection.close();
+      await closeClient();
       await connection.close();
     },
   };
+}
+
+/** A Temporal client (the API's, and the worker's for signals), connected: fails here if unreachable. */
+export async function connectTemporalClient(config: Pick<ServiceConfig, 'temporalAddress' | 'temporalNamespace'>): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  return { client: new Client({ connection, namespace: config.temporalNamespace }), close: () => connection.close() };
 }

@@ -12,6 +12,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Channel, LocalDate, Refusal, ReservationStatus } from '../domain';
 
 export const reservationWorkflowId = (reservationId: string): string => `reservation-${reservationId}`;
+/** The reservation a workflow id belongs to, or undefined for other workflows (Thursday processing). */
+export const reservationIdOfWorkflow = (workflowId: string): string | undefined =>
+  workflowId.startsWith('reservation-') ? workflowId.slice('reservation-'.length) : undefined;
 
 // ---- signals (library events) ----
 

@@ -61,7 +61,11 @@ export class ReservationState {
   readonly mails: ReservationView['mails'] = [];
   readonly transitions: Transition[] = [];
 
-  constructor(readonly input: ReservationInput) {
+  constructor(
+    readonly input: ReservationInput,
+    /** Told of every change of status (the workflow logs it). */
+    private readonly onMove: (from: ReservationStatus, to: ReservationStatus, note?: string) => void = () => undefined,
+  ) {
     const place = parsePlace(input.pickup);
     if (!place) throw new Error(`unknown pickup place ${input.pickup}`);
     this.place = place;
@@ -82,7 +86,9 @@ export class ReservationState {
 
   moveTo(status: ReservationStatus, now: Date, note?: string): void {
     if (this.status === status) return;
+    const from = this.status;
     this.status = status;
+    this.onMove(from, status, note);
     this.transitions.push(note ? { status, at: formatJst(now), note } : { status, at: formatJst(now) });
   }
 

@@ -4,7 +4,7 @@
 //
 // Copy allocation and the title's queue live in the database (activities in one transaction per
 // event, `SELECT … FOR UPDATE` on the title), not in this workflow: see src/activities/allocation.ts.
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
   alreadyReturned,
   checkCancel,
@@ -53,7 +53,9 @@ function refused(r: Refusal): never {
 const now = (): Date => new Date(); // deterministic inside a workflow: the time of the current task
 
 export async function reservation(input: ReservationInput): Promise<ReservationView> {
-  const r = new ReservationState(input);
+  // Each change of status is a line in the structured log (with workflowId, hence reservationId; the
+  // SDK leaves it out while replaying, so a line is written once per change).
+  const r = new ReservationState(input, (from, to, note) => log.info('reservation status changed', { from, to, ...(note ? { rule: note } : {}) }));
   const { reservationId } = input;
 
   const turns = new OneAtATime();

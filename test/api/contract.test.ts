@@ -92,7 +92,7 @@ describe('the OpenAPI document', () => {
     }
     // …and it catches a broken document.
     const broken = JSON.parse(served.text);
-    broken.paths['/health'].get.parameters = [{ name: 'x', in: 'body' }];
+    broken.paths['/healthz'].get.parameters = [{ name: 'x', in: 'body' }];
     expect(validate(broken)).toBe(false);
   });
 
@@ -108,7 +108,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(33);
+    expect(documented.length).toBe(35);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(routes.filter((r) => r.method === 'post' && !takesIdempotencyKey(r)).map((r) => r.operationId).sort()).toEqual(['createPatron', 'issueTemporaryPassword', 'login']);
@@ -304,7 +304,12 @@ describe('every documented status is one the app sends', () => {
     expect((await a.post('/staff/patrons', 'staff', {}, { cardNumber: 'K0100', name: 'x' })).status).toBe(409);
 
     // Service, catalogue, libraries, Thursday runs.
-    expect((await a.get('/health', undefined)).body).toEqual({ status: 'ok' });
+    expect((await a.get('/healthz', undefined)).body).toEqual({ status: 'ok' });
+    const ready = await a.get('/readyz', undefined);
+    expect(ready.body).toMatchObject({ status: 'ready', checks: [{ name: 'database', ok: true }, { name: 'temporal', ok: true }] });
+    const metrics = await a.get('/metrics', undefined);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/); // Prometheus text format
+    expect(metrics.text).toMatch(/^http_requests_total\{method="GET",route="\/readyz",status="200"\} 1$/m);
     expect((await a.get('/titles/{titleId}', 'opac', { titleId: 'T-K1' })).status).toBe(200);
     expect((await a.get('/pickup-places', 'staff')).status).toBe(200);
     expect((await a.get('/staff/libraries', 'staff')).status).toBe(200);
@@ -313,6 +318,16 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/staff/thursday-runs/{processingDay}', 'staff', { processingDay: w.day('2026-12-10') })).status).toBe(200);
     expect((await a.post('/staff/thursday-runs', 'staff', {}, { processingDay: w.day('2026-12-24') })).status).toBe(200);
   }, 60_000);
+
+  test('GET /readyz answers 503 from the moment the process begins to stop, while the other operations still answer', async () => {
+    a.readiness.stopping(); // what npm start does first on SIGTERM (src/main.ts)
+    const res = await a.get('/readyz', undefined);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.body).toMatchObject({ type: '/problems/not-ready', ja: '停止処理中です。', en: 'Not ready: stopping.', checks: [{ name: 'database', ok: true }, { name: 'temporal', ok: true }] });
+    expect((await a.get('/healthz', undefined)).status).toBe(200); // alive, only not taking new work
+    expect((await a.get('/pickup-places', 'staff')).status).toBe(200); // requests still being served
+  });
 
   test('(collected over this file) every documented status of every operation was seen', async () => {
     // The 404s of the sample inputs, which name nothing that exists.

@@ -114,7 +114,9 @@ describe('authorization', () => {
     expect((await a.post('/staff/checkouts', 'opac', {}, { cardNumber: 'A0001', itemNumber: 'A1-1' })).status).toBe(403);
     expect((await a.post('/opac/login', 'staff', {}, { cardNumber: 'A0001', password: 'x' })).status).toBe(403);
     expect((await a.get('/titles/{titleId}', 'staff', { titleId: 'T-A1' })).status).toBe(200);
-    expect((await a.get('/health', undefined)).status).toBe(200);
+    expect((await a.get('/healthz', undefined)).status).toBe(200);
+    expect((await a.get('/readyz', undefined)).status).toBe(200);
+    expect((await a.get('/metrics', undefined)).status).toBe(200);
     expect((await a.get('/openapi.json', undefined)).status).toBe(200);
     expect((await a.get('/docs', undefined)).status).toBe(200);
   });

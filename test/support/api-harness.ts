@@ -9,6 +9,9 @@ import { apiRoutes, createApp } from '../../src/api/app';
 import type { ApiKey } from '../../src/api/auth';
 import { documentedStatuses } from '../../src/api/openapi';
 import type { RouteDef } from '../../src/api/route';
+import type { Logger } from '../../src/ops/logger';
+import { ServiceMetrics } from '../../src/ops/metrics';
+import { databaseCheck, Readiness, temporalCheck } from '../../src/ops/readiness';
 import { thursdayByHand } from '../../src/services/thursday-by-hand';
 import type { ThursdayInput } from '../../src/workflows/thursday-processing';
 import { LendingHarness } from './lending-harness';
@@ -50,11 +53,16 @@ export class ApiHarness {
     readonly h: LendingHarness,
     private readonly server: Server,
     readonly baseUrl: string,
+    /** The app's /readyz and /metrics, as `npm start` hands them in. */
+    readonly readiness: Readiness,
+    readonly metrics: ServiceMetrics,
   ) {}
 
-  static async start(opts: { thursday?: boolean | ThursdayInput } = {}): Promise<ApiHarness> {
+  static async start(opts: { thursday?: boolean | ThursdayInput; logger?: Logger } = {}): Promise<ApiHarness> {
     const h = await LendingHarness.start(opts);
     const errors: unknown[] = [];
+    const readiness = new Readiness({ database: databaseCheck(h.db), temporal: temporalCheck(h.client) });
+    const metrics = new ServiceMetrics();
     const app = createApp({
       db: h.db,
       temporal: h.client,
@@ -65,11 +73,14 @@ export class ApiHarness {
       clock: () => h.now(),
       checkResponses: true,
       log: (message, err) => errors.push({ message, err }),
+      readiness,
+      metrics,
+      ...(opts.logger ? { logger: opts.logger } : {}),
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
-    const a = new ApiHarness(h, server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const a = new ApiHarness(h, server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, readiness, metrics);
     (a as { serverErrors: unknown[] }).serverErrors = errors;
     return a;
   }

@@ -1,0 +1,92 @@
+// Readiness: may this process be sent work now? Yes when every dependency it needs answers (the
+// database, the Temporal frontend, the worker where this process runs one) and it is not stopping.
+// Served as /readyz by the API (src/api/routers/meta.ts) and by the worker's own small server
+// (src/ops/ops-server.ts); liveness (/healthz) only says the process answers at all.
+//
+// Once a stop begins, readiness turns false first, before the API stops accepting connections, so a
+// load balancer or compose's health check takes the process out of rotation while requests in flight
+// finish (src/main.ts).
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { Db } from '../db/client';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** How long the check took (ms). */
+  ms: number;
+  /** Why it failed (no stack, no connection string). */
+  error?: string;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  stopping: boolean;
+  checks: CheckResult[];
+}
+
+export type Check = () => Promise<void>;
+
+export class Readiness {
+  private stoppingSince: Date | undefined;
+
+  constructor(
+    private readonly checks: Record<string, Check>,
+    /** A check that has not answered by then counts as failed: a hanging dependency is not ready. */
+    private readonly timeoutMs = 3_000,
+  ) {}
+
+  /** From now on the process reports not ready (it is stopping); never undone. */
+  stopping(): void {
+    this.stoppingSince ??= new Date();
+  }
+
+  get isStopping(): boolean {
+    return this.stoppingSince !== undefined;
+  }
+
+  async report(): Promise<ReadinessReport> {
+    const checks = await Promise.all(Object.entries(this.checks).map(([name, check]) => this.run(name, check)));
+    const stopping = this.isStopping;
+    return { ready: !stopping && checks.every((c) => c.ok), stopping, checks };
+  }
+
+  private async run(name: string, check: Check): Promise<CheckResult> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      await Promise.race([check(), timeout]);
+      return { name, ok: true, ms: Math.round(performance.now() - started) };
+    } catch (err) {
+      return { name, ok: false, ms: Math.round(performance.now() - started), error: describe(err) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The first line of an error's message, without credentials a driver may have put in it. */
+function describe(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const line = message.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'failed';
+  return line.replace(/\/\/[^@/\s]*@/g, '//***@').slice(0, 300);
+}
+
+/** The database answers a query. */
+export const databaseCheck = (db: Db): Check => async () => {
+  await db.$queryRaw`SELECT 1`;
+};
+
+/** The Temporal frontend answers (GetSystemInfo, the call the SDK itself makes when it connects). */
+export const temporalCheck = (client: Client, timeoutMs = 3_000): Check => async () => {
+  await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflowService.getSystemInfo({}));
+};
+
+/** The worker in this process is polling its task queue. */
+export const workerCheck = (worker: Pick<Worker, 'getState'>): Check => async () => {
+  const state = worker.getState();
+  if (state !== 'RUNNING') throw new Error(`worker is ${state}`);
+};
