@@ -1,7 +1,9 @@
 // `npm start`, the real process, on the embedded default: it starts its own Temporal (the Java test
 // server, LENDING_TEMPORAL=java, so that CI never builds the Go CLI) and its own PostgreSQL in a
 // temporary data folder, reports ready, takes a reservation and its cancellation over HTTP, and on
-// SIGTERM stops everything it started and exits 0.
+// SIGTERM stops everything it started and exits 0. On the way: /readyz and /metrics (with the Temporal
+// SDK's own metrics), and stdout is the structured log, one JSON object per line, telling the
+// reservation's workflow's changes of status by reservation id.
 //
 // Where the machine has no PostgreSQL server binaries but DATABASE_URL (see README "Requirements"),
 // `npm start` is given a fresh database on that server instead.
@@ -32,6 +34,7 @@ describe('npm start (embedded default)', () => {
   let dataDir: string;
   let child: ChildProcess | undefined;
   let output = '';
+  let stdout = '';
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   let externalDb: TestDatabase | undefined;
   let record: InstanceRecord | undefined;
@@ -76,7 +79,10 @@ describe('npm start (embedded default)', () => {
     // Its own process group: a test that fails half-way can take the whole tree down.
     child = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const proc = child;
-    proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+      stdout += d.toString();
+    });
     proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
 
@@ -90,8 +96,12 @@ describe('npm start (embedded default)', () => {
     const readyMs = Date.now() - t0;
     const api = `http://127.0.0.1:${port}`;
     const ready = await fetch(`${api}/readyz`);
-    const health = ready.status === 404 ? await fetch(`${api}/health`) : ready; // /readyz where the API has it
-    expect(health.status).toBe(200);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: { name: string; ok: boolean }[] }).checks).toEqual([
+      expect.objectContaining({ name: 'database', ok: true }),
+      expect.objectContaining({ name: 'worker', ok: true }),
+      expect.objectContaining({ name: 'temporal', ok: true }),
+    ]);
 
     // It says what it fell back to and why, and warns that workflows are in memory only.
     expect(output).toMatch(/LENDING_TEMPORAL=java: the Java test server/);
@@ -135,6 +145,12 @@ describe('npm start (embedded default)', () => {
       await connection.close();
     }
 
+    // Metrics: the API's requests by operation, and the Temporal SDK runtime's (the worker's polls and tasks).
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(metrics).toMatch(/^http_requests_total\{method="POST",route="\/opac\/patrons\/\{cardNumber\}\/reservations",status="201"\} 1$/m);
+    expect(metrics).toMatch(/^temporal_\w+/m);
+    expect(metrics).toMatch(/^process_cpu_seconds_total /m);
+
     // SIGTERM to npm itself (as a supervisor would): everything stops, in order, exit 0.
     const stopAt = Date.now();
     proc.kill('SIGTERM');
@@ -144,7 +160,23 @@ describe('npm start (embedded default)', () => {
     expect(output).toMatch(/stopping \(SIGTERM\)/);
     expect(output).toMatch(/stopped the worker/);
     expect(output).toMatch(/stopped in [\d.]+ s/);
+    expect(output).toMatch(/HTTP API closed: \d+ request\(s\) were in flight, 0 cut/);
     for (const c of record.children) expect({ name: c.name, alive: alive(c.pid) }).toEqual({ name: c.name, alive: false });
+
+    // stdout is the structured log (npm's own two header lines aside); the workflow's changes are in it.
+    const logLines = stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('> '));
+    const parsed = logLines.map((l) => {
+      try {
+        return JSON.parse(l) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON log line: ${l}`);
+      }
+    });
+    const changes = parsed.filter((l) => l.msg === 'reservation status changed' && l.reservationId === id);
+    // Cancelled while APPLIED, or just after the copy was secured (READY): the log says which, in order.
+    expect(changes.map((l) => `${String(l.from)}→${String(l.to)}`).join(' ')).toMatch(/^(APPLIED→CANCELLED|APPLIED→READY READY→CANCELLED)$/);
+    expect(changes[0]).toMatchObject({ workflowId: `reservation-${id}`, source: 'temporal', service: 'online-lending', level: 'info' });
+    expect(parsed.find((l) => l.msg === 'request' && l.reservationId === id && l.status === 201)).toMatchObject({ route: '/opac/patrons/{cardNumber}/reservations' });
     expect(existsSync(join(dataDir, 'data', 'instance.json'))).toBe(false);
     process.stderr.write(`[npm start test] ready after ${(readyMs / 1000).toFixed(1)} s, stopped in ${(stopMs / 1000).toFixed(1)} s\n`);
   }, 150_000);

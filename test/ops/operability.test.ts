@@ -1,0 +1,188 @@
+// What an operator sees of the API (src/ops, src/api/request-log.ts): one JSON log line per request
+// naming the operation, the reservation and its workflow — and no card number or key; metrics counted
+// by path template and status; /readyz naming the dependency that fails; the worker role's own
+// /healthz, /readyz and /metrics.
+import { Writable } from 'node:stream';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../src/api/app';
+import { openDb } from '../../src/db/client';
+import { freeLoopbackPort } from '../../src/infra/local-postgres';
+import { createLogger, temporalLogger } from '../../src/ops/logger';
+import { listenGracefully } from '../../src/ops/graceful-close';
+import { ServiceMetrics } from '../../src/ops/metrics';
+import { startOpsServer } from '../../src/ops/ops-server';
+import { databaseCheck, Readiness, temporalCheck, workerCheck } from '../../src/ops/readiness';
+import { thursdayByHand } from '../../src/services/thursday-by-hand';
+import { API_KEYS, ApiHarness, KEY } from '../support/api-harness';
+import { weekShift, type WeekShift } from '../support/week-shift';
+import { createServer } from 'node:http';
+
+type Line = Record<string, unknown>;
+const lines: Line[] = [];
+const rawLines: string[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    for (const l of chunk.toString().split('\n').filter(Boolean)) {
+      rawLines.push(l);
+      lines.push(JSON.parse(l) as Line);
+    }
+    done();
+  },
+});
+const logger = createLogger({ level: 'debug', role: 'all', destination: sink });
+
+let a: ApiHarness;
+let w: WeekShift;
+beforeAll(async () => {
+  a = await ApiHarness.start({ logger });
+  w = weekShift('2026-11-30T09:00', await a.h.now());
+}, 120_000);
+afterAll(async () => a?.stop());
+afterEach(() => {
+  expect(a.serverErrors).toEqual([]);
+  expect(a.violations).toEqual([]);
+});
+
+test('each request is one JSON line: request id (given or made), operation template, status, time, caller, reservation and workflow — never the card number or the key', async () => {
+  await a.h.patron('L0001');
+  await a.h.title('T-L1', '運用の本', [{ item: 'L1-1' }]);
+  await a.h.advanceTo(w.at('2026-11-30T09:00'));
+  const placed = await a.call('POST', '/opac/patrons/{cardNumber}/reservations', {
+    as: 'opac',
+    params: { cardNumber: 'L0001' },
+    body: { titleId: 'T-L1', pickup: 'pref' },
+    headers: { 'x-request-id': 'opac-req-42' },
+  });
+  expect(placed.status).toBe(201);
+  expect(placed.headers.get('x-request-id')).toBe('opac-req-42');
+  const id = placed.body.reservationId as string;
+  const viewed = await a.get('/staff/reservations/{reservationId}', 'staff', { reservationId: id });
+  const made = viewed.headers.get('x-request-id')!;
+  expect(made).toMatch(/^[0-9a-f-]{36}$/); // none given: one is made
+  await a.get('/staff/reservations/{reservationId}', 'staff', { reservationId: 'no-such-reservation' });
+  // A request id that is not a sensible token is replaced, not echoed.
+  const odd = await a.call('GET', '/pickup-places', { as: 'staff', headers: { 'x-request-id': 'a b/c"; drop' } });
+  expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+
+  const requestLines = lines.filter((l) => l.msg === 'request');
+  expect(requestLines.find((l) => l.requestId === 'opac-req-42')).toEqual({
+    level: 'info',
+    time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    service: 'online-lending',
+    role: 'all',
+    msg: 'request',
+    requestId: 'opac-req-42',
+    method: 'POST',
+    route: '/opac/patrons/{cardNumber}/reservations',
+    status: 201,
+    ms: expect.any(Number),
+    caller: 'opac-test',
+    reservationId: id,
+    workflowId: `reservation-${id}`,
+  });
+  expect(requestLines.find((l) => l.requestId === made)).toMatchObject({ route: '/staff/reservations/{reservationId}', status: 200, caller: 'staff-test', reservationId: id });
+  expect(requestLines.find((l) => l.status === 404)).toMatchObject({ route: '/staff/reservations/{reservationId}', reservationId: 'no-such-reservation' });
+  // The patron's secret stays out of the log: no card number, no key.
+  for (const raw of rawLines) {
+    expect(raw).not.toContain('L0001');
+    expect(raw).not.toContain(KEY.opac);
+    expect(raw).not.toContain(KEY.staff);
+  }
+});
+
+test('metrics: requests counted and timed by method, path template and status; an unknown path counts as "unmatched"', async () => {
+  await a.get('/staff/reservations/{reservationId}', 'staff', { reservationId: 'x1' });
+  await a.get('/staff/reservations/{reservationId}', 'staff', { reservationId: 'x2' });
+  await fetch(`${a.baseUrl}/no/such/path`);
+  const text = await a.metrics.render();
+  expect(text).toMatch(/^http_requests_total\{method="GET",route="\/staff\/reservations\/\{reservationId\}",status="404"\} [3-9]$/m);
+  expect(text).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
+  expect(text).toMatch(/^http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/opac\/patrons\/\{cardNumber\}\/reservations",status="201"\} 1$/m);
+  expect(text).not.toMatch(/x1|x2|L0001/); // concrete ids never become labels
+});
+
+test('/readyz names the dependency that does not answer: 503 with a database on a closed port, 503 with Temporal on a closed port; /healthz stays 200', async () => {
+  const closedPort = await freeLoopbackPort();
+  const deadDb = openDb(`postgresql://nobody:secret@127.0.0.1:${closedPort}/nothing`);
+  const deadConnection = await Connection.lazy({ address: `127.0.0.1:${closedPort}` });
+  const deadTemporal = new Client({ connection: deadConnection });
+  const appWith = async (readiness: Readiness) => {
+    const app = createApp({ db: a.h.db, temporal: a.h.client, taskQueue: a.h.taskQueue, desk: a.h.desk, runThursdayProcessing: thursdayByHand(a.h.db, a.h.client), keys: API_KEYS, readiness });
+    return listenGracefully(createServer(app), 0, '127.0.0.1');
+  };
+  try {
+    for (const [broken, readiness] of [
+      ['database', new Readiness({ database: databaseCheck(deadDb), temporal: temporalCheck(a.h.client) }, 2_000)],
+      ['temporal', new Readiness({ database: databaseCheck(a.h.db), temporal: temporalCheck(deadTemporal, 1_000) }, 2_000)],
+    ] as const) {
+      const server = await appWith(readiness);
+      try {
+        const res = await fetch(`${server.url}/readyz`);
+        const body = (await res.json()) as { type: string; en: string; checks: { name: string; ok: boolean; error?: string }[] };
+        expect(res.status).toBe(503);
+        expect(body.type).toBe('/problems/not-ready');
+        expect(body.en).toBe(`Not ready: ${broken}.`);
+        expect(body.checks.find((c) => c.name === broken)).toMatchObject({ ok: false, error: expect.any(String) });
+        expect(body.checks.find((c) => c.name !== broken)).toMatchObject({ ok: true });
+        expect(JSON.stringify(body)).not.toContain('secret'); // no credentials from a connection string
+        expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      } finally {
+        await server.close(1_000);
+      }
+    }
+  } finally {
+    await deadDb.$disconnect();
+    await deadConnection.close();
+  }
+});
+
+test('a check that hangs counts as failed after the time limit instead of hanging /readyz', async () => {
+  const readiness = new Readiness({ slow: () => new Promise(() => undefined), fine: async () => undefined }, 200);
+  const t0 = Date.now();
+  const report = await readiness.report();
+  expect(Date.now() - t0).toBeLessThan(2_000);
+  expect(report).toEqual({
+    ready: false,
+    stopping: false,
+    checks: [
+      { name: 'slow', ok: false, ms: expect.any(Number), error: 'no answer within 200 ms' },
+      { name: 'fine', ok: true, ms: expect.any(Number) },
+    ],
+  });
+});
+
+test('the worker role serves /healthz, /readyz (with the worker\'s state) and /metrics, and nothing else', async () => {
+  let state: 'RUNNING' | 'DRAINING' = 'RUNNING';
+  const readiness = new Readiness({ database: databaseCheck(a.h.db), temporal: temporalCheck(a.h.client), worker: workerCheck({ getState: () => state }) });
+  const metrics = new ServiceMetrics();
+  const ops = await startOpsServer({ host: '127.0.0.1', port: 0, readiness, metrics });
+  try {
+    expect(await (await fetch(`${ops.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${ops.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: { name: string }[] }).checks.map((c) => c.name)).toEqual(['database', 'temporal', 'worker']);
+    state = 'DRAINING';
+    const draining = await fetch(`${ops.url}/readyz`);
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toMatchObject({ status: 'not-ready', stopping: false, checks: [{ ok: true }, { ok: true }, { name: 'worker', ok: false, error: 'worker is DRAINING' }] });
+    expect((await fetch(`${ops.url}/reservations`)).status).toBe(404);
+    expect((await fetch(`${ops.url}/healthz`, { method: 'POST' })).status).toBe(405);
+    const text = await (await fetch(`${ops.url}/metrics`)).text();
+    expect(text).toMatch(/^http_requests_total\{method="GET",route="\/readyz",status="503"\} 1$/m);
+    expect(text).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
+  } finally {
+    await ops.close();
+  }
+});
+
+test('the Temporal SDK\'s log lines (workflow, activity) land in the same log, with the reservation id read from the workflow id', () => {
+  const sdk = temporalLogger(logger);
+  const before = lines.length;
+  sdk.info('reservation status changed', { workflowId: 'reservation-R-77', runId: 'run-1', from: 'APPLIED', to: 'READY', [Symbol('time')]: 1n });
+  sdk.warn('Worker state changed', { sdkComponent: 'worker', state: 'DRAINING' });
+  expect(lines.slice(before)).toEqual([
+    expect.objectContaining({ level: 'info', source: 'temporal', msg: 'reservation status changed', workflowId: 'reservation-R-77', reservationId: 'R-77', from: 'APPLIED', to: 'READY' }),
+    expect.objectContaining({ level: 'warn', source: 'temporal', msg: 'Worker state changed', state: 'DRAINING' }),
+  ]);
+  expect(lines[lines.length - 1]).not.toHaveProperty('reservationId');
+});
