@@ -38,6 +38,11 @@ export interface ServiceConfig {
   apiPort: number;
   /** How long requests in flight may take to finish once a stop begins (API_SHUTDOWN_GRACE_MS). */
   apiShutdownGraceMs: number;
+  /**
+   * R-STATUS-1: how long a new reservation stays 予約申込 (and can be withdrawn) before it asks for a
+   * copy (RESERVATION_SECURITY_DELAY_SECONDS, default 300). The library sets it; the spec names no value.
+   */
+  securityDelayMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     apiHost: env.API_HOST || '0.0.0.0',
     apiPort: 3000,
     apiShutdownGraceMs: 10_000,
+    securityDelayMs: 5 * 60_000,
   };
   const problems: string[] = [];
   // API_KEYS is required in production; elsewhere `npm start` makes throwaway keys and prints them.
@@ -85,6 +91,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     const ms = Number(env.API_SHUTDOWN_GRACE_MS);
     if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) problems.push(`API_SHUTDOWN_GRACE_MS must be milliseconds 0–600000, got "${env.API_SHUTDOWN_GRACE_MS}"`);
     else config.apiShutdownGraceMs = ms;
+  }
+  if (env.RESERVATION_SECURITY_DELAY_SECONDS !== undefined && env.RESERVATION_SECURITY_DELAY_SECONDS !== '') {
+    const seconds = Number(env.RESERVATION_SECURITY_DELAY_SECONDS);
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) {
+      problems.push(`RESERVATION_SECURITY_DELAY_SECONDS must be whole seconds 0–86400, got "${env.RESERVATION_SECURITY_DELAY_SECONDS}"`);
+    } else config.securityDelayMs = seconds * 1000;
   }
   if (missing.length > 0) {
     throw new ConfigError(

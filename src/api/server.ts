@@ -43,6 +43,7 @@ export async function startApiServer(
     desk: circulation(db, temporalNotifier(temporal), { longOverdueGraceDays: 0 }),
     runThursdayProcessing: thursdayByHand(db, temporal),
     keys: [...config.apiKeys, ...generatedKeys],
+    reservationConfig: { securityDelayMs: config.securityDelayMs },
     logger: ops.logger,
     metrics: ops.metrics,
     readiness: ops.readiness,
