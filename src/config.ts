@@ -38,6 +38,8 @@ export interface ServiceConfig {
   apiPort: number;
   /** How long requests in flight may take to finish once a stop begins (API_SHUTDOWN_GRACE_MS). */
   apiShutdownGraceMs: number;
+  /** SHUTDOWN_DELAY_MS: between /readyz turning 503 and the API refusing connections (load balancers). */
+  shutdownDelayMs: number;
   /**
    * R-STATUS-1: how long a new reservation stays 予約申込 (and can be withdrawn) before it asks for a
    * copy (RESERVATION_SECURITY_DELAY_SECONDS, default 300). The library sets it; the spec names no value.
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     apiHost: env.API_HOST || '0.0.0.0',
     apiPort: 3000,
     apiShutdownGraceMs: 10_000,
+    shutdownDelayMs: 0,
     securityDelayMs: 5 * 60_000,
   };
   const problems: string[] = [];
@@ -87,11 +90,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number 0–65535, got "${env.PORT}"`);
     else config.apiPort = port;
   }
-  if (env.API_SHUTDOWN_GRACE_MS !== undefined && env.API_SHUTDOWN_GRACE_MS !== '') {
-    const ms = Number(env.API_SHUTDOWN_GRACE_MS);
-    if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) problems.push(`API_SHUTDOWN_GRACE_MS must be milliseconds 0–600000, got "${env.API_SHUTDOWN_GRACE_MS}"`);
-    else config.apiShutdownGraceMs = ms;
-  }
+  const milliseconds = (name: 'API_SHUTDOWN_GRACE_MS' | 'SHUTDOWN_DELAY_MS', set: (ms: number) => void): void => {
+    const value = env[name];
+    if (value === undefined || value === '') return;
+    const ms = Number(value);
+    if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) problems.push(`${name} must be milliseconds 0–600000, got "${value}"`);
+    else set(ms);
+  };
+  milliseconds('API_SHUTDOWN_GRACE_MS', (ms) => (config.apiShutdownGraceMs = ms));
+  milliseconds('SHUTDOWN_DELAY_MS', (ms) => (config.shutdownDelayMs = ms));
   if (env.RESERVATION_SECURITY_DELAY_SECONDS !== undefined && env.RESERVATION_SECURITY_DELAY_SECONDS !== '') {
     const seconds = Number(env.RESERVATION_SECURITY_DELAY_SECONDS);
     if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) {

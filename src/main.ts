@@ -62,7 +62,18 @@ async function main(): Promise<number> {
     const services = await startBackingServices(env, life, log, { mail: runsWorker(role) });
     const config = loadConfig(services.env);
     const checks: Record<string, Check> = { database: databaseCheck(services.db) };
+    if (runsWorker(role)) checks.worker = async () => Promise.reject(new Error('worker not started yet'));
     const readiness = new Readiness(checks);
+    const where: [string, string][] = [];
+
+    // The worker role's /healthz, /readyz, /metrics: up before the worker and stopped after it has
+    // drained, so that the probes answer all through a stop.
+    if (!runsApi(role)) {
+      const ops = await startOpsServer({ host: config.apiHost, port: config.apiPort, readiness, metrics });
+      life.onStop('the health and metrics server', ops.close);
+      where.push(['Operations', `${ops.url}/healthz, ${ops.url}/readyz, ${ops.url}/metrics`]);
+      logger.info({ url: ops.url }, 'health and metrics server listening');
+    }
 
     const client = runsWorker(role)
       ? await startWorker(config, services.db, life, logger, checks, await bundle!)
@@ -70,9 +81,8 @@ async function main(): Promise<number> {
     checks.temporal = temporalCheck(client);
     checkNotStopping(life);
 
-    const where: [string, string][] = [];
-    let t = Date.now();
     if (runsApi(role)) {
+      const t = Date.now();
       const api = await startApiServer(config, services.db, client, { logger, metrics, readiness });
       life.onStop('the HTTP API', async () => {
         const { inFlight, cut } = await api.close();
@@ -84,14 +94,13 @@ async function main(): Promise<number> {
       if (api.generatedKeys.length > 0) services.fellBack.push('API keys (API_KEYS): one per role, printed above, valid until stop');
       services.lock?.setEndpoints({ api: api.url, ...services.endpoints, taskQueue: config.taskQueue, namespace: config.temporalNamespace }, services.fellBack);
       logger.info({ url: api.url, ms: Date.now() - t }, 'HTTP API listening');
-    } else {
-      const ops = await startOpsServer({ host: config.apiHost, port: config.apiPort, readiness, metrics });
-      life.onStop('the health and metrics server', ops.close);
-      where.push(['Operations', `${ops.url}/healthz, ${ops.url}/readyz, ${ops.url}/metrics`]);
-      logger.info({ url: ops.url, ms: Date.now() - t }, 'health and metrics server listening');
     }
-    // Stopped first: from the first moment of a stop, /readyz answers 503.
-    life.onStop('readiness (answers 503 from now on)', () => readiness.stopping());
+    // Stopped first: from the first moment of a stop /readyz answers 503; SHUTDOWN_DELAY_MS gives a load
+    // balancer's probes time to see it before the API stops accepting connections.
+    life.onStop('readiness (answers 503 from now on)', async () => {
+      readiness.stopping();
+      if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
+    });
 
     where.push(...services.where);
     const ms = Date.now() - started;

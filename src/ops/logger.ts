@@ -30,6 +30,8 @@ export function createLogger(opts: { level?: LevelWithSilent; role?: string; des
       // ISO times and level names: read by people as much as by the collector.
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // The SDK reports failures as `error` (pino serializes only `err` by default): message and stack.
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
       // Never in a log line: the API's keys, passwords (they are in bodies, which are not logged either).
       redact: { paths: ['req.headers.authorization', '*.password', '*.currentPassword', '*.newPassword'], censor: '[redacted]' },
     },

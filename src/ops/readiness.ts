@@ -68,11 +68,16 @@ export class Readiness {
   }
 }
 
-/** The first line of an error's message, without credentials a driver may have put in it. */
+/**
+ * Why a check failed, in one line: the error's code where it has one (ECONNREFUSED, P1001…) and the last
+ * non-empty line of its message (Prisma puts the cause last), without credentials.
+ */
 function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  const line = message.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'failed';
-  return line.replace(/\/\/[^@/\s]*@/g, '//***@').slice(0, 300);
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const code = (err as { code?: unknown } | null)?.code;
+  const text = [typeof code === 'string' || typeof code === 'number' ? String(code) : undefined, lines.at(-1)].filter(Boolean).join(': ') || 'failed';
+  return text.replace(/\/\/\S*@/g, '//***@').replace(/(password\s*=\s*)\S+/gi, '$1***').slice(0, 300);
 }
 
 /** The database answers a query. */

@@ -184,7 +184,8 @@ export async function startBackingServices(
       onReceive(mail, messageId) {
         const to = mail.body.personalizations.flatMap((p) => p.to.map((x) => x.email)).join(', ');
         appendFileSync(file, JSON.stringify({ messageId, receivedAt: mail.receivedAt.toISOString(), to, from: mail.body.from.email, subject: mail.body.subject, text: mail.body.content.find((c) => c.type === 'text/plain')?.value, customArgs: mail.body.custom_args }) + '\n');
-        log(`mail NOT sent, recorded in ${rel(file)}: to ${to}, "${mail.body.subject}"`);
+        // The address stays in the file: the log never carries a patron's address.
+        log(`mail NOT sent, recorded in ${rel(file)} as ${messageId}`);
       },
     });
     life.onStop('the local mail sink', () => sink.stop());
