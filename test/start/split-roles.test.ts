@@ -1,5 +1,6 @@
-// The compose stack's topology without Docker: `npm run db:prepare` once, then the same program twice,
-// SERVICE_ROLE=worker and SERVICE_ROLE=api, with NODE_ENV=production and everything named by the
+// The compose stack's topology without Docker: from the files the Dockerfile puts in the image, after
+// its `npm ci` (test/support/image-layout.ts), `npm run db:prepare` once, then the image's command
+// twice, SERVICE_ROLE=worker and SERVICE_ROLE=api, with NODE_ENV=production and everything named by the
 // environment (a Temporal server in normal time, a PostgreSQL database, a SendGrid stand-in). A
 // reservation placed through the API process is carried out by the worker process (the copy secured,
 // the lending notice sent); each process answers /readyz and /metrics; SIGTERM stops each with exit 0.
@@ -10,8 +11,8 @@ import { join } from 'node:path';
 import { freeLoopbackPort } from '../../src/infra/local-postgres';
 import { startLocalTemporal, type LocalTemporal } from '../../src/infra/local-temporal';
 import { MailSink } from '../../src/infra/mail-sink';
-import { ROOT } from '../../src/infra/prisma-cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { buildImageLayout, type ImageLayout } from '../support/image-layout';
 
 const OPAC_KEY = 'opac-key-for-the-split-test-0123456789';
 const STAFF_KEY = 'staff-key-for-the-split-test-0123456789';
@@ -23,9 +24,17 @@ interface Service {
   exited: Promise<number | null>;
 }
 
-/** The image's command (Dockerfile CMD): node with tsx on src/main.ts. */
+let image: ImageLayout;
+beforeAll(() => {
+  image = buildImageLayout();
+  process.stderr.write(`[split roles] image layout built in ${image.dir} (npm ci: ${(image.runMs / 1000).toFixed(1)} s)\n`);
+}, 300_000);
+afterAll(() => image && rmSync(image.dir, { recursive: true, force: true }));
+
+/** The image's command (Dockerfile CMD), run in the image's files. */
 function startService(env: NodeJS.ProcessEnv): Service {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [program, ...args] = image.cmd;
+  const proc = spawn(program === 'node' ? process.execPath : program!, args, { cwd: image.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const s: Service = { proc, lines: [], raw: '', exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))) };
   let partial = '';
   proc.stdout!.on('data', (d: Buffer) => {
@@ -74,7 +83,7 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
   });
 
   test('each role refuses to start without what it needs, naming exactly that (exit 2); an unknown role is refused', () => {
-    const run = (extra: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...baseEnv(), ...extra }, encoding: 'utf8', timeout: 60_000 });
+    const run = (extra: NodeJS.ProcessEnv) => spawnSync(process.execPath, image.cmd.slice(1), { cwd: image.dir, env: { ...baseEnv(), ...extra }, encoding: 'utf8', timeout: 60_000 });
     const api = run({ SERVICE_ROLE: 'api' });
     expect(api.status).toBe(2);
     expect(api.stderr).toMatch(/missing configuration: DATABASE_URL, TEMPORAL_ADDRESS, API_KEYS\./);
@@ -88,7 +97,7 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
 
   test('db:prepare, then a worker and an API process: a reservation placed through one is carried out by the other; both stop cleanly', async () => {
     database = await createTestDatabase('empty');
-    const prepare = () => spawnSync('npm', ['run', '--silent', 'db:prepare'], { cwd: ROOT, env: { ...baseEnv(), DATABASE_URL: database!.url }, encoding: 'utf8', timeout: 90_000 });
+    const prepare = () => spawnSync('npm', ['run', '--silent', 'db:prepare'], { cwd: image.dir, env: { ...baseEnv(), DATABASE_URL: database!.url }, encoding: 'utf8', timeout: 90_000 });
     const first = prepare();
     expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: '' });
     expect(first.stdout).toMatch(/"cooperatingLibraries":59/);

@@ -1,0 +1,65 @@
+// What `docker build` would produce, without a Docker engine: the files the Dockerfile COPYs (minus
+// .dockerignore) in a fresh folder, then its RUN steps there (`npm ci`). Tests run the service from
+// that folder with the Dockerfile's CMD, so a file the image lacks fails a test here rather than a
+// deployment. (Not covered: the base image itself — node:20-bookworm-slim — and USER.)
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { ROOT } from '../../src/infra/prisma-cli';
+
+export interface ImageLayout {
+  dir: string;
+  /** The Dockerfile's CMD, exec form. */
+  cmd: string[];
+  /** How long the RUN steps took (ms). */
+  runMs: number;
+}
+
+/** The instructions of the Dockerfile, one per logical line (continuations joined). */
+function instructions(): { op: string; args: string }[] {
+  const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [op, ...rest] = l.split(/\s+/);
+      return { op: op!.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+export function buildImageLayout(): ImageLayout {
+  const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim().replace(/\/$/, ''))
+    .filter((l) => l && !l.startsWith('#'));
+  const keep = (src: string): boolean => !ignored.some((p) => relative(ROOT, src) === p || relative(ROOT, src).startsWith(`${p}/`));
+  const dir = mkdtempSync(join(tmpdir(), 'lending-image-'));
+  let cmd: string[] = [];
+  let runMs = 0;
+  let workdir = dir;
+  for (const { op, args } of instructions()) {
+    if (op === 'WORKDIR') workdir = dir; // the image's /app is this folder
+    else if (op === 'COPY') {
+      if (args.startsWith('--')) throw new Error(`COPY with flags is not supported here: ${args}`);
+      // Docker's rules: a directory's contents go into the destination; a file goes into it when it
+      // ends with "/" (or there are several sources), else becomes it.
+      const parts = args.split(/\s+/);
+      const destArg = parts.pop()!;
+      const dest = join(workdir, destArg);
+      for (const src of parts) {
+        const from = join(ROOT, src);
+        if (!existsSync(from)) throw new Error(`Dockerfile copies ${src}, which does not exist`);
+        const into = statSync(from).isDirectory() ? dest : destArg.endsWith('/') || parts.length > 1 ? join(dest, basename(src)) : dest;
+        cpSync(from, into, { recursive: true, filter: keep });
+      }
+    } else if (op === 'RUN') {
+      const t = Date.now();
+      execFileSync('sh', ['-c', args], { cwd: workdir, stdio: 'pipe', env: { ...process.env, npm_config_loglevel: 'error' } });
+      runMs += Date.now() - t;
+    } else if (op === 'CMD') cmd = JSON.parse(args) as string[];
+  }
+  if (cmd.length === 0) throw new Error('the Dockerfile has no exec-form CMD');
+  return { dir, cmd, runMs };
+}
