@@ -9,6 +9,7 @@ import { openDb } from '../../src/db/client';
 import { freeLoopbackPort } from '../../src/infra/local-postgres';
 import { createLogger, temporalLogger } from '../../src/ops/logger';
 import { listenGracefully } from '../../src/ops/graceful-close';
+import { registerLibraryMetrics } from '../../src/ops/library-metrics';
 import { ServiceMetrics } from '../../src/ops/metrics';
 import { startOpsServer } from '../../src/ops/ops-server';
 import { databaseCheck, Readiness, temporalCheck, workerCheck } from '../../src/ops/readiness';
@@ -99,6 +100,41 @@ test('metrics: requests counted and timed by method, path template and status; a
   expect(text).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
   expect(text).toMatch(/^http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/opac\/patrons\/\{cardNumber\}\/reservations",status="201"\} 1$/m);
   expect(text).not.toMatch(/x1|x2|L0001/); // concrete ids never become labels
+});
+
+test('the library\'s numbers: reservations by status, lending notices by outbox state, the oldest unsent notice, the last Thursday run — read at each scrape; a database that does not answer leaves them out without failing the scrape', async () => {
+  const m = new ServiceMetrics();
+  registerLibraryMetrics(m, a.h.db, () => new Date('2030-01-01T00:00:00Z'));
+  const before = await m.render();
+  expect(before).toMatch(/^lending_reservations\{status="APPLIED"\} 1$/m); // placed in the first test, not yet secured
+  expect(before).toMatch(/^lending_reservations\{status="RELEASED"\} 0$/m);
+  expect(before).toMatch(/^lending_mail_outbox\{state="SENDING"\} 0$/m);
+  expect(before).toMatch(/^lending_mail_outbox_oldest_pending_seconds 0$/m);
+  expect(before).not.toMatch(/^lending_thursday_run_last_finished_seconds /m); // no run yet: absent, not 0 (1970)
+
+  await a.h.db.mailOutbox.create({
+    data: { key: 'metrics-probe', reservationId: 'R-M', kind: 'lending-notice', to: 'x@example.jp', subject: 's', body: 'b', holdFrom: new Date('2029-12-31'), holdUntil: new Date('2030-01-07'), createdAt: new Date('2029-12-31T23:59:00Z') },
+  });
+  await a.h.db.thursdayRun.create({ data: { processingDate: new Date('2029-12-27'), startedAt: new Date('2029-12-27T01:00:00Z'), finishedAt: new Date('2029-12-27T01:00:05Z') } });
+  const after = await m.render();
+  expect(after).toMatch(/^lending_mail_outbox\{state="PENDING"\} 1$/m);
+  expect(after).toMatch(/^lending_mail_outbox_oldest_pending_seconds 60$/m);
+  expect(after).toMatch(new RegExp(`^lending_thursday_run_last_finished_seconds ${new Date('2029-12-27T01:00:05Z').getTime() / 1000}$`, 'm'));
+  await a.h.db.mailOutbox.delete({ where: { key: 'metrics-probe' } });
+  await a.h.db.thursdayRun.delete({ where: { processingDate: new Date('2029-12-27') } });
+
+  const deadDb = openDb(`postgresql://nobody:x@127.0.0.1:${await freeLoopbackPort()}/nothing`);
+  try {
+    const broken = new ServiceMetrics();
+    registerLibraryMetrics(broken, deadDb);
+    broken.observeRequest('GET', '/healthz', 200, 0.001);
+    const text = await broken.render();
+    expect(text).toMatch(/^http_requests_total\{method="GET",route="\/healthz",status="200"\} 1$/m);
+    expect(text).not.toMatch(/^lending_reservations\{/m);
+    expect(text).not.toMatch(/^lending_mail_outbox_oldest_pending_seconds /m);
+  } finally {
+    await deadDb.$disconnect();
+  }
 });
 
 test('/readyz names the dependency that does not answer: 503 with a database on a closed port, 503 with Temporal on a closed port; /healthz stays 200', async () => {

@@ -153,6 +153,7 @@ describe('npm start (embedded default)', () => {
     expect(metrics).toMatch(/^http_requests_total\{method="POST",route="\/opac\/patrons\/\{cardNumber\}\/reservations",status="201"\} 1$/m);
     expect(metrics).toMatch(/^temporal_\w+/m);
     expect(metrics).toMatch(/^process_cpu_seconds_total /m);
+    expect(metrics).toMatch(/^lending_reservations\{status="CANCELLED"\} 1$/m); // the library's own numbers
 
     // SIGTERM to npm itself (as a supervisor would): everything stops, in order, exit 0.
     const stopAt = Date.now();
