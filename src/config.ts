@@ -45,6 +45,8 @@ export interface ServiceConfig {
    * copy (RESERVATION_SECURITY_DELAY_SECONDS, default 300). The library sets it; the spec names no value.
    */
   securityDelayMs: number;
+  /** How long Idempotency-Key records are kept (IDEMPOTENCY_RETENTION_HOURS, default 24). */
+  idempotencyRetentionHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     apiShutdownGraceMs: 10_000,
     shutdownDelayMs: 0,
     securityDelayMs: 5 * 60_000,
+    idempotencyRetentionHours: 24,
   };
   const problems: string[] = [];
   // API_KEYS is required in production; elsewhere `npm start` makes throwaway keys and prints them.
@@ -104,6 +107,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) {
       problems.push(`RESERVATION_SECURITY_DELAY_SECONDS must be whole seconds 0–86400, got "${env.RESERVATION_SECURITY_DELAY_SECONDS}"`);
     } else config.securityDelayMs = seconds * 1000;
+  }
+  if (env.IDEMPOTENCY_RETENTION_HOURS !== undefined && env.IDEMPOTENCY_RETENTION_HOURS !== '') {
+    const hours = Number(env.IDEMPOTENCY_RETENTION_HOURS);
+    if (!Number.isInteger(hours) || hours < 1 || hours > 8_760) problems.push(`IDEMPOTENCY_RETENTION_HOURS must be whole hours 1–8760, got "${env.IDEMPOTENCY_RETENTION_HOURS}"`);
+    else config.idempotencyRetentionHours = hours;
   }
   if (missing.length > 0) {
     throw new ConfigError(

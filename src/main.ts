@@ -28,6 +28,7 @@ import { freeLoopbackPort } from './infra/local-postgres';
 import { installServiceRuntime, workflowBundle } from './infra/temporal-runtime';
 import { createLogger, parseLogLevel, temporalLogger, type Logger } from './ops/logger';
 import { registerLibraryMetrics } from './ops/library-metrics';
+import { scheduleSweeps } from './services/housekeeping';
 import { ServiceMetrics } from './ops/metrics';
 import { startOpsServer } from './ops/ops-server';
 import { databaseCheck, Readiness, temporalCheck, workerCheck, type Check } from './ops/readiness';
@@ -85,6 +86,8 @@ async function main(): Promise<number> {
     if (runsApi(role)) {
       const t = Date.now();
       registerLibraryMetrics(metrics, services.db);
+      const sweeps = scheduleSweeps(services.db, { idempotencyRetentionHours: config.idempotencyRetentionHours }, logger);
+      life.onStop('housekeeping', sweeps.stop);
       const api = await startApiServer(config, services.db, client, { logger, metrics, readiness });
       life.onStop('the HTTP API', async () => {
         const { inFlight, cut } = await api.close();

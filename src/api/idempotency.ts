@@ -2,13 +2,19 @@
 // processed and its response stored in Postgres (idempotency_record); a repeat by the same caller with
 // the same key and the same request gets the stored response again (header Idempotent-Replayed: true)
 // without acting twice. The same key with another request → 422; while the first is still being
-// processed → 409. A first attempt that failed with a server error is forgotten, so it can be retried.
+// processed → 409. A first attempt that failed with a server error is forgotten, so it can be retried;
+// one that never finished (its process was killed mid-request) is taken over after ABANDONED_AFTER, so
+// the key does not answer 409 for ever. Records are kept IDEMPOTENCY_RETENTION_HOURS (default 24) and
+// then purged (src/services/housekeeping.ts): a repeat after that is a new request — placing a
+// reservation stays idempotent even then, its id being derived from the key.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client';
 import { ApiProblem } from './problem';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** No request takes this long (API_SHUTDOWN_GRACE_MS cuts them at a stop): one still unfinished was abandoned. */
+export const ABANDONED_AFTER = '2 minutes';
 
 export interface StoredResponse {
   status: number;
@@ -62,6 +68,10 @@ export class IdempotencyStore {
       );
     }
     if (first.status === null) {
+      // createdAt is written by the database's clock (the column default), so compared with it.
+      const abandoned = await this.db.$executeRaw`
+        DELETE FROM idempotency_record WHERE id = ${id} AND status IS NULL AND "createdAt" < LOCALTIMESTAMP - ${ABANDONED_AFTER}::interval`;
+      if (abandoned === 1) return this.begin(id, req);
       throw new ApiProblem(409, 'idempotency-in-progress', '同じ Idempotency-Key の要求を処理中です。しばらくしてから再送してください。', 'A request with this Idempotency-Key is still being processed; retry later.', {
         headers: { 'Retry-After': '1' },
       });

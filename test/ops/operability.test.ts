@@ -13,6 +13,7 @@ import { registerLibraryMetrics } from '../../src/ops/library-metrics';
 import { ServiceMetrics } from '../../src/ops/metrics';
 import { startOpsServer } from '../../src/ops/ops-server';
 import { databaseCheck, Readiness, temporalCheck, workerCheck } from '../../src/ops/readiness';
+import { sweep } from '../../src/services/housekeeping';
 import { thursdayByHand } from '../../src/services/thursday-by-hand';
 import { API_KEYS, ApiHarness, KEY } from '../support/api-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
@@ -221,4 +222,45 @@ test('the Temporal SDK\'s log lines (workflow, activity) land in the same log, w
     expect.objectContaining({ level: 'warn', source: 'temporal', msg: 'Worker state changed', state: 'DRAINING' }),
   ]);
   expect(lines[lines.length - 1]).not.toHaveProperty('reservationId');
+});
+
+test('an Idempotency-Key whose first request never finished (its process was killed) is taken over after 2 minutes instead of answering 409 for ever', async () => {
+  await a.h.patron('L0002');
+  await a.h.title('T-L2', '中断の本', [{ item: 'L2-1' }]);
+  const place = () => a.call('POST', '/opac/patrons/{cardNumber}/reservations', { as: 'opac', params: { cardNumber: 'L0002' }, body: { titleId: 'T-L2', pickup: 'pref' }, idempotencyKey: 'killed-mid-request' });
+  const first = await place();
+  expect(first.status).toBe(201);
+  // As a process killed mid-request leaves it: claimed, no response stored.
+  const recordId = 'opac-test:killed-mid-request';
+  await a.h.db.$executeRaw`UPDATE idempotency_record SET status = NULL, body = NULL, "completedAt" = NULL, "createdAt" = LOCALTIMESTAMP - interval '1 minute' WHERE id = ${recordId}`;
+  expect((await place()).status).toBe(409); // may still be running
+  await a.h.db.$executeRaw`UPDATE idempotency_record SET "createdAt" = LOCALTIMESTAMP - interval '3 minutes' WHERE id = ${recordId}`;
+  const retried = await place();
+  expect(retried.status).toBe(201);
+  expect(retried.headers.get('idempotent-replayed')).toBeNull(); // processed again, not replayed…
+  expect(retried.body.reservationId).toBe(first.body.reservationId); // …and still the one reservation
+  expect(await a.h.db.reservation.count({ where: { patron: { cardNumber: 'L0002' } } })).toBe(1);
+  expect((await place()).headers.get('idempotent-replayed')).toBe('true');
+});
+
+test('housekeeping deletes Idempotency-Key records past their retention and login counters long over, and keeps the rest', async () => {
+  const now = new Date();
+  await a.h.db.$executeRaw`INSERT INTO idempotency_record (id, method, path, "requestHash", status, "createdAt") VALUES
+    ('sweep:old', 'POST', '/x', 'h', 201, LOCALTIMESTAMP - interval '25 hours'),
+    ('sweep:recent', 'POST', '/x', 'h', 201, LOCALTIMESTAMP - interval '23 hours')`;
+  const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
+  await a.h.db.loginThrottle.createMany({
+    data: [
+      { cardNumber: 'SWEEP-OLD', failures: 2, windowStart: hoursAgo(48) },
+      { cardNumber: 'SWEEP-RECENT', failures: 2, windowStart: hoursAgo(1) },
+      { cardNumber: 'SWEEP-LOCKED', failures: 5, windowStart: hoursAgo(48), lockedUntil: new Date(now.getTime() + 600_000) },
+    ],
+  });
+  const swept = await sweep(a.h.db, { idempotencyRetentionHours: 24, now });
+  expect(swept.idempotencyRecords).toBeGreaterThanOrEqual(1);
+  expect(swept.loginThrottles).toBe(1);
+  const left = await a.h.db.idempotencyRecord.findMany({ where: { id: { startsWith: 'sweep:' } }, select: { id: true } });
+  expect(left.map((r) => r.id)).toEqual(['sweep:recent']);
+  const throttles = await a.h.db.loginThrottle.findMany({ where: { cardNumber: { startsWith: 'SWEEP-' } }, select: { cardNumber: true }, orderBy: { cardNumber: 'asc' } });
+  expect(throttles.map((t) => t.cardNumber)).toEqual(['SWEEP-LOCKED', 'SWEEP-RECENT']);
 });

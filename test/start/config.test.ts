@@ -57,3 +57,9 @@ test('LOG_LEVEL: info by default, any pino level, case-insensitive; anything els
   expect(parseLogLevel('silent')).toBe('silent');
   expect(() => parseLogLevel('verbose')).toThrow(/LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent; got "verbose"/);
 });
+
+test('IDEMPOTENCY_RETENTION_HOURS: 24 by default, whole hours 1–8760', () => {
+  expect(loadConfig({ ...base }).idempotencyRetentionHours).toBe(24);
+  expect(loadConfig({ ...base, IDEMPOTENCY_RETENTION_HOURS: '72' }).idempotencyRetentionHours).toBe(72);
+  expect(() => loadConfig({ ...base, IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow(/IDEMPOTENCY_RETENTION_HOURS must be whole hours 1–8760/);
+});

@@ -1,0 +1,48 @@
+// Rows that only matter for a while, deleted once they no longer do (the API process runs this at start
+// and every hour, src/main.ts):
+// - idempotency_record older than IDEMPOTENCY_RETENTION_HOURS (default 24): a client retries within
+//   minutes, not days; a repeat after that is a new request (src/api/idempotency.ts says why that is safe);
+// - login_throttle rows whose counting window and lock are long over (R-ACCOUNT-1 counts 15 minutes).
+import type { Db } from '../db/client';
+import { LOGIN_LOCK_MS, LOGIN_WINDOW_MS } from './accounts';
+
+export interface Swept {
+  idempotencyRecords: number;
+  loginThrottles: number;
+}
+
+export async function sweep(db: Db, opts: { idempotencyRetentionHours: number; now?: Date }): Promise<Swept> {
+  // idempotency_record.createdAt comes from the database's clock (column default): compared with it.
+  const idempotencyRecords = await db.$executeRaw`
+    DELETE FROM idempotency_record WHERE "createdAt" < LOCALTIMESTAMP - make_interval(hours => ${opts.idempotencyRetentionHours}::int)`;
+  // login_throttle is written by the service with its own clock.
+  const before = new Date((opts.now ?? new Date()).getTime() - Math.max(LOGIN_WINDOW_MS, LOGIN_LOCK_MS) - 24 * 3_600_000);
+  const { count: loginThrottles } = await db.loginThrottle.deleteMany({
+    where: { windowStart: { lt: before }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: before } }] },
+  });
+  return { idempotencyRecords, loginThrottles };
+}
+
+/** Sweeps now and then every `intervalMs` (default an hour) until stopped; a failed sweep is logged and retried next time. */
+export function scheduleSweeps(
+  db: Db,
+  opts: { idempotencyRetentionHours: number; intervalMs?: number },
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
+): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const run = (): void => {
+    running = sweep(db, opts).then(
+      (swept) => log.info({ ...swept }, 'housekeeping: expired rows deleted'),
+      (err: unknown) => log.warn({ err }, 'housekeeping failed; tried again at the next interval'),
+    );
+  };
+  run();
+  const timer = setInterval(run, opts.intervalMs ?? 3_600_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running; // not in the middle of a delete when the connections close
+    },
+  };
+}
