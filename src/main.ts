@@ -32,7 +32,7 @@ import { scheduleSweeps } from './services/housekeeping';
 import { ServiceMetrics } from './ops/metrics';
 import { startOpsServer } from './ops/ops-server';
 import { databaseCheck, Readiness, temporalCheck, workerCheck, type Check } from './ops/readiness';
-import { checkNotStopping, Interrupted, startBackingServices } from './start/embedded';
+import { checkNotStopping, Interrupted, startBackingServices, type BackingServices } from './start/embedded';
 import { Lifecycle } from './start/lifecycle';
 import { startApiServer } from './api/server';
 import { connectTemporalClient, createWorker } from './worker/worker';
@@ -83,23 +83,7 @@ async function main(): Promise<number> {
     checks.temporal = temporalCheck(client);
     checkNotStopping(life);
 
-    if (runsApi(role)) {
-      const t = Date.now();
-      registerLibraryMetrics(metrics, services.db);
-      const sweeps = scheduleSweeps(services.db, { idempotencyRetentionHours: config.idempotencyRetentionHours }, logger);
-      life.onStop('housekeeping', sweeps.stop);
-      const api = await startApiServer(config, services.db, client, { logger, metrics, readiness });
-      life.onStop('the HTTP API', async () => {
-        const { inFlight, cut } = await api.close();
-        log(`HTTP API closed: ${inFlight} request(s) were in flight, ${cut} cut after ${config.apiShutdownGraceMs} ms`);
-      });
-      where.push(['API', `${api.url} (document: ${api.url}/docs, ${api.url}/openapi.json)`]);
-      where.push(['Operations', `${api.url}/healthz, ${api.url}/readyz, ${api.url}/metrics`]);
-      for (const k of api.generatedKeys) where.push([`API key (${k.role})`, `${k.secret}  — API_KEYS not set: made for this run`]);
-      if (api.generatedKeys.length > 0) services.fellBack.push('API keys (API_KEYS): one per role, printed above, valid until stop');
-      services.lock?.setEndpoints({ api: api.url, ...services.endpoints, taskQueue: config.taskQueue, namespace: config.temporalNamespace }, services.fellBack);
-      logger.info({ url: api.url, ms: Date.now() - t }, 'HTTP API listening');
-    }
+    if (runsApi(role)) where.push(...(await startApi(config, services, client, life, logger, { metrics, readiness })));
     // Stopped first: from the first moment of a stop /readyz answers 503; SHUTDOWN_DELAY_MS gives a load
     // balancer's probes time to see it before the API stops accepting connections.
     life.onStop('readiness (answers 503 from now on)', async () => {
@@ -146,6 +130,35 @@ async function startWorker(config: ServiceConfig, db: Db, life: Lifecycle, logge
   checks.worker = workerCheck(worker);
   logger.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace, ms: Date.now() - t }, 'worker running');
   return client;
+}
+
+/** The HTTP API, the library's numbers on its /metrics, and the hourly housekeeping; returns banner lines. */
+async function startApi(
+  config: ServiceConfig,
+  services: BackingServices,
+  client: Client,
+  life: Lifecycle,
+  logger: Logger,
+  ops: { metrics: ServiceMetrics; readiness: Readiness },
+): Promise<[string, string][]> {
+  const t = Date.now();
+  registerLibraryMetrics(ops.metrics, services.db);
+  const sweeps = scheduleSweeps(services.db, { idempotencyRetentionHours: config.idempotencyRetentionHours }, logger);
+  life.onStop('housekeeping', sweeps.stop);
+  const api = await startApiServer(config, services.db, client, { logger, ...ops });
+  life.onStop('the HTTP API', async () => {
+    const { inFlight, cut } = await api.close();
+    logger.info(`HTTP API closed: ${inFlight} request(s) were in flight, ${cut} cut after ${config.apiShutdownGraceMs} ms`);
+  });
+  const where: [string, string][] = [
+    ['API', `${api.url} (document: ${api.url}/docs, ${api.url}/openapi.json)`],
+    ['Operations', `${api.url}/healthz, ${api.url}/readyz, ${api.url}/metrics`],
+  ];
+  for (const k of api.generatedKeys) where.push([`API key (${k.role})`, `${k.secret}  — API_KEYS not set: made for this run`]);
+  if (api.generatedKeys.length > 0) services.fellBack.push('API keys (API_KEYS): one per role, printed above, valid until stop');
+  services.lock?.setEndpoints({ api: api.url, ...services.endpoints, taskQueue: config.taskQueue, namespace: config.temporalNamespace }, services.fellBack);
+  logger.info({ url: api.url, ms: Date.now() - t }, 'HTTP API listening');
+  return where;
 }
 
 async function connectClient(config: ServiceConfig, life: Lifecycle): Promise<Client> {
