@@ -1,0 +1,191 @@
+// `npm run bench`: how the running service copes with the OPAC's load, measured end to end on this
+// machine — rerun it after a change instead of trusting a guess. It starts the real `npm start` on a
+// throwaway data folder (its own PostgreSQL; Temporal: LENDING_TEMPORAL, default the Java server),
+// registers patrons through the staff API, then places reservations from many OPAC clients at once and
+// reads the staff list, and prints one JSON summary on stdout:
+//
+//   startup      how long until /readyz answered 200, and the stop after SIGTERM
+//   reserve      POST /opac/patrons/{card}/reservations: count, refusals by status and rule, throughput,
+//                latency percentiles
+//   staffList    GET /staff/reservations (page of 20, filtered by card): latency percentiles
+//   server       the service's own view from /metrics (request counts by status)
+//
+// Options (environment): BENCH_PATRONS (default 50), BENCH_RESERVATIONS_PER_PATRON (1–4, default 4:
+// the demo catalogue has four reservable titles, so every title is busy — the title's row lock, R-ITEM-3
+// and the queue are part of what is measured), BENCH_CONCURRENCY (default 10), LENDING_TEMPORAL
+// (java|dev|auto; default java).
+// Nothing here asserts a time: test/bench/api-load.test.ts only checks that it runs and reports.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freeLoopbackPort } from '../src/infra/local-postgres';
+
+const ROOT = resolve(__dirname, '..');
+const OPAC = `opac-bench-${'k'.repeat(24)}`;
+const STAFF = `staff-bench-${'k'.repeat(24)}`;
+/** The demo catalogue's reservable titles (T005 is reference only, T006 a magazine: refused by design). */
+const DEMO_TITLES = ['DEMO-T001', 'DEMO-T002', 'DEMO-T003', 'DEMO-T004'];
+
+const int = (source: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
+  const v = source[name];
+  const n = v === undefined || v === '' ? fallback : Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number ${min}–${max}, got "${v}"`);
+  return n;
+};
+
+function percentiles(ms: number[]): { p50: number; p90: number; p99: number; max: number; mean: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? 0;
+  const round = (x: number): number => Math.round(x * 10) / 10;
+  return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(s.at(-1) ?? 0), mean: round(s.reduce((a, b) => a + b, 0) / (s.length || 1)) };
+}
+
+/** Runs `tasks` with at most `concurrency` in flight. */
+async function pool<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        out[i] = await tasks[i]!();
+      }
+    }),
+  );
+  return out;
+}
+
+export interface BenchSummary {
+  machine: { cpus: number; node: string; temporal: string };
+  startup: { readyMs: number; stopMs: number; exitCode: number | null };
+  reserve: { requests: number; created: number; errors: Record<string, number>; concurrency: number; wallMs: number; perSecond: number; latencyMs: ReturnType<typeof percentiles> };
+  staffList: { requests: number; latencyMs: ReturnType<typeof percentiles> };
+  server: { requestsByStatus: Record<string, number> };
+}
+
+/** `options`: the BENCH_* variables (and LENDING_TEMPORAL) given directly; default process.env. */
+export async function runBench(options: NodeJS.ProcessEnv = process.env): Promise<BenchSummary> {
+  const patrons = int(options, 'BENCH_PATRONS', 50, 1, 1000);
+  const perPatron = int(options, 'BENCH_RESERVATIONS_PER_PATRON', 4, 1, DEMO_TITLES.length);
+  const concurrency = int(options, 'BENCH_CONCURRENCY', 10, 1, 200);
+  const temporal = options.LENDING_TEMPORAL || 'java';
+  const dataDir = mkdtempSync(join(tmpdir(), 'lending-bench-'));
+  chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when this runs as root
+  const port = await freeLoopbackPort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SENDGRID_API_KEY', 'SENDGRID_BASE_URL', 'NODE_ENV', 'SERVICE_ROLE']) delete env[name];
+  Object.assign(env, {
+    LENDING_TEMPORAL: temporal,
+    LENDING_DATA_DIR: join(dataDir, 'data'),
+    LENDING_DEMO_DATA: '1',
+    PORT: String(port),
+    API_HOST: '127.0.0.1',
+    API_KEYS: `opac-bench:opac:${OPAC},staff-bench:staff:${STAFF}`,
+    LOG_LEVEL: 'warn',
+    // The workflows ask for their copies during the run: the worker works while the API is loaded.
+    RESERVATION_SECURITY_DELAY_SECONDS: '1',
+  });
+  const api = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${stderr}`);
+      if (performance.now() - t0 > 180_000) throw new Error(`not ready within 180 s:\n${stderr}`);
+      const res = await fetch(`${api}/readyz`).catch(() => undefined);
+      if (res?.status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const readyMs = Math.round(performance.now() - t0);
+
+    const call = async (method: string, path: string, key: string, body?: unknown): Promise<{ status: number; ms: number; body: Record<string, unknown> }> => {
+      const t = performance.now();
+      const res = await fetch(`${api}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const parsed = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+      return { status: res.status, ms: performance.now() - t, body: parsed };
+    };
+
+    // Patrons as the library registers them: temporary password, changed, e-mail (R-ACCOUNT-1).
+    const cards = Array.from({ length: patrons }, (_, i) => `BENCH-${String(i + 1).padStart(4, '0')}`);
+    await pool(
+      cards.map((card) => async () => {
+        const made = await call('POST', '/staff/patrons', STAFF, { cardNumber: card, name: `ベンチ ${card}` });
+        if (made.status !== 201) throw new Error(`registering ${card}: ${made.status} ${JSON.stringify(made.body)}`);
+        const pw = await call('PUT', `/opac/patrons/${card}/password`, OPAC, { currentPassword: made.body.temporaryPassword, newPassword: 'bench2026pw' });
+        const mail = await call('PUT', `/opac/patrons/${card}/email`, OPAC, { email: `${card.toLowerCase()}@example.com` });
+        if (pw.status !== 200 || mail.status !== 200) throw new Error(`preparing ${card}: password ${pw.status}, e-mail ${mail.status}`);
+      }),
+      concurrency,
+    );
+
+    // The load: every patron reserves `perPatron` demo titles, spread over the titles, all at once.
+    const requests = cards.flatMap((card, i) => DEMO_TITLES.slice(0, perPatron).map((_, j) => ({ card, titleId: DEMO_TITLES[(i + j) % DEMO_TITLES.length]! })));
+    const tLoad = performance.now();
+    const placed = await pool(
+      requests.map((r) => () => call('POST', `/opac/patrons/${r.card}/reservations`, OPAC, { titleId: r.titleId, pickup: 'pref' })),
+      concurrency,
+    );
+    const wallMs = performance.now() - tLoad;
+    const errors: Record<string, number> = {};
+    for (const p of placed.filter((x) => x.status !== 201)) {
+      const why = `${p.status} ${String(p.body.rule ?? p.body.type ?? '')}`.trim();
+      errors[why] = (errors[why] ?? 0) + 1;
+    }
+
+    const lists = await pool(
+      cards.slice(0, Math.min(cards.length, 50)).map((card) => () => call('GET', `/staff/reservations?cardNumber=${card}`, STAFF)),
+      concurrency,
+    );
+
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    const requestsByStatus: Record<string, number> = {};
+    for (const m of metrics.matchAll(/^http_requests_total\{.*status="(\d+)"\} (\d+)$/gm)) requestsByStatus[m[1]!] = (requestsByStatus[m[1]!] ?? 0) + Number(m[2]);
+
+    const tStop = performance.now();
+    child.kill('SIGTERM');
+    const exitCode = await exited;
+    return {
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version, temporal },
+      startup: { readyMs, stopMs: Math.round(performance.now() - tStop), exitCode },
+      reserve: {
+        requests: placed.length,
+        created: placed.filter((p) => p.status === 201).length,
+        errors,
+        concurrency,
+        wallMs: Math.round(wallMs),
+        perSecond: Math.round((placed.length / wallMs) * 10_000) / 10,
+        latencyMs: percentiles(placed.map((p) => p.ms)),
+      },
+      staffList: { requests: lists.length, latencyMs: percentiles(lists.map((l) => l.ms)) },
+      server: { requestsByStatus },
+    };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  runBench().then(
+    (summary) => process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`),
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
