@@ -16,15 +16,19 @@
 // (java|dev|auto; default java).
 // Nothing here asserts a time: test/bench/api-load.test.ts only checks that it runs and reports.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { InstanceRecord } from '../src/infra/instance-lock';
 import { freeLoopbackPort } from '../src/infra/local-postgres';
 
 const ROOT = resolve(__dirname, '..');
 const OPAC = `opac-bench-${'k'.repeat(24)}`;
 const STAFF = `staff-bench-${'k'.repeat(24)}`;
 /** The demo catalogue's reservable titles (T005 is reference only, T006 a magazine: refused by design). */
+/** Start-up limit; the smoke test's own time limit is longer, so a failure still cleans up (finally). */
+export const READY_WITHIN_MS = 120_000;
+
 const DEMO_TITLES = ['DEMO-T001', 'DEMO-T002', 'DEMO-T003', 'DEMO-T004'];
 
 const int = (source: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
@@ -95,7 +99,7 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${stderr}`);
-      if (performance.now() - t0 > 180_000) throw new Error(`not ready within 180 s:\n${stderr}`);
+      if (performance.now() - t0 > READY_WITHIN_MS) throw new Error(`not ready within ${READY_WITHIN_MS / 1000} s:\n${stderr}`);
       const res = await fetch(`${api}/readyz`).catch(() => undefined);
       if (res?.status === 200) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -151,7 +155,7 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
 
     const tStop = performance.now();
     child.kill('SIGTERM');
-    const exitCode = await exited;
+    const exitCode = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no exit within 60 s of SIGTERM')), 60_000).unref())]);
     return {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version, temporal },
       startup: { readyMs, stopMs: Math.round(performance.now() - tStop), exitCode },
@@ -175,6 +179,18 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
         /* gone */
       }
       await exited;
+    }
+    // The servers npm start ran run in process groups of their own: after a failed run, stop them by the
+    // pids it recorded, before their data folder goes.
+    const record = join(dataDir, 'data', 'instance.json');
+    if (existsSync(record)) {
+      for (const c of (JSON.parse(readFileSync(record, 'utf8')) as InstanceRecord).children) {
+        try {
+          process.kill(c.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
     }
     rmSync(dataDir, { recursive: true, force: true });
   }

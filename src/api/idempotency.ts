@@ -40,6 +40,16 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/**
+ * This request's hold on a key: the record's id and its creation time, as the database wrote it (text,
+ * so that it compares exactly). A request taken over after ABANDONED_AFTER has lost its hold: what it
+ * stores or forgets later must not touch the new holder's record.
+ */
+export interface Claim {
+  id: string;
+  createdAt: string;
+}
+
 export class IdempotencyStore {
   constructor(private readonly db: Db) {}
 
@@ -51,12 +61,12 @@ export class IdempotencyStore {
    * Claims the key for this request, or returns the stored response of the first one. Throws 409 while
    * the first is still being processed and 422 when the key was used for another request.
    */
-  async begin(id: string, req: { method: string; path: string; body: unknown }): Promise<StoredResponse | null> {
+  async begin(id: string, req: { method: string; path: string; body: unknown }): Promise<{ claim: Claim } | { replay: StoredResponse }> {
     const requestHash = createHash('sha256').update(`${req.method} ${req.path}\n${canonical(req.body ?? null)}`).digest('hex');
-    const inserted = await this.db.$executeRaw`
+    const inserted = await this.db.$queryRaw<{ createdAt: string }[]>`
       INSERT INTO idempotency_record (id, method, path, "requestHash") VALUES (${id}, ${req.method}, ${req.path}, ${requestHash})
-      ON CONFLICT (id) DO NOTHING`;
-    if (inserted === 1) return null;
+      ON CONFLICT (id) DO NOTHING RETURNING "createdAt"::text AS "createdAt"`;
+    if (inserted.length === 1) return { claim: { id, createdAt: inserted[0]!.createdAt } };
     const first = await this.db.idempotencyRecord.findUnique({ where: { id } });
     if (!first) return this.begin(id, req); // forgotten meanwhile (the first failed): claim it now
     if (first.requestHash !== requestHash) {
@@ -76,14 +86,18 @@ export class IdempotencyStore {
         headers: { 'Retry-After': '1' },
       });
     }
-    return { status: first.status, body: first.body };
+    return { replay: { status: first.status, body: first.body } };
   }
 
-  async complete(id: string, res: StoredResponse): Promise<void> {
-    await this.db.idempotencyRecord.update({ where: { id }, data: { status: res.status, body: res.body as never, completedAt: new Date() } });
+  /** Stores the response, if the claim still holds (else another request took the key over: it stores its own). */
+  async complete(claim: Claim, res: StoredResponse): Promise<void> {
+    await this.db.$executeRaw`
+      UPDATE idempotency_record SET status = ${res.status}, body = ${JSON.stringify(res.body)}::jsonb, "completedAt" = LOCALTIMESTAMP
+      WHERE id = ${claim.id} AND status IS NULL AND "createdAt" = ${claim.createdAt}::timestamp`;
   }
 
-  async forget(id: string): Promise<void> {
-    await this.db.idempotencyRecord.deleteMany({ where: { id, status: null } });
+  /** Gives the key up after a server error, so it can be retried — if the claim still holds. */
+  async forget(claim: Claim): Promise<void> {
+    await this.db.$executeRaw`DELETE FROM idempotency_record WHERE id = ${claim.id} AND status IS NULL AND "createdAt" = ${claim.createdAt}::timestamp`;
   }
 }

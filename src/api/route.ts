@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../services/errors';
 import { authenticator, forbidden, type Caller, type Role } from './auth';
 import type { ApiContext } from './deps';
-import { checkKey, IDEMPOTENCY_HEADER } from './idempotency';
+import { checkKey, IDEMPOTENCY_HEADER, type Claim } from './idempotency';
 import { ApiProblem, fieldErrors, fieldProblem, PROBLEM_CONTENT_TYPE } from './problem';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -143,12 +143,13 @@ export function resourceRouter(routes: readonly RouteDef[], ctx: ApiContext): Ro
       if (!body.ok) throw fieldProblem(422, body.errors);
 
       const key = takesIdempotencyKey(route) && caller ? (req.get(IDEMPOTENCY_HEADER) ?? null) : null;
-      let recordId: string | null = null;
+      let claim: Claim | null = null;
       if (key !== null) {
         checkKey(key);
-        recordId = ctx.idempotency.recordId(caller!.keyName, key);
-        const first = await ctx.idempotency.begin(recordId, { method: req.method, path: req.path, body: req.body });
-        if (first) {
+        const begun = await ctx.idempotency.begin(ctx.idempotency.recordId(caller!.keyName, key), { method: req.method, path: req.path, body: req.body });
+        if ('claim' in begun) claim = begun.claim;
+        else {
+          const first = begun.replay;
           res.status(first.status).set('Idempotent-Replayed', 'true');
           if (first.status >= 400) res.type(PROBLEM_CONTENT_TYPE);
           res.json(first.body);
@@ -165,14 +166,14 @@ export function resourceRouter(routes: readonly RouteDef[], ctx: ApiContext): Ro
         }
       } catch (err) {
         const problem = toProblem(err);
-        if (recordId !== null) {
-          if (problem) await ctx.idempotency.complete(recordId, { status: problem.status, body: problem.body() });
-          else await ctx.idempotency.forget(recordId);
+        if (claim !== null) {
+          if (problem) await ctx.idempotency.complete(claim, { status: problem.status, body: problem.body() });
+          else await ctx.idempotency.forget(claim);
         }
         throw err;
       }
       const status = reply.status ?? route.success.status;
-      if (recordId !== null) await ctx.idempotency.complete(recordId, { status, body: reply.body });
+      if (claim !== null) await ctx.idempotency.complete(claim, { status, body: reply.body });
       const placed = (reply.body as { reservationId?: unknown } | null)?.reservationId;
       if (typeof placed === 'string') res.locals.reservationId ??= placed;
       res.status(status);

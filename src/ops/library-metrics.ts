@@ -15,6 +15,20 @@ import { Gauge } from 'prom-client';
 import type { Db } from '../db/client';
 import type { ServiceMetrics } from './metrics';
 
+/** A scrape must not hang on a database that does not answer (pg waits for a connection for ever). */
+const READ_LIMIT_MS = 2_000;
+
+/** The value, or undefined when the database failed or did not answer in time. */
+async function read<T>(query: () => Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), READ_LIMIT_MS)));
+  try {
+    return await Promise.race([query().catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const RESERVATION_STATUSES = ['APPLIED', 'WAITING', 'SECURED', 'READY', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED', 'CANCELLED', 'RELEASED'] as const;
 const MAIL_STATES = ['PENDING', 'SENDING', 'SENT', 'SKIPPED', 'FAILED'] as const;
 
@@ -27,7 +41,7 @@ export function registerLibraryMetrics(metrics: ServiceMetrics, db: Db, clock: (
     registers,
     async collect() {
       this.reset();
-      const rows = await db.reservation.groupBy({ by: ['status'], _count: { _all: true } }).catch(() => undefined);
+      const rows = await read(() => db.reservation.groupBy({ by: ['status'], _count: { _all: true } }));
       if (!rows) return;
       for (const status of RESERVATION_STATUSES) this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
     },
@@ -39,17 +53,18 @@ export function registerLibraryMetrics(metrics: ServiceMetrics, db: Db, clock: (
     registers,
     async collect() {
       this.reset();
-      const rows = await db.mailOutbox.groupBy({ by: ['state'], _count: { _all: true } }).catch(() => undefined);
+      const rows = await read(() => db.mailOutbox.groupBy({ by: ['state'], _count: { _all: true } }));
       if (!rows) return;
       for (const state of MAIL_STATES) this.set({ state }, rows.find((r) => r.state === state)?._count._all ?? 0);
     },
   });
   singleValue(metrics, 'lending_mail_outbox_oldest_pending_seconds', 'Age of the oldest lending notice not yet handed to SendGrid (0 when none waits)', async () => {
-    const oldest = await db.mailOutbox.findFirst({ where: { state: 'PENDING' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
-    return oldest ? Math.max(0, (clock().getTime() - oldest.createdAt.getTime()) / 1000) : 0;
+    const oldest = await read(async () => ({ row: await db.mailOutbox.findFirst({ where: { state: 'PENDING' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }) }));
+    if (!oldest) return undefined;
+    return oldest.row ? Math.max(0, (clock().getTime() - oldest.row.createdAt.getTime()) / 1000) : 0;
   });
   singleValue(metrics, 'lending_thursday_run_last_finished_seconds', 'When Thursday processing last finished, as unix time (absent before the first run)', async () => {
-    const last = await db.thursdayRun.findFirst({ where: { finishedAt: { not: null } }, orderBy: { finishedAt: 'desc' }, select: { finishedAt: true } });
+    const last = await read(() => db.thursdayRun.findFirst({ where: { finishedAt: { not: null } }, orderBy: { finishedAt: 'desc' }, select: { finishedAt: true } }));
     return last?.finishedAt ? last.finishedAt.getTime() / 1000 : undefined;
   });
 }
@@ -58,14 +73,14 @@ export function registerLibraryMetrics(metrics: ServiceMetrics, db: Db, clock: (
  * A gauge without labels whose value may be unknown: then the series is absent from the scrape
  * (prom-client's Gauge would print 0, which would read as "1970" or "nothing waiting").
  */
-function singleValue(metrics: ServiceMetrics, name: string, help: string, read: () => Promise<number | undefined>): void {
+function singleValue(metrics: ServiceMetrics, name: string, help: string, valueOf: () => Promise<number | undefined>): void {
   const metric = {
     name,
     help,
     type: 'gauge',
     aggregator: 'omit',
     async get() {
-      const value = await read().catch(() => undefined);
+      const value = await valueOf().catch(() => undefined);
       return { name, help, type: 'gauge', aggregator: 'omit', values: value === undefined ? [] : [{ value, labels: {} }] };
     },
     reset: () => undefined,

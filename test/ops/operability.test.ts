@@ -13,11 +13,13 @@ import { registerLibraryMetrics } from '../../src/ops/library-metrics';
 import { ServiceMetrics } from '../../src/ops/metrics';
 import { startOpsServer } from '../../src/ops/ops-server';
 import { databaseCheck, Readiness, temporalCheck, workerCheck } from '../../src/ops/readiness';
+import { IdempotencyStore } from '../../src/api/idempotency';
 import { sweep } from '../../src/services/housekeeping';
 import { thursdayByHand } from '../../src/services/thursday-by-hand';
 import { API_KEYS, ApiHarness, KEY } from '../support/api-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 
 type Line = Record<string, unknown>;
 const lines: Line[] = [];
@@ -136,6 +138,24 @@ test('the library\'s numbers: reservations by status, lending notices by outbox 
   } finally {
     await deadDb.$disconnect();
   }
+
+  // A database that accepts the connection and never answers: the scrape still ends, within the limit.
+  const held: import('node:net').Socket[] = [];
+  const silent = createNetServer((socket) => void held.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const hangingDb = openDb(`postgresql://nobody:x@127.0.0.1:${(silent.address() as { port: number }).port}/nothing`);
+  try {
+    const hanging = new ServiceMetrics();
+    registerLibraryMetrics(hanging, hangingDb);
+    const t0 = Date.now();
+    const text = await hanging.render();
+    expect(Date.now() - t0).toBeLessThan(10_000); // 2 s per read, in parallel; generous for a busy machine
+    expect(text).not.toMatch(/^lending_reservations\{/m);
+  } finally {
+    for (const socket of held) socket.destroy();
+    silent.close();
+    await hangingDb.$disconnect().catch(() => undefined);
+  }
 });
 
 test('/readyz names the dependency that does not answer: 503 with a database on a closed port, 503 with Temporal on a closed port; /healthz stays 200', async () => {
@@ -241,6 +261,21 @@ test('an Idempotency-Key whose first request never finished (its process was kil
   expect(retried.body.reservationId).toBe(first.body.reservationId); // …and still the one reservation
   expect(await a.h.db.reservation.count({ where: { patron: { cardNumber: 'L0002' } } })).toBe(1);
   expect((await place()).headers.get('idempotent-replayed')).toBe('true');
+});
+
+test('a request whose key was taken over cannot store or forget anything on the new holder\'s record when it finally ends', async () => {
+  const store = new IdempotencyStore(a.h.db);
+  const req = { method: 'POST', path: '/x', body: { n: 1 } };
+  const first = await store.begin('takeover:k', req);
+  if (!('claim' in first)) throw new Error('expected a claim');
+  await a.h.db.$executeRaw`UPDATE idempotency_record SET "createdAt" = "createdAt" - interval '3 minutes' WHERE id = 'takeover:k'`;
+  const second = await store.begin('takeover:k', req); // the slow first request is taken for dead
+  if (!('claim' in second)) throw new Error('expected a claim');
+  await store.forget(first.claim); // the first request fails late: must not free the second's key
+  await store.complete(first.claim, { status: 201, body: { from: 'first' } }); // nor store its answer
+  await expect(store.begin('takeover:k', req)).rejects.toMatchObject({ status: 409 }); // still the second's
+  await store.complete(second.claim, { status: 201, body: { from: 'second' } });
+  expect(await store.begin('takeover:k', req)).toEqual({ replay: { status: 201, body: { from: 'second' } } });
 });
 
 test('housekeeping deletes Idempotency-Key records past their retention and login counters long over, and keeps the rest', async () => {

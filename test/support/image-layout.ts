@@ -3,7 +3,7 @@
 // that folder with the Dockerfile's CMD, so a file the image lacks fails a test here rather than a
 // deployment. (Not covered: the base image itself — node:20-bookworm-slim — and USER.)
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { ROOT } from '../../src/infra/prisma-cli';
@@ -34,14 +34,27 @@ export function buildImageLayout(): ImageLayout {
     .split('\n')
     .map((l) => l.trim().replace(/\/$/, ''))
     .filter((l) => l && !l.startsWith('#'));
+  // Only plain paths are emulated; anything else is refused rather than guessed.
+  for (const p of ignored) if (/[*?[\]!]/.test(p) || p.startsWith('/')) throw new Error(`.dockerignore pattern "${p}" is not emulated by test/support/image-layout.ts`);
   const keep = (src: string): boolean => !ignored.some((p) => relative(ROOT, src) === p || relative(ROOT, src).startsWith(`${p}/`));
   const dir = mkdtempSync(join(tmpdir(), 'lending-image-'));
+  try {
+    return layOut(dir, keep);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function layOut(dir: string, keep: (src: string) => boolean): ImageLayout {
   let cmd: string[] = [];
   let runMs = 0;
   let workdir = dir;
   for (const { op, args } of instructions()) {
-    if (op === 'WORKDIR') workdir = dir; // the image's /app is this folder
-    else if (op === 'COPY') {
+    if (op === 'WORKDIR') {
+      if (args !== '/app') throw new Error(`WORKDIR ${args}: only /app is emulated`);
+      workdir = dir; // the image's /app is this folder
+    } else if (op === 'COPY') {
       if (args.startsWith('--')) throw new Error(`COPY with flags is not supported here: ${args}`);
       // Docker's rules: a directory's contents go into the destination; a file goes into it when it
       // ends with "/" (or there are several sources), else becomes it.
@@ -56,7 +69,12 @@ export function buildImageLayout(): ImageLayout {
       }
     } else if (op === 'RUN') {
       const t = Date.now();
-      execFileSync('sh', ['-c', args], { cwd: workdir, stdio: 'pipe', env: { ...process.env, npm_config_loglevel: 'error' } });
+      // As `docker build` runs it: no NODE_ENV (with production, npm ci would leave out tsx), none of the
+      // npm settings of the `npm test` that runs us; the registry and cache configuration stay.
+      const env: NodeJS.ProcessEnv = { ...process.env, npm_config_loglevel: 'error' };
+      delete env.NODE_ENV;
+      for (const k of Object.keys(env)) if (k.startsWith('npm_') && !/^npm_config_(registry|cache|userconfig|loglevel)$/.test(k)) delete env[k];
+      execFileSync('sh', ['-c', args], { cwd: workdir, stdio: 'pipe', env });
       runMs += Date.now() - t;
     } else if (op === 'CMD') cmd = JSON.parse(args) as string[];
   }
