@@ -21,6 +21,7 @@
 // SIGTERM that npm relays would stop only that shell (dash does not exec its last command), leaving
 // this process running without its parent; `exec` makes npm's child this very process.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { DatabaseNotPreparedError } from './db/prepared-check';
 import { ConfigError, loadConfig, parseServiceRole, runsApi, runsWorker, type ServiceConfig } from './config';
 import { TemporalUnavailableError } from './infra/local-temporal';
 import { InstanceBusyError } from './infra/instance-lock';
@@ -61,7 +62,7 @@ async function main(): Promise<number> {
   const bundle = runsWorker(role) ? workflowBundle() : undefined;
   bundle?.catch(() => undefined); // awaited below; a failure is reported there
   try {
-    const services = await startBackingServices(env, life, log, { mail: runsWorker(role) });
+    const services = await startBackingServices(env, life, log, { mail: runsWorker(role), prepareDatabase: role === 'all' });
     const config = loadConfig(services.env);
     const checks: Record<string, Check> = { database: databaseCheck(services.db) };
     if (runsWorker(role)) checks.worker = async () => Promise.reject(new Error('worker not started yet'));
@@ -101,7 +102,7 @@ async function main(): Promise<number> {
     await life.stopRequested;
   } catch (err) {
     if (!(err instanceof Interrupted) && !life.stopping) {
-      const configError = err instanceof ConfigError || err instanceof TemporalUnavailableError || err instanceof InstanceBusyError;
+      const configError = err instanceof ConfigError || err instanceof TemporalUnavailableError || err instanceof InstanceBusyError || err instanceof DatabaseNotPreparedError;
       logger.error({ err }, configError ? (err as Error).message : 'start-up failed');
       say(configError ? `npm start: ${(err as Error).message}` : `npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       life.requestStop('start-up failed', configError ? 2 : 1);

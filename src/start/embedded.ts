@@ -4,7 +4,8 @@
 //
 //   TEMPORAL_ADDRESS  set → used;  else a Temporal dev server or the in-memory Java test server
 //                     (src/infra/local-temporal.ts; LENDING_TEMPORAL=auto|dev|java)
-//   DATABASE_URL      set → used (migrated and seeded; demo data only with LENDING_DEMO_DATA=1);
+//   DATABASE_URL      set → used (migrated and seeded — SERVICE_ROLE=api|worker only check that
+//                     `npm run db:prepare` did it; demo data only with LENDING_DEMO_DATA=1);
 //                     else PostgreSQL from the machine's server binaries in <data>/postgres
 //   SENDGRID_API_KEY  set → SendGrid;  else a local stand-in that records the mails in
 //                     <data>/mail-sink.jsonl and sends nothing
@@ -19,6 +20,7 @@ import { Client as PgClient } from 'pg';
 import { ConfigError } from '../config';
 import { openDb, type Db } from '../db/client';
 import { DEMO_PATRONS, DEMO_TITLES, seedDemoData } from '../db/demo-data';
+import { checkDatabasePrepared } from '../db/prepared-check';
 import { seedReferenceData } from '../db/seed';
 import { acquireInstanceLock, type InstanceLock } from '../infra/instance-lock';
 import { startLocalPostgres, withDatabase } from '../infra/local-postgres';
@@ -59,8 +61,12 @@ export async function startBackingServices(
   env: NodeJS.ProcessEnv,
   life: Lifecycle,
   log: (line: string) => void,
-  /** false where this process sends no mail (SERVICE_ROLE=api): no SendGrid and no stand-in. */
-  opts: { mail: boolean } = { mail: true },
+  opts: {
+    /** false where this process sends no mail (SERVICE_ROLE=api): no SendGrid and no stand-in. */
+    mail: boolean;
+    /** false for the split roles: `npm run db:prepare` did it; only checked here (src/db/prepared-check.ts). */
+    prepareDatabase: boolean;
+  } = { mail: true, prepareDatabase: true },
 ): Promise<BackingServices> {
   const where: [string, string][] = [];
   const fellBack: string[] = [];
@@ -157,14 +163,22 @@ export async function startBackingServices(
 
   // ---- schema and data ----
   let t = Date.now();
-  await migrateDeploy(databaseUrl);
-  log(`migrations applied (prisma migrate deploy, ${Date.now() - t} ms)`);
+  if (opts.prepareDatabase) {
+    await migrateDeploy(databaseUrl);
+    log(`migrations applied (prisma migrate deploy, ${Date.now() - t} ms)`);
+  }
   checkNotStopping(life);
   const db = openDb(databaseUrl);
   life.onStop('the database connections', () => db.$disconnect());
   t = Date.now();
-  const { cooperatingLibraries } = await seedReferenceData(db);
-  let seeded = `the prefectural library and ${cooperatingLibraries} cooperating libraries`;
+  let seeded: string;
+  if (opts.prepareDatabase) {
+    const { cooperatingLibraries } = await seedReferenceData(db);
+    seeded = `the prefectural library and ${cooperatingLibraries} cooperating libraries`;
+  } else {
+    await checkDatabasePrepared(db);
+    seeded = 'nothing (prepared by `npm run db:prepare`: checked)';
+  }
   if (demo.seed) {
     const d = await seedDemoData(db);
     seeded += `; DEMO DATA (made up, for trying things out): ${d.titles} titles with ${d.items} copies (${DEMO_TITLES[0]!.id}…), ${d.patrons} patrons (${DEMO_PATRONS[0]!.cardNumber}…)`;

@@ -97,6 +97,15 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
 
   test('db:prepare, then a worker and an API process: a reservation placed through one is carried out by the other; both stop cleanly', async () => {
     database = await createTestDatabase('empty');
+    // The roles do not prepare the database themselves: on an empty one they refuse, saying what to run.
+    const early = spawnSync(process.execPath, image.cmd.slice(1), {
+      cwd: image.dir,
+      env: { ...baseEnv(), SERVICE_ROLE: 'worker', DATABASE_URL: database.url, TEMPORAL_ADDRESS: '127.0.0.1:1', SENDGRID_API_KEY: 'SG.x' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(early.status).toBe(2);
+    expect(early.stderr).toMatch(/the database is not prepared: (\d+) of \1 migrations not applied .*Run `npm run db:prepare`/);
     const prepare = () => spawnSync('npm', ['run', '--silent', 'db:prepare'], { cwd: image.dir, env: { ...baseEnv(), DATABASE_URL: database!.url }, encoding: 'utf8', timeout: 90_000 });
     const first = prepare();
     expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: '' });
