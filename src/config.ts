@@ -1,6 +1,7 @@
 // Configuration comes from the environment only; every variable is listed in the README.
 // Bad or missing configuration fails at start with a message naming the variable.
 import { parseApiKeys, type ApiKey } from './api/auth';
+import { LIBRARY_MAIL_FROM } from './mail/lending-notice';
 
 /**
  * What this process runs (SERVICE_ROLE): everything (the default, and `npm start`'s embedded mode), only
@@ -68,8 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     // Only the worker sends mail (the lending notice activity).
     sendgridApiKey: runsWorker(role) ? need('SENDGRID_API_KEY') : (env.SENDGRID_API_KEY ?? ''),
     sendgridBaseUrl: env.SENDGRID_BASE_URL || undefined,
-    // R-MAIL-2: mail comes from the library's own domain.
-    mailFrom: env.MAIL_FROM ?? 'noreply@plib.pref.aomori.lg.jp',
+    mailFrom: env.MAIL_FROM ?? LIBRARY_MAIL_FROM,
     apiKeys: [],
     apiHost: env.API_HOST || '0.0.0.0',
     apiPort: 3000,
@@ -88,31 +88,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       problems.push(`API_KEYS: ${(err as Error).message}`);
     }
   }
-  if (env.PORT !== undefined && env.PORT !== '') {
-    const port = Number(env.PORT);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number 0–65535, got "${env.PORT}"`);
-    else config.apiPort = port;
-  }
-  const milliseconds = (name: 'API_SHUTDOWN_GRACE_MS' | 'SHUTDOWN_DELAY_MS', set: (ms: number) => void): void => {
+  /** An optional whole number in [min, max]; the message names the variable and what it must be. */
+  const whole = (name: string, what: string, min: number, max: number, set: (n: number) => void): void => {
     const value = env[name];
     if (value === undefined || value === '') return;
-    const ms = Number(value);
-    if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) problems.push(`${name} must be milliseconds 0–600000, got "${value}"`);
-    else set(ms);
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name} must be ${what} ${min}–${max}, got "${value}"`);
+    else set(n);
   };
-  milliseconds('API_SHUTDOWN_GRACE_MS', (ms) => (config.apiShutdownGraceMs = ms));
-  milliseconds('SHUTDOWN_DELAY_MS', (ms) => (config.shutdownDelayMs = ms));
-  if (env.RESERVATION_SECURITY_DELAY_SECONDS !== undefined && env.RESERVATION_SECURITY_DELAY_SECONDS !== '') {
-    const seconds = Number(env.RESERVATION_SECURITY_DELAY_SECONDS);
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) {
-      problems.push(`RESERVATION_SECURITY_DELAY_SECONDS must be whole seconds 0–86400, got "${env.RESERVATION_SECURITY_DELAY_SECONDS}"`);
-    } else config.securityDelayMs = seconds * 1000;
-  }
-  if (env.IDEMPOTENCY_RETENTION_HOURS !== undefined && env.IDEMPOTENCY_RETENTION_HOURS !== '') {
-    const hours = Number(env.IDEMPOTENCY_RETENTION_HOURS);
-    if (!Number.isInteger(hours) || hours < 1 || hours > 8_760) problems.push(`IDEMPOTENCY_RETENTION_HOURS must be whole hours 1–8760, got "${env.IDEMPOTENCY_RETENTION_HOURS}"`);
-    else config.idempotencyRetentionHours = hours;
-  }
+  whole('PORT', 'a port number', 0, 65535, (n) => (config.apiPort = n));
+  whole('API_SHUTDOWN_GRACE_MS', 'milliseconds', 0, 600_000, (n) => (config.apiShutdownGraceMs = n));
+  whole('SHUTDOWN_DELAY_MS', 'milliseconds', 0, 600_000, (n) => (config.shutdownDelayMs = n));
+  whole('RESERVATION_SECURITY_DELAY_SECONDS', 'whole seconds', 0, 86_400, (n) => (config.securityDelayMs = n * 1000));
+  whole('IDEMPOTENCY_RETENTION_HOURS', 'whole hours', 1, 8_760, (n) => (config.idempotencyRetentionHours = n));
   if (missing.length > 0) {
     throw new ConfigError(
       `missing configuration: ${missing.join(', ')}.\n` +

@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import { toDbDate } from '../db/dates';
 import { checkedInSignal, reservationWorkflowId } from '../workflows/reservation-messages';
 import { handOver, lockTitle, recordTransition } from './allocation';
-import { Outbox, type Notifier } from './notifier';
+import { transactThenSignal, type Notifier } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 
 export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGraceDays: number }) {
@@ -43,8 +43,7 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
      * uncollected delivery is released. Either way the copy goes to the next reserver or the shelf.
      */
     async checkIn({ itemNumber, at }: { itemNumber: string; at: Date }): Promise<Outcome<{ handedTo: string | null; returned: string | null }>> {
-      const outbox = new Outbox(notifier);
-      const result = await db.$transaction(async (tx) => {
+      return transactThenSignal(db, notifier, async (tx, outbox) => {
         const item = await tx.item.findUnique({ where: { itemNumber } });
         if (!item) return refuse('R-RETURN-4', `資料番号 ${itemNumber} は登録されていません。`, `No item ${itemNumber}.`);
         await lockTitle(tx, item.titleId);
@@ -72,8 +71,6 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
         const handedTo = await handOver(tx, itemNumber, item.titleId, at, outbox);
         return { ok: true as const, handedTo, returned };
       });
-      await outbox.flush();
-      return result;
     },
   };
 }

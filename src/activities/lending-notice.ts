@@ -56,7 +56,9 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
           title: r.title.title,
           reservedOn: jstDateOf(r.placedAt),
         });
-        // R-PREF-3: borrowed before the notice went out → no notice.
+        // R-PREF-3: borrowed before the notice went out → no notice. Without an e-mail address
+        // (R-ACCOUNT-1 requires one before reserving; a walk-in patron may have none) there is nobody
+        // to send R-MAIL-1's notice to: skipped, and staff see it in the outbox.
         const skip = r.status === 'ON_LOAN' || r.status === 'RETURNED' || r.status === 'CANCELLED' || !r.patron.email;
         return tx.mailOutbox.create({
           data: {

@@ -14,7 +14,7 @@ import {
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { handOver, lockTitle, recordTransition, type Tx } from './allocation';
-import { Outbox, type Notifier } from './notifier';
+import { transactThenSignal, type Notifier } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 
 /**
@@ -87,8 +87,7 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
      */
     async recordReturn({ reservationId, place, at }: { reservationId: string; place: string; at: string }): Promise<Outcome<{ processed: boolean }>> {
       const when = new Date(at);
-      const outbox = new Outbox(notifier);
-      const result = await db.$transaction(async (tx) => {
+      return transactThenSignal(db, notifier, async (tx, outbox) => {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
         await lockTitle(tx, r.titleId);
         const loan = r.loan!;
@@ -115,8 +114,6 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
         await tx.loan.update({ where: { id: loan.id }, data: { state: 'RETURNED_IN_TRANSIT', returnedOn: today, returnedAt: place } });
         return { ok: true as const, processed: false };
       });
-      await outbox.flush();
-      return result;
     },
   };
 }

@@ -3,6 +3,8 @@
 // the work already done and sends the same signals again, which the workflows ignore when repeated.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/workflow';
+import type { Db } from '../db/client';
+import type { Tx } from './allocation';
 
 /** One signal to send, as plain data (so a Thursday run can store and resend its own). */
 export interface PendingSignal {
@@ -44,4 +46,21 @@ export class Outbox {
   async flush(): Promise<void> {
     for (const s of this.pending.splice(0)) await this.notifier.send(s);
   }
+}
+
+/**
+ * Runs `work` in one database transaction; the signals it adds to the outbox are sent only after the
+ * commit (a workflow must never hear of a change that was rolled back). Every activity that changes
+ * reservations and tells their workflows goes through here.
+ */
+export async function transactThenSignal<T>(
+  db: Db,
+  notifier: Notifier,
+  work: (tx: Tx, outbox: Outbox) => Promise<T>,
+  options?: { timeout?: number; maxWait?: number },
+): Promise<T> {
+  const outbox = new Outbox(notifier);
+  const result = await db.$transaction((tx) => work(tx, outbox), options);
+  await outbox.flush();
+  return result;
 }

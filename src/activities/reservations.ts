@@ -2,7 +2,7 @@
 import { isFinalStatus, type RuleId } from '../domain';
 import type { Db } from '../db/client';
 import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition, secureFor, type Tx } from './allocation';
-import { Outbox, type Notifier } from './notifier';
+import { transactThenSignal, type Notifier, type Outbox } from './notifier';
 
 export type Allocation =
   | { kind: 'secured'; itemNumber: string; status: 'SECURED' | 'READY' }
@@ -10,15 +10,12 @@ export type Allocation =
 
 export function reservationActivities(db: Db, notifier: Notifier) {
   /** Runs `work` in one transaction with the title locked, then sends the signals it collected. */
-  async function underTitleLock<T>(reservationId: string, work: (tx: Tx, r: { titleId: string }, outbox: Outbox) => Promise<T>): Promise<T> {
-    const outbox = new Outbox(notifier);
-    const result = await db.$transaction(async (tx) => {
+  function underTitleLock<T>(reservationId: string, work: (tx: Tx, r: { titleId: string }, outbox: Outbox) => Promise<T>): Promise<T> {
+    return transactThenSignal(db, notifier, async (tx, outbox) => {
       const { titleId } = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, select: { titleId: true } });
       await lockTitle(tx, titleId);
       return work(tx, { titleId }, outbox);
     });
-    await outbox.flush();
-    return result;
   }
 
   return {
@@ -37,6 +34,7 @@ export function reservationActivities(db: Db, notifier: Notifier) {
         }
         const when = new Date(at);
         const shelf = await tx.item.findFirst({
+          // R-ITEM-1: only books and DAISY recordings are lent online (isLendable in src/domain).
           where: { titleId, status: 'ON_SHELF', materialType: { in: ['BOOK', 'DAISY'] } },
           orderBy: { itemNumber: 'asc' },
         });

@@ -16,7 +16,7 @@ import type { ThursdayRun } from '../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { reservationWorkflowId, thursdayOutcomeSignal, type ThursdayOutcome } from '../workflows/reservation-messages';
 import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition } from './allocation';
-import { Outbox, type Notifier, type PendingSignal } from './notifier';
+import { transactThenSignal, type Notifier, type PendingSignal } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 import { endReservation } from './reservations';
 import { activityLog } from './activity-log';
@@ -51,9 +51,10 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
         for (const s of done.outcomes as unknown as PendingSignal[]) await notifier.send(s);
         return summaryOf(done);
       }
-      const outbox = new Outbox(notifier);
-      const run = await db.$transaction(
-        async (tx) => {
+      const run = await transactThenSignal(
+        db,
+        notifier,
+        async (tx, outbox) => {
           const counts = { processed: 0, dispatched: 0, failed: 0, released: 0, rebalanced: 0, bags: 0 };
           const bags = new Set<string>();
           const signal = (reservationId: string, o: ThursdayOutcome) => outbox.add(reservationWorkflowId(reservationId), thursdayOutcomeSignal, o);
@@ -141,7 +142,6 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
         },
         { timeout: 120_000, maxWait: 30_000 },
       );
-      await outbox.flush();
       const summary = summaryOf(run);
       activityLog().info('Thursday processing done', { ...summary });
       return summary;

@@ -11,13 +11,11 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../ops/logger';
-import { UNMATCHED_ROUTE, type ServiceMetrics } from '../ops/metrics';
+import { OPS_ROUTES, UNMATCHED_ROUTE, type ServiceMetrics } from '../ops/metrics';
 import { reservationWorkflowId } from '../workflows/reservation-messages';
 import type { Caller } from './auth';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** Probes and scrapes come every few seconds: logged at debug, not info. */
-const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 /** Status recorded when the client closed the connection before the response was complete (as nginx does). */
 export const CLIENT_CLOSED = 499;
 
@@ -48,7 +46,7 @@ export function observeRequests(metrics: ServiceMetrics, logger: Logger | undefi
         ...(reservationId ? { reservationId, workflowId: reservationWorkflowId(reservationId) } : {}),
       };
       if (status >= 500) logger.error(line, 'request failed');
-      else if (QUIET_ROUTES.has(route)) logger.debug(line, 'request');
+      else if (OPS_ROUTES.has(route)) logger.debug(line, 'request'); // probes and scrapes: every few seconds
       else logger.info(line, 'request');
     };
     res.once('finish', observe);

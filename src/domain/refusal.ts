@@ -20,6 +20,8 @@ export const RULE_IDS = [
   'R-RETURN-1', 'R-RETURN-2', 'R-RETURN-3', 'R-RETURN-4',
   'R-MAIL-1', 'R-MAIL-2',
   'R-ACCOUNT-1',
+  // The library's discretion to refuse service to a patron (staff decide; nothing here enforces it):
+  // listed so that the ids match docs/spec.md exactly.
   'R-CONDUCT-1',
 ] as const;
 

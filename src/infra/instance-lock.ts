@@ -32,9 +32,7 @@ export interface InstanceRecord {
 export class InstanceBusyError extends Error {}
 
 export interface InstanceLock {
-  readonly file: string;
   addChild(child: InstanceChild): void;
-  removeChild(pid: number): void;
   setEndpoints(endpoints: Record<string, string | undefined>, notes: string[]): void;
   release(): void;
 }
@@ -96,13 +94,8 @@ export async function acquireInstanceLock(dataDir: string, log: (line: string) =
   };
   save();
   return {
-    file,
     addChild(child) {
       record.children.push(child);
-      save();
-    },
-    removeChild(pid) {
-      record.children = record.children.filter((c) => c.pid !== pid);
       save();
     },
     setEndpoints(endpoints, notes) {

@@ -13,6 +13,7 @@ import { circulation } from '../activities/circulation';
 import { temporalNotifier } from '../activities/notifier';
 import type { Db } from '../db/client';
 import { isFinalStatus } from '../domain';
+import { LIBRARY_MAIL_FROM } from '../mail/lending-notice';
 import { sendgridMailer } from '../mail/sendgrid';
 import { reservationWorkflowId, viewQuery, type ReservationView } from '../workflows/reservation-messages';
 import { THURSDAY_WORKFLOW_ID, thursdayProcessing, type ThursdayInput } from '../workflows/thursday-processing';
@@ -21,7 +22,7 @@ import { installQuietRuntime, workflowBundle } from './temporal-runtime';
 import { createTimeSkippingEnv } from './temporal-test-server';
 
 /** The library's own sender domain (R-MAIL-2). */
-export const MAIL_FROM = 'noreply@plib.pref.aomori.lg.jp';
+export const MAIL_FROM = LIBRARY_MAIL_FROM;
 
 export interface LendingEnvironmentOptions {
   db: Db;

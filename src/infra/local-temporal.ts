@@ -22,7 +22,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { freeLoopbackPort } from './local-postgres';
 import { startManagedProcess, waitForPort, type ManagedProcess } from './managed-process';
 import { PROJECT_ROOT } from './project-root';
-import { resolveTestServer } from './temporal-test-server';
+import { findOnPath, resolveTestServer } from './temporal-test-server';
 
 export const CLI_PROVISION_SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'provision-temporal-cli.mjs');
 export const TEMPORAL_MODES = ['auto', 'dev', 'java'] as const;
@@ -213,20 +213,6 @@ async function preferredPort(preferred: number): Promise<number> {
     srv.listen(preferred, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
   return free ? preferred : freeLoopbackPort();
-}
-
-function findOnPath(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, cmd);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
 }
 
 function runProvisioning(

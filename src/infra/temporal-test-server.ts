@@ -187,7 +187,8 @@ function executableProblem(file: string): string | undefined {
   return undefined;
 }
 
-function findOnPath(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
+/** The executable `cmd` in env.PATH (scripts/lib/find-on-path.mjs is the scripts' copy: they run without tsx). */
+export function findOnPath(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, cmd);

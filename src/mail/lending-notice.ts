@@ -3,6 +3,9 @@
 // (R-MAIL-2).
 import { formatDateJa, type LocalDate } from '../domain';
 
+/** R-MAIL-2: mail comes from the library's own domain (MAIL_FROM may name another address there). */
+export const LIBRARY_MAIL_FROM = 'noreply@plib.pref.aomori.lg.jp';
+
 export interface LendingNoticeFacts {
   cardNumber: string;
   name: string;

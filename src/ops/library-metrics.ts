@@ -13,24 +13,18 @@
 // it (so is the Thursday time before the first run).
 import { Gauge } from 'prom-client';
 import type { Db } from '../db/client';
+import { RESERVATION_STATUSES } from '../domain';
+import { MailState } from '../generated/prisma/enums';
 import type { ServiceMetrics } from './metrics';
+import { withinTime } from './readiness';
 
 /** A scrape must not hang on a database that does not answer (pg waits for a connection for ever). */
 const READ_LIMIT_MS = 2_000;
 
 /** The value, or undefined when the database failed or did not answer in time. */
-async function read<T>(query: () => Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), READ_LIMIT_MS)));
-  try {
-    return await Promise.race([query().catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const read = <T>(query: () => Promise<T>): Promise<T | undefined> => withinTime(query(), READ_LIMIT_MS).catch(() => undefined);
 
-const RESERVATION_STATUSES = ['APPLIED', 'WAITING', 'SECURED', 'READY', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED', 'CANCELLED', 'RELEASED'] as const;
-const MAIL_STATES = ['PENDING', 'SENDING', 'SENT', 'SKIPPED', 'FAILED'] as const;
+const MAIL_STATES = Object.values(MailState);
 
 export function registerLibraryMetrics(metrics: ServiceMetrics, db: Db, clock: () => Date = () => new Date()): void {
   const registers = [metrics.registry];

@@ -15,6 +15,8 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 export const UNMATCHED_ROUTE = 'unmatched';
+/** The probes and the scrape, served by the API and by the worker role's own server alike. */
+export const OPS_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -27,10 +29,8 @@ export class ServiceMetrics {
       processMetrics?: boolean;
       /** The Temporal SDK runtime's Prometheus endpoint, e.g. http://127.0.0.1:40123/metrics. */
       sdkMetricsUrl?: string | undefined;
-      labels?: Record<string, string>;
     } = {},
   ) {
-    if (opts.labels) this.registry.setDefaultLabels(opts.labels);
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
       name: 'http_requests_total',

@@ -3,7 +3,7 @@
 // for Prometheus. Nothing else is served.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenGracefully } from './graceful-close';
-import type { ServiceMetrics } from './metrics';
+import { OPS_ROUTES, UNMATCHED_ROUTE, type ServiceMetrics } from './metrics';
 import type { Readiness } from './readiness';
 
 export interface OpsServer {
@@ -35,7 +35,7 @@ export async function startOpsServer(opts: { host: string; port: number; readine
       status = 404;
       json(res, status, { status, title: 'Not found', detail: 'This is the worker: /healthz, /readyz and /metrics only.' });
     }
-    const known = ['/healthz', '/readyz', '/metrics'].includes(path ?? '') ? path! : 'unmatched';
+    const known = path !== undefined && OPS_ROUTES.has(path) ? path : UNMATCHED_ROUTE;
     opts.metrics.observeRequest(req.method ?? 'GET', known, status, Number(process.hrtime.bigint() - started) / 1e9);
   };
   const server = createServer((req, res) => {

@@ -28,7 +28,7 @@ export interface ReadinessReport {
 export type Check = () => Promise<void>;
 
 export class Readiness {
-  private stoppingSince: Date | undefined;
+  private stopped = false;
 
   constructor(
     private readonly checks: Record<string, Check>,
@@ -38,33 +38,37 @@ export class Readiness {
 
   /** From now on the process reports not ready (it is stopping); never undone. */
   stopping(): void {
-    this.stoppingSince ??= new Date();
+    this.stopped = true;
   }
 
-  get isStopping(): boolean {
-    return this.stoppingSince !== undefined;
-  }
 
   async report(): Promise<ReadinessReport> {
     const checks = await Promise.all(Object.entries(this.checks).map(([name, check]) => this.run(name, check)));
-    const stopping = this.isStopping;
+    const stopping = this.stopped;
     return { ready: !stopping && checks.every((c) => c.ok), stopping, checks };
   }
 
   private async run(name: string, check: Check): Promise<CheckResult> {
     const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
     try {
-      await Promise.race([check(), timeout]);
+      await withinTime(check(), this.timeoutMs);
       return { name, ok: true, ms: Math.round(performance.now() - started) };
     } catch (err) {
       return { name, ok: false, ms: Math.round(performance.now() - started), error: describe(err) };
-    } finally {
-      clearTimeout(timer);
     }
+  }
+}
+
+/** `work`, or an error once `ms` have passed without an answer (the work itself is not cancelled). */
+export async function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -139,6 +139,7 @@ export async function setLoanLimit(db: Db, cardNumber: string, loanLimit: number
 
 /** What My Library and the counter show of a patron. */
 export async function patronSummary(db: Db, patron: Patron) {
+  // Counted as R-LIMIT-1 counts them: reservations still waiting or held, loans until checked in (R-RETURN-4).
   const [reservations, loans] = await Promise.all([
     db.reservation.count({ where: { patronId: patron.id, status: { in: ['APPLIED', 'WAITING', 'SECURED', 'READY'] } } }),
     db.loan.count({ where: { patronId: patron.id, state: { in: ['ACTIVE', 'RETURNED_IN_TRANSIT'] } } }),

@@ -35,7 +35,6 @@ export interface BackingServices {
   /** process.env with what we started filled in: DATABASE_URL, TEMPORAL_ADDRESS, SENDGRID_*. */
   env: NodeJS.ProcessEnv;
   db: Db;
-  dataDir: string | undefined;
   lock: InstanceLock | undefined;
   /** Lines for the start banner: where everything is. */
   where: [string, string][];
@@ -66,7 +65,7 @@ export async function startBackingServices(
     mail: boolean;
     /** false for the split roles: `npm run db:prepare` did it; only checked here (src/db/prepared-check.ts). */
     prepareDatabase: boolean;
-  } = { mail: true, prepareDatabase: true },
+  },
 ): Promise<BackingServices> {
   const where: [string, string][] = [];
   const fellBack: string[] = [];
@@ -211,7 +210,7 @@ export async function startBackingServices(
     if (env.SENDGRID_BASE_URL) warnings.push('SENDGRID_BASE_URL is ignored: without SENDGRID_API_KEY mails go to the local stand-in');
   }
 
-  return { env: filled, db, dataDir, lock, where, fellBack, warnings, endpoints };
+  return { env: filled, db, lock, where, fellBack, warnings, endpoints };
 }
 
 /** Creates the database if missing; `fresh`: drops and creates it. */

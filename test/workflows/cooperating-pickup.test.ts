@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 describe('the worked example of §6, date for date', () => {
-  test('R-STATUS-1, R-COOP-1, R-COOP-4, R-LOAN-1, R-RENEW-3, R-RETURN-4, R-MAIL-1: secured Tue 12-01 → processed Thu 12-03 … returned and processed Wed 12-23', async () => {
+  test('R-STATUS-1, R-COOP-1, R-COOP-4, R-LOAN-1, R-RENEW-3, R-RETURN-4, R-MAIL-1, R-MAIL-2: secured Tue 12-01 → processed Thu 12-03 … returned and processed Wed 12-23', async () => {
     const patron = await h.patron('A0001', { name: '青森 太郎', email: 'taro@example.jp' });
     await h.title('T-TSUGARU', '津軽', [{ item: 'I-0001' }]);
 
@@ -53,6 +53,7 @@ describe('the worked example of §6, date for date', () => {
     expect(mails).toHaveLength(1);
     const text = mails[0]!.body.content[0]!.value;
     expect(mails[0]!.body.from.email).toBe(MAIL_FROM);
+    expect(MAIL_FROM).toMatch(/@plib\.pref\.aomori\.lg\.jp$/); // R-MAIL-2: from the library's own domain
     expect(mails[0]!.body.subject).toContain('貸出通知メール');
     expect(text).toContain('利用者番号:A0001');
     expect(text).toContain('氏名:青森 太郎');
