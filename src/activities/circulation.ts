@@ -44,9 +44,11 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
      */
     async checkIn({ itemNumber, at }: { itemNumber: string; at: Date }): Promise<Outcome<{ handedTo: string | null; returned: string | null }>> {
       return transactThenSignal(db, notifier, async (tx, outbox) => {
-        const item = await tx.item.findUnique({ where: { itemNumber } });
-        if (!item) return refuse('R-RETURN-4', `資料番号 ${itemNumber} は登録されていません。`, `No item ${itemNumber}.`);
-        await lockTitle(tx, item.titleId);
+        const found = await tx.item.findUnique({ where: { itemNumber }, select: { titleId: true } });
+        if (!found) return refuse('R-RETURN-4', `資料番号 ${itemNumber} は登録されていません。`, `No item ${itemNumber}.`);
+        await lockTitle(tx, found.titleId);
+        // Read again under the lock: the copy's status may have changed since (as counterCheckout does).
+        const item = await tx.item.findUniqueOrThrow({ where: { itemNumber } });
         const loan = await tx.loan.findFirst({ where: { itemNumber, state: { in: ['ACTIVE', 'RETURNED_IN_TRANSIT'] } }, include: { reservation: true } });
         if (loan?.reservation?.status === 'IN_DELIVERY') {
           return refuse('R-RETURN-4', 'この資料は配送中で、まだ受け取られていません。', `Item ${itemNumber} is in delivery and has not been collected yet.`);
