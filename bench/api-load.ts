@@ -42,7 +42,13 @@ function percentiles(ms: number[]): { p50: number; p90: number; p99: number; max
   const s = [...ms].sort((a, b) => a - b);
   const at = (q: number): number => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? 0;
   const round = (x: number): number => Math.round(x * 10) / 10;
-  return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(s.at(-1) ?? 0), mean: round(s.reduce((a, b) => a + b, 0) / (s.length || 1)) };
+  return {
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p99: round(at(0.99)),
+    max: round(s.at(-1) ?? 0),
+    mean: round(s.reduce((a, b) => a + b, 0) / (s.length || 1)),
+  };
 }
 
 /** Runs `tasks` with at most `concurrency` in flight. */
@@ -63,7 +69,15 @@ async function pool<T>(tasks: (() => Promise<T>)[], concurrency: number): Promis
 export interface BenchSummary {
   machine: { cpus: number; node: string; temporal: string };
   startup: { readyMs: number; stopMs: number; exitCode: number | null };
-  reserve: { requests: number; created: number; errors: Record<string, number>; concurrency: number; wallMs: number; perSecond: number; latencyMs: ReturnType<typeof percentiles> };
+  reserve: {
+    requests: number;
+    created: number;
+    errors: Record<string, number>;
+    concurrency: number;
+    wallMs: number;
+    perSecond: number;
+    latencyMs: ReturnType<typeof percentiles>;
+  };
   staffList: { requests: number; latencyMs: ReturnType<typeof percentiles> };
   server: { requestsByStatus: Record<string, number> };
 }
@@ -106,7 +120,12 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     }
     const readyMs = Math.round(performance.now() - t0);
 
-    const call = async (method: string, path: string, key: string, body?: unknown): Promise<{ status: number; ms: number; body: Record<string, unknown> }> => {
+    const call = async (
+      method: string,
+      path: string,
+      key: string,
+      body?: unknown,
+    ): Promise<{ status: number; ms: number; body: Record<string, unknown> }> => {
       const t = performance.now();
       const res = await fetch(`${api}${path}`, {
         method,
@@ -123,7 +142,10 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
       cards.map((card) => async () => {
         const made = await call('POST', '/staff/patrons', STAFF, { cardNumber: card, name: `ベンチ ${card}` });
         if (made.status !== 201) throw new Error(`registering ${card}: ${made.status} ${JSON.stringify(made.body)}`);
-        const pw = await call('PUT', `/opac/patrons/${card}/password`, OPAC, { currentPassword: made.body.temporaryPassword, newPassword: 'bench2026pw' });
+        const pw = await call('PUT', `/opac/patrons/${card}/password`, OPAC, {
+          currentPassword: made.body.temporaryPassword,
+          newPassword: 'bench2026pw',
+        });
         const mail = await call('PUT', `/opac/patrons/${card}/email`, OPAC, { email: `${card.toLowerCase()}@example.com` });
         if (pw.status !== 200 || mail.status !== 200) throw new Error(`preparing ${card}: password ${pw.status}, e-mail ${mail.status}`);
       }),
@@ -131,7 +153,9 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     );
 
     // The load: every patron reserves `perPatron` demo titles, spread over the titles, all at once.
-    const requests = cards.flatMap((card, i) => DEMO_TITLES.slice(0, perPatron).map((_, j) => ({ card, titleId: DEMO_TITLES[(i + j) % DEMO_TITLES.length]! })));
+    const requests = cards.flatMap((card, i) =>
+      DEMO_TITLES.slice(0, perPatron).map((_, j) => ({ card, titleId: DEMO_TITLES[(i + j) % DEMO_TITLES.length]! })),
+    );
     const tLoad = performance.now();
     const placed = await pool(
       requests.map((r) => () => call('POST', `/opac/patrons/${r.card}/reservations`, OPAC, { titleId: r.titleId, pickup: 'pref' })),
@@ -151,11 +175,15 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
 
     const metrics = await (await fetch(`${api}/metrics`)).text();
     const requestsByStatus: Record<string, number> = {};
-    for (const m of metrics.matchAll(/^http_requests_total\{.*status="(\d+)"\} (\d+)$/gm)) requestsByStatus[m[1]!] = (requestsByStatus[m[1]!] ?? 0) + Number(m[2]);
+    for (const m of metrics.matchAll(/^http_requests_total\{.*status="(\d+)"\} (\d+)$/gm))
+      requestsByStatus[m[1]!] = (requestsByStatus[m[1]!] ?? 0) + Number(m[2]);
 
     const tStop = performance.now();
     child.kill('SIGTERM');
-    const exitCode = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no exit within 60 s of SIGTERM')), 60_000).unref())]);
+    const exitCode = await Promise.race([
+      exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no exit within 60 s of SIGTERM')), 60_000).unref()),
+    ]);
     return {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version, temporal },
       startup: { readyMs, stopMs: Math.round(performance.now() - tStop), exitCode },

@@ -83,9 +83,7 @@ console.log = console.info = console.debug = console.error;
 // Logging, in the shape of the native engine's tracing-subscriber JSON lines.
 
 function log(level, fields, target = 'schema_engine') {
-  process.stderr.write(
-    JSON.stringify({ timestamp: new Date().toISOString(), level, fields, target }) + '\n',
-  );
+  process.stderr.write(JSON.stringify({ timestamp: new Date().toISOString(), level, fields, target }) + '\n');
 }
 
 /** The native engine's fatal error line (logger.rs `log_error_and_exit`). */
@@ -115,7 +113,8 @@ function parseArgs(argv) {
     } else if (a.startsWith('--datamodels=')) args.datamodels.push(a.slice(13));
     else if (a === '--datasource') args.datasource = JSON.parse(value());
     else if (a.startsWith('--datasource=')) args.datasource = JSON.parse(a.slice(13));
-    else if (a === '--enabled-preview-features' || a === '--extension-types') value(); // not used by the wasm engine
+    else if (a === '--enabled-preview-features' || a === '--extension-types')
+      value(); // not used by the wasm engine
     else if (a === 'cli') {
       args.cli = argv[i + 1] ?? null;
       break;
@@ -168,15 +167,20 @@ const quoteIdent = (name) => `"${String(name).replace(/"/g, '""')}"`;
 function describePgError(error, config) {
   const at = `${config.host}:${config.port}`;
   const code = error?.code;
-  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET'].includes(code) ||
-      /timeout/i.test(error?.message ?? '')) {
+  if (
+    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET'].includes(code) ||
+    /timeout/i.test(error?.message ?? '')
+  ) {
     return { code: 'P1001', message: `Can't reach database server at \`${at}\`\n\nPlease make sure your database server is running at \`${at}\`.` };
   }
   if (code === '3D000') {
     return { code: 'P1003', message: `Database \`${config.database}\` does not exist on the database server at \`${at}\`.` };
   }
   if (code === '28P01' || code === '28000') {
-    return { code: 'P1000', message: `Authentication failed against database server, the provided database credentials for \`${config.user ?? ''}\` are not valid.\n\nPlease make sure to provide valid database credentials for the database server at \`${config.host}\`.` };
+    return {
+      code: 'P1000',
+      message: `Authentication failed against database server, the provided database credentials for \`${config.user ?? ''}\` are not valid.\n\nPlease make sure to provide valid database credentials for the database server at \`${config.host}\`.`,
+    };
   }
   if (code === '42501') {
     return { code: 'P1010', message: `User \`${config.user ?? ''}\` was denied access on the database \`${config.database}\`` };
@@ -446,19 +450,14 @@ const CLASSIFY = [
 function userFacingError(error) {
   const message = String(error?.message ?? error);
   // Prisma codes come from the engine's own errors (pg's have a `severity`; P0001 is PL/pgSQL's).
-  const code = typeof error?.code === 'string' && /^P\d{4}$/.test(error.code) && !error.severity
-    ? error.code
-    : CLASSIFY.find(([re]) => re.test(message))?.[1];
-  return code
-    ? { is_panic: false, message, meta: error?.meta ?? {}, error_code: code }
-    : { is_panic: false, message, backtrace: null };
+  const code =
+    typeof error?.code === 'string' && /^P\d{4}$/.test(error.code) && !error.severity ? error.code : CLASSIFY.find(([re]) => re.test(message))?.[1];
+  return code ? { is_panic: false, message, meta: error?.meta ?? {}, error_code: code } : { is_panic: false, message, backtrace: null };
 }
 
 async function runRpcServer(args) {
   log('INFO', { message: 'Starting schema engine RPC server', git_hash: ENGINE_HASH });
-  const datamodels = args.datamodels.length
-    ? args.datamodels.map((path) => [path, readFileSync(path, 'utf8')])
-    : undefined;
+  const datamodels = args.datamodels.length ? args.datamodels.map((path) => [path, readFileSync(path, 'utf8')]) : undefined;
 
   const write = (message) => process.stdout.write(JSON.stringify(message) + '\n');
   let nextOutgoingId = 1;
@@ -480,7 +479,10 @@ async function runRpcServer(args) {
 
   const engineLog = (line) => {
     const text = String(line).trimEnd();
-    if (text) process.stderr.write(text.startsWith('{') ? `${text}\n` : `${JSON.stringify({ level: 'INFO', fields: { message: text }, target: 'schema_engine_wasm' })}\n`);
+    if (text)
+      process.stderr.write(
+        text.startsWith('{') ? `${text}\n` : `${JSON.stringify({ level: 'INFO', fields: { message: text }, target: 'schema_engine_wasm' })}\n`,
+      );
   };
 
   // Starting the engine connects to the database. A failure here is not fatal, as with the native
@@ -560,7 +562,9 @@ async function runRpcServer(args) {
     if (stateDir) {
       try {
         writeFileSync(markerPath(request.id), String(request.method));
-      } catch {}
+      } catch {
+        /* a marker is best effort: the answer itself still goes out */
+      }
     }
   }
 
@@ -583,7 +587,14 @@ async function runRpcServer(args) {
       const failed = /apply_migration::apply_script\s+with migration_name="([^"]+)"/.exec(e?.message ?? '');
       const dbError = adapters?.state.lastScriptError;
       if (failed && dbError && !e.code) {
-        const databaseError = [`ERROR: ${dbError.message}`, dbError.detail && `DETAIL: ${dbError.detail}`, dbError.hint && `HINT: ${dbError.hint}`, dbError.position && `POSITION: ${dbError.position}`].filter(Boolean).join('\n');
+        const databaseError = [
+          `ERROR: ${dbError.message}`,
+          dbError.detail && `DETAIL: ${dbError.detail}`,
+          dbError.hint && `HINT: ${dbError.hint}`,
+          dbError.position && `POSITION: ${dbError.position}`,
+        ]
+          .filter(Boolean)
+          .join('\n');
         e.code = 'P3018';
         e.meta = { migration_name: failed[1], database_error_code: dbError.code ?? '', database_error: databaseError };
         e.message =
@@ -618,7 +629,11 @@ async function runRpcServer(args) {
       const isPanic = e instanceof WebAssembly.RuntimeError;
       const reason = isPanic ? (wasm?.panicMessage() ?? e.message) : `schema engine stand-in crashed: ${e?.stack ?? e}`;
       const message = `Error in Schema engine.\nReason: ${reason}`;
-      log('ERROR', isPanic ? { is_panic: true, message: reason, backtrace: e?.stack ?? '' } : { is_panic: false, error_code: '', message: reason }, 'schema_engine::logger');
+      log(
+        'ERROR',
+        isPanic ? { is_panic: true, message: reason, backtrace: e?.stack ?? '' } : { is_panic: false, error_code: '', message: reason },
+        'schema_engine::logger',
+      );
       broken = {
         exitCode: isPanic ? 101 : 1,
         error: {
@@ -638,7 +653,9 @@ async function runRpcServer(args) {
     setTimeout(() => process.exit(exitCode), 5000).unref();
     try {
       engine?.free();
-    } catch {}
+    } catch {
+      /* already freed by a panic: nothing left to release */
+    }
     engine = null;
     await adapters?.disposeAll().catch((e) => log('WARN', { message: `cleanup: ${e.message}` }));
     process.exit(exitCode);
@@ -651,7 +668,9 @@ async function runRpcServer(args) {
   // Never let an early exit look like success to the CLI.
   process.on('exit', (code) => {
     if (code === 0 && (unanswered.size > 0 || broken)) {
-      process.stderr.write(`${JSON.stringify({ level: 'ERROR', fields: { message: `schema engine stand-in exiting with ${unanswered.size} unanswered request(s)` }, target: 'schema_engine::logger' })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ level: 'ERROR', fields: { message: `schema engine stand-in exiting with ${unanswered.size} unanswered request(s)` }, target: 'schema_engine::logger' })}\n`,
+      );
       process.exitCode = broken?.exitCode ?? 1;
     }
   });

@@ -174,7 +174,14 @@ async function provision() {
     fs.writeFileSync(
       path.join(tmpDir, STAMP),
       JSON.stringify(
-        { version: TEMPORAL_CLI_VERSION, module: MODULE, go: goVersion, says: version.stdout.trim(), buildSeconds: Math.round(res.ms / 1000), at: new Date().toISOString() },
+        {
+          version: TEMPORAL_CLI_VERSION,
+          module: MODULE,
+          go: goVersion,
+          says: version.stdout.trim(),
+          buildSeconds: Math.round(res.ms / 1000),
+          at: new Date().toISOString(),
+        },
         null,
         2,
       ) + '\n',

@@ -17,7 +17,7 @@
 // temporary folder and renames it into place; a run that loses the race keeps the winner's copy.
 // Progress goes to stderr; stdout carries only the executable's path.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -194,9 +194,7 @@ async function provision() {
 
   const java = findJava();
   const mvn = findOnPath('mvn');
-  const missing = [!java && 'java (Java 8+, on PATH or via JAVA_HOME)', !mvn && 'mvn (Apache Maven 3.6+, on PATH)']
-    .filter(Boolean)
-    .join(' and ');
+  const missing = [!java && 'java (Java 8+, on PATH or via JAVA_HOME)', !mvn && 'mvn (Apache Maven 3.6+, on PATH)'].filter(Boolean).join(' and ');
   if (missing) {
     throw new ProvisionError(
       `cannot provision the Temporal test server: ${missing} not found. ` +
@@ -221,9 +219,7 @@ async function provision() {
       `-DoutputDirectory=${path.join(tmpDir, 'lib')}`,
     ]);
     if (res.code !== 0) {
-      throw new ProvisionError(
-        `Maven failed (exit ${res.code ?? res.signal}) resolving temporal-test-server ${version}:\n${res.out.slice(-6000)}`,
-      );
+      throw new ProvisionError(`Maven failed (exit ${res.code ?? res.signal}) resolving temporal-test-server ${version}:\n${res.out.slice(-6000)}`);
     }
     const jars = fs.readdirSync(path.join(tmpDir, 'lib')).filter((f) => f.endsWith('.jar'));
     if (!jars.some((f) => f.startsWith(`temporal-test-server-${version}`))) {

@@ -16,7 +16,8 @@ export const runsWorker = (role: ServiceRole): boolean => role !== 'api';
 
 export function parseServiceRole(value: string | undefined): ServiceRole {
   if (value === undefined || value === '') return 'all';
-  if (!(SERVICE_ROLES as readonly string[]).includes(value)) throw new ConfigError(`SERVICE_ROLE must be one of ${SERVICE_ROLES.join(', ')}; got "${value}"`);
+  if (!(SERVICE_ROLES as readonly string[]).includes(value))
+    throw new ConfigError(`SERVICE_ROLE must be one of ${SERVICE_ROLES.join(', ')}; got "${value}"`);
   return value as ServiceRole;
 }
 
@@ -107,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
         '  DATABASE_URL      postgresql://user:pass@host:port/db (migrated with `npm run migrate`)\n' +
         '  TEMPORAL_ADDRESS  host:port of a Temporal frontend\n' +
         '  SENDGRID_API_KEY  SendGrid API key (SENDGRID_BASE_URL may point the client at another endpoint)\n' +
-        '  API_KEYS          (production) the HTTP API\'s keys: name:role:key entries, comma-separated, role opac or staff, keys of 24+ characters\n' +
+        "  API_KEYS          (production) the HTTP API's keys: name:role:key entries, comma-separated, role opac or staff, keys of 24+ characters\n" +
         '                    (e.g. opac-main:opac:<random>,counter:staff:<random>)' +
         (problems.length ? `\nalso: ${problems.join('; ')}` : ''),
     );

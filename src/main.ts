@@ -78,9 +78,7 @@ async function main(): Promise<number> {
       logger.info({ url: ops.url }, 'health and metrics server listening');
     }
 
-    const client = runsWorker(role)
-      ? await startWorker(config, services.db, life, logger, checks, await bundle!)
-      : await connectClient(config, life);
+    const client = runsWorker(role) ? await startWorker(config, services.db, life, logger, checks, await bundle!) : await connectClient(config, life);
     checks.temporal = temporalCheck(client);
     checkNotStopping(life);
 
@@ -96,15 +94,31 @@ async function main(): Promise<number> {
     const ms = Date.now() - started;
     // The keys made for this run go to the terminal only, never into the log.
     const logged = Object.fromEntries(where.filter(([k]) => !k.startsWith('API key')));
-    logger.info({ namespace: config.temporalNamespace, taskQueue: config.taskQueue, where: logged, fellBack: services.fellBack, warnings: services.warnings, ms }, 'online-lending ready');
+    logger.info(
+      {
+        namespace: config.temporalNamespace,
+        taskQueue: config.taskQueue,
+        where: logged,
+        fellBack: services.fellBack,
+        warnings: services.warnings,
+        ms,
+      },
+      'online-lending ready',
+    );
     for (const w of services.warnings) logger.warn(w);
     if (!production) printBanner(where, services.fellBack, services.warnings, `${config.temporalNamespace} / ${config.taskQueue}`, ms);
     await life.stopRequested;
   } catch (err) {
     if (!(err instanceof Interrupted) && !life.stopping) {
-      const configError = err instanceof ConfigError || err instanceof TemporalUnavailableError || err instanceof InstanceBusyError || err instanceof DatabaseNotPreparedError;
+      const configError =
+        err instanceof ConfigError ||
+        err instanceof TemporalUnavailableError ||
+        err instanceof InstanceBusyError ||
+        err instanceof DatabaseNotPreparedError;
       logger.error({ err }, configError ? (err as Error).message : 'start-up failed');
-      say(configError ? `npm start: ${(err as Error).message}` : `npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      say(
+        configError ? `npm start: ${(err as Error).message}` : `npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       life.requestStop('start-up failed', configError ? 2 : 1);
     }
   }
@@ -112,7 +126,14 @@ async function main(): Promise<number> {
 }
 
 /** The worker, its connections and the Thursday-processing workflow; returns the client the API uses too. */
-async function startWorker(config: ServiceConfig, db: Db, life: Lifecycle, logger: Logger, checks: Record<string, Check>, bundle: Awaited<ReturnType<typeof workflowBundle>>): Promise<Client> {
+async function startWorker(
+  config: ServiceConfig,
+  db: Db,
+  life: Lifecycle,
+  logger: Logger,
+  checks: Record<string, Check>,
+  bundle: Awaited<ReturnType<typeof workflowBundle>>,
+): Promise<Client> {
   const t = Date.now();
   const { worker, client, close } = await createWorker(config, db, { workflowBundle: bundle });
   life.onStop('the Temporal connections', close);
@@ -157,7 +178,10 @@ async function startApi(
   ];
   for (const k of api.generatedKeys) where.push([`API key (${k.role})`, `${k.secret}  — API_KEYS not set: made for this run`]);
   if (api.generatedKeys.length > 0) services.fellBack.push('API keys (API_KEYS): one per role, printed above, valid until stop');
-  services.lock?.setEndpoints({ api: api.url, ...services.endpoints, taskQueue: config.taskQueue, namespace: config.temporalNamespace }, services.fellBack);
+  services.lock?.setEndpoints(
+    { api: api.url, ...services.endpoints, taskQueue: config.taskQueue, namespace: config.temporalNamespace },
+    services.fellBack,
+  );
   logger.info({ url: api.url, ms: Date.now() - t }, 'HTTP API listening');
   return where;
 }
@@ -186,7 +210,9 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof ConfigError) {
-      say(`npm start: ${err.message}\n(NODE_ENV=production or SERVICE_ROLE=api|worker: nothing is started locally; unset them to run on the embedded default.)`);
+      say(
+        `npm start: ${err.message}\n(NODE_ENV=production or SERVICE_ROLE=api|worker: nothing is started locally; unset them to run on the embedded default.)`,
+      );
       process.exit(2);
     }
     say(`npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -37,9 +37,7 @@ describe('Temporal time-skipping test server', () => {
 
     const realStart = Date.now();
     const serverStart = await testEnv.currentTimeMs();
-    const result = await worker.runUntil(
-      testEnv.client.workflow.execute(sleepFifteenDays, { taskQueue, workflowId: `sleep-${randomUUID()}` }),
-    );
+    const result = await worker.runUntil(testEnv.client.workflow.execute(sleepFifteenDays, { taskQueue, workflowId: `sleep-${randomUUID()}` }));
     const realElapsedMs = Date.now() - realStart;
     const serverElapsedMs = (await testEnv.currentTimeMs()) - serverStart;
 

@@ -9,16 +9,23 @@
 import type { Prisma } from '../generated/prisma/client';
 import { formatJst, parsePlace } from '../domain';
 import { copySecuredSignal, queuePositionSignal, reservationWorkflowId } from '../workflows/reservation-messages';
+import type { Tx } from '../db/client';
 import type { Outbox } from './notifier';
 
-export type Tx = Prisma.TransactionClient;
+export type { Tx } from '../db/client';
 
 /** Serializes every allocation event of one title. */
 export async function lockTitle(tx: Tx, titleId: string): Promise<void> {
   await tx.$queryRaw`SELECT id FROM title WHERE id = ${titleId} FOR UPDATE`;
 }
 
-export async function recordTransition(tx: Tx, reservationId: string, status: Prisma.ReservationCreateInput['status'] & string, at: Date, note?: string) {
+export async function recordTransition(
+  tx: Tx,
+  reservationId: string,
+  status: Prisma.ReservationCreateInput['status'] & string,
+  at: Date,
+  note?: string,
+) {
   await tx.reservationTransition.upsert({
     where: { reservationId_status_at: { reservationId, status, at } },
     create: { reservationId, status, at, note: note ?? null },
@@ -42,8 +49,14 @@ export async function queueOf(tx: Tx, titleId: string): Promise<string[]> {
  * older announcement after a newer one keeps the newer place.
  */
 export async function announceQueue(tx: Tx, titleId: string, outbox: Outbox): Promise<number> {
-  const { queueVersion } = await tx.title.update({ where: { id: titleId }, data: { queueVersion: { increment: 1 } }, select: { queueVersion: true } });
-  (await queueOf(tx, titleId)).forEach((id, i) => outbox.add(reservationWorkflowId(id), queuePositionSignal, { position: i + 1, version: queueVersion }));
+  const { queueVersion } = await tx.title.update({
+    where: { id: titleId },
+    data: { queueVersion: { increment: 1 } },
+    select: { queueVersion: true },
+  });
+  (await queueOf(tx, titleId)).forEach((id, i) =>
+    outbox.add(reservationWorkflowId(id), queuePositionSignal, { position: i + 1, version: queueVersion }),
+  );
   return queueVersion;
 }
 

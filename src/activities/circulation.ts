@@ -49,9 +49,16 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
         await lockTitle(tx, found.titleId);
         // Read again under the lock: the copy's status may have changed since (as counterCheckout does).
         const item = await tx.item.findUniqueOrThrow({ where: { itemNumber } });
-        const loan = await tx.loan.findFirst({ where: { itemNumber, state: { in: ['ACTIVE', 'RETURNED_IN_TRANSIT'] } }, include: { reservation: true } });
+        const loan = await tx.loan.findFirst({
+          where: { itemNumber, state: { in: ['ACTIVE', 'RETURNED_IN_TRANSIT'] } },
+          include: { reservation: true },
+        });
         if (loan?.reservation?.status === 'IN_DELIVERY') {
-          return refuse('R-RETURN-4', 'この資料は配送中で、まだ受け取られていません。', `Item ${itemNumber} is in delivery and has not been collected yet.`);
+          return refuse(
+            'R-RETURN-4',
+            'この資料は配送中で、まだ受け取られていません。',
+            `Item ${itemNumber} is in delivery and has not been collected yet.`,
+          );
         }
         const holder = await tx.reservation.findFirst({ where: { itemNumber, status: { in: ['SECURED', 'READY'] } } });
         if (!loan && holder) return { ok: true as const, handedTo: null, returned: null }; // set aside here already

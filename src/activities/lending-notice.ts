@@ -29,7 +29,15 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
      * it is what the reservation's history shows. The row's `sentAt` is the wall-clock time SendGrid
      * accepted the mail, for audit.
      */
-    async sendLendingNotice({ reservationId, at, processingDay }: { reservationId: string; at: string; processingDay?: LocalDate }): Promise<NoticeResult> {
+    async sendLendingNotice({
+      reservationId,
+      at,
+      processingDay,
+    }: {
+      reservationId: string;
+      at: string;
+      processingDay?: LocalDate;
+    }): Promise<NoticeResult> {
       const moment = new Date(at);
       const key = `lending-notice:${reservationId}`;
       const row = await db.$transaction(async (tx) => {
@@ -45,7 +53,10 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
           place.kind === 'pref'
             ? prefHoldDates(jstDateOf(moment))
             : (({ pickupFrom, pickupUntil }) => ({ pickupFrom, pickupUntil }))(coopDates(processingDay!));
-        await tx.reservation.update({ where: { id: reservationId }, data: { pickupFrom: toDbDate(hold.pickupFrom), pickupUntil: toDbDate(hold.pickupUntil) } });
+        await tx.reservation.update({
+          where: { id: reservationId },
+          data: { pickupFrom: toDbDate(hold.pickupFrom), pickupUntil: toDbDate(hold.pickupUntil) },
+        });
         const { subject, text } = renderLendingNotice({
           cardNumber: r.patron.cardNumber,
           name: r.patron.name,
@@ -84,7 +95,10 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
       if (row.state === 'SKIPPED') return result('SKIPPED');
       if (row.state === 'FAILED') return result('FAILED');
       if (row.state === 'SENDING') {
-        activityLog().warn('lending notice found half-sent by an earlier attempt; not resent (mail_outbox state SENDING)', { reservationId, outboxKey: key });
+        activityLog().warn('lending notice found half-sent by an earlier attempt; not resent (mail_outbox state SENDING)', {
+          reservationId,
+          outboxKey: key,
+        });
         return result('UNCERTAIN');
       }
 
@@ -112,7 +126,11 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
           throw ApplicationFailure.retryable(`lending notice not sent yet: ${message}`, 'MailNotSent');
         }
         await db.mailOutbox.update({ where: { key }, data: { lastError: message } }); // stays SENDING: uncertain
-        log.warn('lending notice may or may not have left; not resent (mail_outbox state SENDING)', { reservationId, outboxKey: key, error: message });
+        log.warn('lending notice may or may not have left; not resent (mail_outbox state SENDING)', {
+          reservationId,
+          outboxKey: key,
+          error: message,
+        });
         return result('UNCERTAIN');
       }
     },

@@ -3,8 +3,7 @@
 // the work already done and sends the same signals again, which the workflows ignore when repeated.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/workflow';
-import type { Db } from '../db/client';
-import type { Tx } from './allocation';
+import type { Db, Tx } from '../db/client';
 
 /** One signal to send, as plain data (so a Thursday run can store and resend its own). */
 export interface PendingSignal {

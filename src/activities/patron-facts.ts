@@ -2,7 +2,7 @@
 // row lock so that two lendings at once cannot both see "one below the limit".
 import { hasLongOverdueLoan, type LocalDate } from '../domain';
 import { fromDbDate } from '../db/dates';
-import type { Tx } from './allocation';
+import type { Tx } from '../db/client';
 
 export interface PatronLendingFacts {
   loansHeld: number;
@@ -22,7 +22,10 @@ export async function patronLendingFacts(tx: Tx, patronId: string, today: LocalD
     loansHeld: loans.length,
     loanLimit: patron.loanLimit,
     hasLongOverdue: hasLongOverdueLoan(
-      loans.map((l) => ({ due: fromDbDate(l.due), ...(l.returnedOn && l.state === 'RETURNED_IN_TRANSIT' ? { returnedAtCoopOn: fromDbDate(l.returnedOn) } : {}) })),
+      loans.map((l) => ({
+        due: fromDbDate(l.due),
+        ...(l.returnedOn && l.state === 'RETURNED_IN_TRANSIT' ? { returnedAtCoopOn: fromDbDate(l.returnedOn) } : {}),
+      })),
       today,
       graceDays,
     ),

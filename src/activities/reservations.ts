@@ -5,8 +5,7 @@ import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition,
 import { transactThenSignal, type Notifier, type Outbox } from './notifier';
 
 export type Allocation =
-  | { kind: 'secured'; itemNumber: string; status: 'SECURED' | 'READY' }
-  | { kind: 'waiting'; position: number; version: number };
+  { kind: 'secured'; itemNumber: string; status: 'SECURED' | 'READY' } | { kind: 'waiting'; position: number; version: number };
 
 export function reservationActivities(db: Db, notifier: Notifier) {
   /** Runs `work` in one transaction with the title locked, then sends the signals it collected. */
@@ -28,7 +27,8 @@ export function reservationActivities(db: Db, notifier: Notifier) {
       return underTitleLock(reservationId, async (tx, { titleId }, outbox) => {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
         if (r.status !== 'APPLIED') {
-          if (r.itemNumber && (r.status === 'SECURED' || r.status === 'READY')) return { kind: 'secured', itemNumber: r.itemNumber, status: r.status };
+          if (r.itemNumber && (r.status === 'SECURED' || r.status === 'READY'))
+            return { kind: 'secured', itemNumber: r.itemNumber, status: r.status };
           const version = await announceQueue(tx, titleId, outbox);
           return { kind: 'waiting', position: (await queueOf(tx, titleId)).indexOf(reservationId) + 1, version };
         }
@@ -46,8 +46,7 @@ export function reservationActivities(db: Db, notifier: Notifier) {
         // since — the request goes to the head of the queue. (A copy that went to an earlier online
         // request is no walk-in: then the queue's own order holds.)
         const lostToWalkIn =
-          r.placedWhileOnShelf &&
-          (await tx.loan.count({ where: { reservationId: null, item: { titleId }, lentAt: { gte: r.placedAt } } })) > 0;
+          r.placedWhileOnShelf && (await tx.loan.count({ where: { reservationId: null, item: { titleId }, lentAt: { gte: r.placedAt } } })) > 0;
         const position = await enqueue(tx, reservationId, titleId, when, lostToWalkIn ? 'head' : 'tail');
         return { kind: 'waiting', position, version: await announceQueue(tx, titleId, outbox) };
       });
@@ -102,4 +101,3 @@ export async function endReservation(
   }
   await handOver(tx, r.itemNumber, r.titleId, at, outbox);
 }
-

@@ -2,15 +2,7 @@
 // date. Every reservation 確保済み at that moment is lent and sent (配送中) or fails (R-DISPATCH-1),
 // after the R-DISPATCH-4 rebalancing. The run's summary and the signals it owes are stored with it,
 // so a retried or repeated run for the same Thursday changes nothing and resends the same signals.
-import {
-  afterFailedDispatch,
-  checkLendable,
-  coopDates,
-  jstDateOf,
-  rebalance,
-  REBALANCE_THRESHOLD,
-  type LocalDate,
-} from '../domain';
+import { afterFailedDispatch, checkLendable, coopDates, jstDateOf, rebalance, REBALANCE_THRESHOLD, type LocalDate } from '../domain';
 import type { Db } from '../db/client';
 import type { ThursdayRun } from '../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../db/dates';
@@ -64,12 +56,17 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
           if (opts.rebalance) {
             const secured = await tx.reservation.findMany({ where: { status: 'SECURED', securedAt: { lte: at } } });
             const waitingTitles = new Set(
-              (await tx.reservation.findMany({ where: { status: 'WAITING' }, select: { titleId: true }, distinct: ['titleId'] })).map((w) => w.titleId),
+              (await tx.reservation.findMany({ where: { status: 'WAITING' }, select: { titleId: true }, distinct: ['titleId'] })).map(
+                (w) => w.titleId,
+              ),
             );
             const byPatron = new Map<string, typeof secured>();
             for (const r of secured) byPatron.set(r.patronId, [...(byPatron.get(r.patronId) ?? []), r]);
             const back = [...byPatron.values()].flatMap((mine) =>
-              rebalance(mine.map((r) => ({ reservationId: r.id, othersWaiting: waitingTitles.has(r.titleId) })), REBALANCE_THRESHOLD),
+              rebalance(
+                mine.map((r) => ({ reservationId: r.id, othersWaiting: waitingTitles.has(r.titleId) })),
+                REBALANCE_THRESHOLD,
+              ),
             );
             for (const id of back) {
               const r = secured.find((s) => s.id === id)!;
@@ -101,7 +98,15 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
                 const bag = `${day}/${r.pickupPlaceCode}/${cardNumber}`;
                 bags.add(bag);
                 await tx.loan.create({
-                  data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId: r.id, lentAt: at, lentOn: toDbDate(day), due: toDbDate(dates.due), bag },
+                  data: {
+                    itemNumber: r.itemNumber!,
+                    patronId: r.patronId,
+                    reservationId: r.id,
+                    lentAt: at,
+                    lentOn: toDbDate(day),
+                    due: toDbDate(dates.due),
+                    bag,
+                  },
                 });
                 await tx.item.update({ where: { itemNumber: r.itemNumber! }, data: { status: 'ON_LOAN', loanCategory: '一般' } });
                 await tx.reservation.update({

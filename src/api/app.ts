@@ -54,10 +54,20 @@ export function createApp(deps: ApiDeps): Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const problem = toProblem(err);
     if (problem) return sendProblem(res, problem);
-    const report = deps.log ?? ((m: string, e: unknown) => (deps.logger ? deps.logger.error({ err: e, requestId: res.locals.requestId }, m) : console.error(m, e)));
+    const report =
+      deps.log ??
+      ((m: string, e: unknown) => (deps.logger ? deps.logger.error({ err: e, requestId: res.locals.requestId }, m) : console.error(m, e)));
     report(`${req.method} ${(res.locals.route as string | undefined) ?? 'unmatched route'} failed`, err);
     if (res.headersSent) return res.end();
-    sendProblem(res, new ApiProblem(500, 'internal', '処理中にエラーが発生しました。時間をおいて再度お試しください。', 'An internal error occurred; please try again later.'));
+    sendProblem(
+      res,
+      new ApiProblem(
+        500,
+        'internal',
+        '処理中にエラーが発生しました。時間をおいて再度お試しください。',
+        'An internal error occurred; please try again later.',
+      ),
+    );
   });
   return app;
 }

@@ -40,8 +40,10 @@ export function parseApiKeys(text: string): ApiKey[] {
       const [name, role, ...rest] = entry.split(':');
       const secret = rest.join(':');
       if (!name || !role || !secret) throw new Error(`API_KEYS entry ${i + 1} is not name:role:secret`);
-      if (!(ROLES as readonly string[]).includes(role)) throw new Error(`API_KEYS entry ${i + 1} (${name}): role must be opac or staff, got "${role}"`);
-      if (secret.length < MIN_KEY_LENGTH) throw new Error(`API_KEYS entry ${i + 1} (${name}): the key must have at least ${MIN_KEY_LENGTH} characters`);
+      if (!(ROLES as readonly string[]).includes(role))
+        throw new Error(`API_KEYS entry ${i + 1} (${name}): role must be opac or staff, got "${role}"`);
+      if (secret.length < MIN_KEY_LENGTH)
+        throw new Error(`API_KEYS entry ${i + 1} (${name}): the key must have at least ${MIN_KEY_LENGTH} characters`);
       return { name, role: role as Role, secret };
     });
   if (keys.length === 0) throw new Error('API_KEYS lists no key');
@@ -74,5 +76,10 @@ export function authenticator(keys: readonly ApiKey[]) {
 
 export function forbidden(role: Role, allowed: readonly Role[]): ApiProblem {
   const who = allowed.join(' / ');
-  return new ApiProblem(403, 'forbidden', `この操作は${who === 'staff' ? '職員' : who}のみ行えます。`, `This operation is for ${who} only, not for ${role}.`);
+  return new ApiProblem(
+    403,
+    'forbidden',
+    `この操作は${who === 'staff' ? '職員' : who}のみ行えます。`,
+    `This operation is for ${who} only, not for ${role}.`,
+  );
 }

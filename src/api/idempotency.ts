@@ -23,9 +23,22 @@ export interface StoredResponse {
 
 export function checkKey(key: string): void {
   if (!KEY_PATTERN.test(key)) {
-    throw new ApiProblem(400, 'validation', 'Idempotency-Key は1〜255文字の半角英数記号で指定してください。', 'Idempotency-Key must be 1–255 visible ASCII characters.', {
-      errors: [{ field: `header.${IDEMPOTENCY_HEADER}`, code: 'invalid_format', ja: 'Idempotency-Key の形式が正しくありません', en: 'Invalid Idempotency-Key' }],
-    });
+    throw new ApiProblem(
+      400,
+      'validation',
+      'Idempotency-Key は1〜255文字の半角英数記号で指定してください。',
+      'Idempotency-Key must be 1–255 visible ASCII characters.',
+      {
+        errors: [
+          {
+            field: `header.${IDEMPOTENCY_HEADER}`,
+            code: 'invalid_format',
+            ja: 'Idempotency-Key の形式が正しくありません',
+            en: 'Invalid Idempotency-Key',
+          },
+        ],
+      },
+    );
   }
 }
 
@@ -62,7 +75,9 @@ export class IdempotencyStore {
    * the first is still being processed and 422 when the key was used for another request.
    */
   async begin(id: string, req: { method: string; path: string; body: unknown }): Promise<{ claim: Claim } | { replay: StoredResponse }> {
-    const requestHash = createHash('sha256').update(`${req.method} ${req.path}\n${canonical(req.body ?? null)}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${req.method} ${req.path}\n${canonical(req.body ?? null)}`)
+      .digest('hex');
     const inserted = await this.db.$queryRaw<{ createdAt: string }[]>`
       INSERT INTO idempotency_record (id, method, path, "requestHash") VALUES (${id}, ${req.method}, ${req.path}, ${requestHash})
       ON CONFLICT (id) DO NOTHING RETURNING "createdAt"::text AS "createdAt"`;
@@ -82,9 +97,15 @@ export class IdempotencyStore {
       const abandoned = await this.db.$executeRaw`
         DELETE FROM idempotency_record WHERE id = ${id} AND status IS NULL AND "createdAt" < LOCALTIMESTAMP - ${ABANDONED_AFTER}::interval`;
       if (abandoned === 1) return this.begin(id, req);
-      throw new ApiProblem(409, 'idempotency-in-progress', '同じ Idempotency-Key の要求を処理中です。しばらくしてから再送してください。', 'A request with this Idempotency-Key is still being processed; retry later.', {
-        headers: { 'Retry-After': '1' },
-      });
+      throw new ApiProblem(
+        409,
+        'idempotency-in-progress',
+        '同じ Idempotency-Key の要求を処理中です。しばらくしてから再送してください。',
+        'A request with this Idempotency-Key is still being processed; retry later.',
+        {
+          headers: { 'Retry-After': '1' },
+        },
+      );
     }
     return { replay: { status: first.status, body: first.body } };
   }
@@ -98,6 +119,7 @@ export class IdempotencyStore {
 
   /** Gives the key up after a server error, so it can be retried — if the claim still holds. */
   async forget(claim: Claim): Promise<void> {
-    await this.db.$executeRaw`DELETE FROM idempotency_record WHERE id = ${claim.id} AND status IS NULL AND "createdAt" = ${claim.createdAt}::timestamp`;
+    await this.db
+      .$executeRaw`DELETE FROM idempotency_record WHERE id = ${claim.id} AND status IS NULL AND "createdAt" = ${claim.createdAt}::timestamp`;
   }
 }

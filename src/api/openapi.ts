@@ -22,7 +22,8 @@ export function genericResponses(route: RouteDef): Record<number, string> {
   const authed = route.auth !== 'public';
   const idempotent = takesIdempotencyKey(route);
   if (route.params || route.query || route.body || idempotent) {
-    out[400] = 'Malformed request: a path or query parameter is invalid, the body is not JSON, or the Idempotency-Key is malformed (the problem names the field)';
+    out[400] =
+      'Malformed request: a path or query parameter is invalid, the body is not JSON, or the Idempotency-Key is malformed (the problem names the field)';
   }
   if (authed) {
     out[401] = 'No API key, or a wrong one';
@@ -43,18 +44,31 @@ export function genericResponses(route: RouteDef): Record<number, string> {
 
 /** Every status an operation is documented to send. */
 export function documentedStatuses(route: RouteDef): number[] {
-  const all = new Set<number>([route.success.status, ...Object.keys(genericResponses(route)).map(Number), ...Object.keys(route.responses ?? {}).map(Number)]);
+  const all = new Set<number>([
+    route.success.status,
+    ...Object.keys(genericResponses(route)).map(Number),
+    ...Object.keys(route.responses ?? {}).map(Number),
+  ]);
   return [...all].sort((a, b) => a - b);
 }
 
 function parameters(route: RouteDef): JsonSchema[] {
   const out: JsonSchema[] = [];
-  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [where, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
     if (!schema) continue;
     const js = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, s] of Object.entries(js.properties ?? {})) {
       const { description, ...rest } = s;
-      out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (js.required ?? []).includes(name),
+        ...(description ? { description } : {}),
+        schema: rest,
+      });
     }
   }
   if (takesIdempotencyKey(route)) {
@@ -62,7 +76,8 @@ function parameters(route: RouteDef): JsonSchema[] {
       name: IDEMPOTENCY_HEADER,
       in: 'header',
       required: false,
-      description: 'Makes a retried POST safe: the same key and request return the first result without acting twice (1–255 visible ASCII characters).',
+      description:
+        'Makes a retried POST safe: the same key and request return the first result without acting twice (1–255 visible ASCII characters).',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
     });
   }
@@ -87,7 +102,11 @@ export function openApiDocument(routes: readonly RouteDef[]): JsonSchema {
       const headers: JsonSchema = {};
       if (code === '401') headers['WWW-Authenticate'] = { schema: { type: 'string' }, description: 'Bearer realm="online-lending"' };
       if (code === '429') headers['Retry-After'] = { schema: { type: 'integer' }, description: 'Seconds until the card may try again' };
-      responses[code] = { description, ...(Object.keys(headers).length ? { headers } : {}), content: { 'application/problem+json': { schema: PROBLEM_REF } } };
+      responses[code] = {
+        description,
+        ...(Object.keys(headers).length ? { headers } : {}),
+        content: { 'application/problem+json': { schema: PROBLEM_REF } },
+      };
     }
     (paths[route.path] ??= {})[route.method] = {
       operationId: route.operationId,

@@ -101,7 +101,13 @@ export function refused(refusal: Refusal, status: 409 | 422 | 403 = 409): ApiPro
 
 export function fieldProblem(status: 400 | 422, errors: FieldError[]): ApiProblem {
   const fields = errors.map((e) => e.field).join(', ');
-  return new ApiProblem(status, 'validation', `入力内容に誤りがあります(${fields})。`, `Invalid request: ${errors.map((e) => `${e.field}: ${e.en}`).join('; ')}`, { errors });
+  return new ApiProblem(
+    status,
+    'validation',
+    `入力内容に誤りがあります(${fields})。`,
+    `Invalid request: ${errors.map((e) => `${e.field}: ${e.en}`).join('; ')}`,
+    { errors },
+  );
 }
 
 const ISSUE_JA: Record<string, string> = {

@@ -46,7 +46,8 @@ export function observeRequests(metrics: ServiceMetrics, logger: Logger | undefi
         ...(reservationId ? { reservationId, workflowId: reservationWorkflowId(reservationId) } : {}),
       };
       if (status >= 500) logger.error(line, 'request failed');
-      else if (OPS_ROUTES.has(route)) logger.debug(line, 'request'); // probes and scrapes: every few seconds
+      else if (OPS_ROUTES.has(route))
+        logger.debug(line, 'request'); // probes and scrapes: every few seconds
       else logger.info(line, 'request');
     };
     res.once('finish', observe);

@@ -56,7 +56,9 @@ export interface RouteDef<P extends AnyObject = AnyObject, Q extends AnyObject =
 }
 
 /** Declares a route with its handler's input typed from its schemas. */
-export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType>(r: RouteDef<P, Q, B>): RouteDef {
+export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType>(
+  r: RouteDef<P, Q, B>,
+): RouteDef {
   return r as unknown as RouteDef;
 }
 
@@ -81,11 +83,23 @@ export function toProblem(err: unknown): ApiProblem | undefined {
   const e = err as { type?: unknown; status?: unknown; expose?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
     if (e.status === 413) return new ApiProblem(413, 'payload-too-large', 'リクエスト本文が大きすぎます。', 'The request body is too large.');
-    if (e.status === 415) return new ApiProblem(415, 'unsupported-media-type', '文字コードまたは圧縮形式に対応していません。', 'Unsupported charset or content encoding.');
+    if (e.status === 415)
+      return new ApiProblem(
+        415,
+        'unsupported-media-type',
+        '文字コードまたは圧縮形式に対応していません。',
+        'Unsupported charset or content encoding.',
+      );
     if (e.type === 'entity.parse.failed') {
-      return new ApiProblem(400, 'malformed-request', 'リクエスト本文がJSONとして読めません。', 'The request body is not valid JSON (an object is expected).', {
-        errors: [{ field: 'body', code: 'invalid_json', ja: 'JSONとして読めません', en: 'Not valid JSON' }],
-      });
+      return new ApiProblem(
+        400,
+        'malformed-request',
+        'リクエスト本文がJSONとして読めません。',
+        'The request body is not valid JSON (an object is expected).',
+        {
+          errors: [{ field: 'body', code: 'invalid_json', ja: 'JSONとして読めません', en: 'Not valid JSON' }],
+        },
+      );
     }
     return new ApiProblem(400, 'malformed-request', 'リクエストを読み取れませんでした。', 'The request could not be read.');
   }
@@ -93,7 +107,11 @@ export function toProblem(err: unknown): ApiProblem | undefined {
 }
 
 export function sendProblem(res: Response, p: ApiProblem, instance?: string): void {
-  res.status(p.status).set(p.headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p.body(instance)));
+  res
+    .status(p.status)
+    .set(p.headers)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(p.body(instance)));
 }
 
 const hasBody = (req: Request): boolean =>
@@ -128,7 +146,12 @@ export function resourceRouter(routes: readonly RouteDef[], ctx: ApiContext): Ro
     if (route.body) {
       steps.push((req, _res, next) => {
         if (hasBody(req) && !req.is(JSON_TYPES)) {
-          throw new ApiProblem(415, 'unsupported-media-type', 'リクエスト本文は application/json で送ってください。', 'The request body must be application/json.');
+          throw new ApiProblem(
+            415,
+            'unsupported-media-type',
+            'リクエスト本文は application/json で送ってください。',
+            'The request body must be application/json.',
+          );
         }
         next();
       });
@@ -146,7 +169,11 @@ export function resourceRouter(routes: readonly RouteDef[], ctx: ApiContext): Ro
       let claim: Claim | null = null;
       if (key !== null) {
         checkKey(key);
-        const begun = await ctx.idempotency.begin(ctx.idempotency.recordId(caller!.keyName, key), { method: req.method, path: req.path, body: req.body });
+        const begun = await ctx.idempotency.begin(ctx.idempotency.recordId(caller!.keyName, key), {
+          method: req.method,
+          path: req.path,
+          body: req.body,
+        });
         if ('claim' in begun) claim = begun.claim;
         else {
           const first = begun.replay;
@@ -179,7 +206,11 @@ export function resourceRouter(routes: readonly RouteDef[], ctx: ApiContext): Ro
       res.status(status);
       const contentType = route.success.contentType ?? 'application/json';
       if (contentType === 'application/json') res.set(reply.headers ?? {}).json(reply.body);
-      else res.type(contentType).set(reply.headers ?? {}).send(reply.body as string);
+      else
+        res
+          .type(contentType)
+          .set(reply.headers ?? {})
+          .send(reply.body as string);
     });
     router[route.method](expressPath(route.path), ...steps);
   }

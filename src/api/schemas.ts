@@ -41,7 +41,9 @@ export const Place = z
 export const Status = z.enum(RESERVATION_STATUSES).meta({ description: '利用状況 code (spec §3)' });
 export const RuleIdSchema = z.enum(RULE_IDS);
 
-export const Refusal = z.object({ rule: RuleIdSchema, ja: z.string(), en: z.string() }).meta({ description: 'A rule that refused, with its message' });
+export const Refusal = z
+  .object({ rule: RuleIdSchema, ja: z.string(), en: z.string() })
+  .meta({ description: 'A rule that refused, with its message' });
 
 // ---- query helpers ----
 
@@ -73,7 +75,14 @@ export const Problem = z
     en: z.string().meta({ description: 'Message in English' }),
     rule: RuleIdSchema.optional().meta({ description: 'The rule (docs/spec.md) that refused the request' }),
     errors: z
-      .array(z.object({ field: z.string().meta({ description: 'e.g. body.pickup, query.page, path.reservationId' }), code: z.string(), ja: z.string(), en: z.string() }))
+      .array(
+        z.object({
+          field: z.string().meta({ description: 'e.g. body.pickup, query.page, path.reservationId' }),
+          code: z.string(),
+          ja: z.string(),
+          en: z.string(),
+        }),
+      )
       .optional(),
     instance: z.string().optional(),
     checks: z.array(ReadinessCheck).optional().meta({ description: '/readyz only: each dependency checked' }),

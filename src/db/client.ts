@@ -1,8 +1,10 @@
 // One way to open the database: Prisma 7's generated client over the pg driver adapter.
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client';
+import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
 export type Db = PrismaClient;
+/** A database transaction in progress (what `db.$transaction` hands its callback). */
+export type Tx = Prisma.TransactionClient;
 
 export function openDb(databaseUrl: string = requireDatabaseUrl()): Db {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });

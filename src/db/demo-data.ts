@@ -98,11 +98,14 @@ export async function seedDemoData(db: Db): Promise<{ titles: number; items: num
     for (const t of DEMO_TITLES) {
       const existing = titleById.get(t.id);
       if (!existing) await tx.title.create({ data: { id: t.id, title: t.title, author: t.author } });
-      else if (existing.title !== t.title || existing.author !== t.author) await tx.title.update({ where: { id: t.id }, data: { title: t.title, author: t.author } });
+      else if (existing.title !== t.title || existing.author !== t.author)
+        await tx.title.update({ where: { id: t.id }, data: { title: t.title, author: t.author } });
       for (const item of t.items) {
         // A copy's status belongs to the service once it exists (it may be on loan): create only.
         if (!haveItem.has(item.itemNumber)) {
-          await tx.item.create({ data: { itemNumber: item.itemNumber, titleId: t.id, materialType: item.materialType, status: item.status ?? 'ON_SHELF' } });
+          await tx.item.create({
+            data: { itemNumber: item.itemNumber, titleId: t.id, materialType: item.materialType, status: item.status ?? 'ON_SHELF' },
+          });
         }
       }
     }

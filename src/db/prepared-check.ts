@@ -12,7 +12,9 @@ export class DatabaseNotPreparedError extends Error {}
 
 export async function checkDatabasePrepared(db: Db): Promise<void> {
   const dir = path.join(PROJECT_ROOT, 'prisma', 'migrations');
-  const expected = readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isDirectory()).sort();
+  const expected = readdirSync(dir)
+    .filter((name) => statSync(path.join(dir, name)).isDirectory())
+    .sort();
   let applied: string[];
   try {
     const rows = await db.$queryRaw<{ migration_name: string }[]>`
@@ -26,10 +28,12 @@ export async function checkDatabasePrepared(db: Db): Promise<void> {
   if (missing.length > 0) {
     throw new DatabaseNotPreparedError(
       `the database is not prepared: ${missing.length} of ${expected.length} migrations not applied (${missing.join(', ')}). ` +
-        'Run `npm run db:prepare` with the same DATABASE_URL first (the compose stack\'s `migrate` service does).',
+        "Run `npm run db:prepare` with the same DATABASE_URL first (the compose stack's `migrate` service does).",
     );
   }
   if ((await db.cooperatingLibrary.count()) === 0) {
-    throw new DatabaseNotPreparedError('the database has no cooperating libraries (reference data). Run `npm run db:prepare` with the same DATABASE_URL first.');
+    throw new DatabaseNotPreparedError(
+      'the database has no cooperating libraries (reference data). Run `npm run db:prepare` with the same DATABASE_URL first.',
+    );
   }
 }

@@ -34,7 +34,12 @@ export async function seedReferenceData(db: Db): Promise<{ cooperatingLibraries:
       }
       const place = { kind: 'COOPERATING' as const, label: displayName(lib), cooperatingLibraryNo: lib.no };
       const existing = placeByCode.get(coopPlaceCode(lib.no));
-      if (!existing || existing.kind !== place.kind || existing.label !== place.label || existing.cooperatingLibraryNo !== place.cooperatingLibraryNo) {
+      if (
+        !existing ||
+        existing.kind !== place.kind ||
+        existing.label !== place.label ||
+        existing.cooperatingLibraryNo !== place.cooperatingLibraryNo
+      ) {
         await tx.pickupPlace.upsert({ where: { code: coopPlaceCode(lib.no) }, create: { code: coopPlaceCode(lib.no), ...place }, update: place });
       }
     }

@@ -28,7 +28,11 @@ export function checkNewPassword(q: { newPassword: string; currentPassword: stri
     return refuse('R-ACCOUNT-1', 'パスワードは英字と数字を混在させてください。', 'The password must contain both letters and digits.');
   }
   if (p === q.currentPassword) {
-    return refuse('R-ACCOUNT-1', '新しいパスワードは現在のパスワードと異なるものにしてください。', 'The new password must differ from the current one.');
+    return refuse(
+      'R-ACCOUNT-1',
+      '新しいパスワードは現在のパスワードと異なるものにしてください。',
+      'The new password must differ from the current one.',
+    );
   }
   return allow({});
 }

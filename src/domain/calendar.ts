@@ -7,17 +7,7 @@
  * `endOfJstDay('2026-12-13')`, i.e. 12-14 00:00 JST.
  */
 
-import {
-  addDays,
-  diffDays,
-  jstDateOf,
-  jstInstant,
-  lastDayOfPeriod,
-  weekday,
-  WEEKDAY,
-  type DateRange,
-  type LocalDate,
-} from './local-date';
+import { addDays, diffDays, jstDateOf, jstInstant, lastDayOfPeriod, weekday, WEEKDAY, type DateRange, type LocalDate } from './local-date';
 
 /** R-LOAN-1, R-PREF-4: a loan runs 15 days. */
 export const LOAN_PERIOD_DAYS = 15;
@@ -133,7 +123,7 @@ export function coopDates(processingDay: LocalDate): CoopDates {
  * waits for the following Monday.
  */
 export function coopReturnTrip(returnedOn: LocalDate): { collection: LocalDate; arrival: LocalDate } {
-  const daysToMonday = ((WEEKDAY.MONDAY - weekday(returnedOn) + 7) % 7) || 7;
+  const daysToMonday = (WEEKDAY.MONDAY - weekday(returnedOn) + 7) % 7 || 7;
   const collection = addDays(returnedOn, daysToMonday);
   return { collection, arrival: addDays(collection, ARRIVAL_AFTER_COLLECTION) };
 }

@@ -1,6 +1,6 @@
 /**
  * The pure core of the online lending service: the JST calendar and the library's rules
- * (shared/spec/online-lending.md). No I/O, no clock, no randomness, no dependencies — Temporal workflow
+ * (docs/spec.md). No I/O, no clock, no randomness, no dependencies — Temporal workflow
  * code imports it and must replay deterministically; the API and the simulator import the same values.
  */
 

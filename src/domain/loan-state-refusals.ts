@@ -10,7 +10,11 @@ import { RESERVATION_STATUS_JA, type ReservationStatus } from './statuses';
 
 /** R-LOAN-1: renew or return asked of a reservation that is not 貸出中. */
 export function notOnLoan(status: ReservationStatus): Refusal {
-  return refusal('R-LOAN-1', `この予約は「${RESERVATION_STATUS_JA[status]}」のため、貸出中の手続きはできません。`, `This reservation is ${status}, not on loan.`);
+  return refusal(
+    'R-LOAN-1',
+    `この予約は「${RESERVATION_STATUS_JA[status]}」のため、貸出中の手続きはできません。`,
+    `This reservation is ${status}, not on loan.`,
+  );
 }
 
 /** R-RETURN-4: handed back at a cooperating library and travelling — still 貸出中 until processed centrally. */
@@ -24,5 +28,9 @@ export function alreadyReturned(): Refusal {
 
 /** R-STATUS-1: pickup asked of a reservation that has no copy waiting (neither 貸出可能 nor 配送中). */
 export function nothingToCollect(status: ReservationStatus): Refusal {
-  return refusal('R-STATUS-1', `この予約は「${RESERVATION_STATUS_JA[status]}」のため、受け取れません。`, `This reservation is ${status}; there is nothing to collect.`);
+  return refusal(
+    'R-STATUS-1',
+    `この予約は「${RESERVATION_STATUS_JA[status]}」のため、受け取れません。`,
+    `This reservation is ${status}; there is nothing to collect.`,
+  );
 }

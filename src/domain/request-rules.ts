@@ -39,9 +39,7 @@ export function checkRequestable(q: RequestQuestion): Outcome<{ route: 'shelf' |
   return refuse(
     'R-ITEM-2',
     allNotForLoan ? '「禁帯」の資料は貸出(予約)できません。' : '貸出(予約)できる所蔵がありません。',
-    allNotForLoan
-      ? 'This item is not for loan (禁帯) and cannot be lent or reserved.'
-      : 'There is no lendable copy of this title.',
+    allNotForLoan ? 'This item is not for loan (禁帯) and cannot be lent or reserved.' : 'There is no lendable copy of this title.',
   );
 }
 

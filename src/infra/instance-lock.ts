@@ -83,7 +83,8 @@ export async function acquireInstanceLock(dataDir: string, log: (line: string) =
       );
     }
     for (const child of previous?.children ?? []) {
-      if (await stopLeftover(child)) log(`stopped ${child.name} (pid ${child.pid}), left running by an earlier \`npm start\` that did not stop cleanly`);
+      if (await stopLeftover(child))
+        log(`stopped ${child.name} (pid ${child.pid}), left running by an earlier \`npm start\` that did not stop cleanly`);
     }
   }
   const record: InstanceRecord = { pid: process.pid, startedAt: new Date().toISOString(), children: [] };

@@ -80,7 +80,11 @@ export async function startLocalTemporal(opts: StartTemporalOptions): Promise<Lo
   return startMemoryServer(`TEMPORAL_ADDRESS is not set; ${notes.join('; ')}`, opts);
 }
 
-async function findTemporalCli(env: NodeJS.ProcessEnv, opts: StartTemporalOptions, notes: string[]): Promise<{ path: string; reason: string } | undefined> {
+async function findTemporalCli(
+  env: NodeJS.ProcessEnv,
+  opts: StartTemporalOptions,
+  notes: string[],
+): Promise<{ path: string; reason: string } | undefined> {
   const onPath = findOnPath('temporal', env);
   if (onPath) {
     const v = spawnSync(onPath, ['--version'], { encoding: 'utf8', timeout: 10_000 });

@@ -74,7 +74,9 @@ export function installServiceRuntime(opts: { logger: Logger; verbose?: boolean;
     logger: opts.logger,
     telemetryOptions: {
       logging: { filter: { core: opts.verbose ? 'INFO' : 'WARN', other: 'ERROR' }, forward: {} },
-      ...(opts.metricsAddress ? { metrics: { prometheus: { bindAddress: opts.metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } } : {}),
+      ...(opts.metricsAddress
+        ? { metrics: { prometheus: { bindAddress: opts.metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } }
+        : {}),
     },
     // src/start/lifecycle.ts handles the signals and stops the API before the worker.
     shutdownSignals: [],
@@ -88,7 +90,14 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const noop = (): void => undefined;
   bundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
-    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (message: string) => process.stderr.write(`[workflow bundle] ${message}\n`) },
+    logger: {
+      log: noop,
+      trace: noop,
+      debug: noop,
+      info: noop,
+      warn: noop,
+      error: (message: string) => process.stderr.write(`[workflow bundle] ${message}\n`),
+    },
   });
   bundle.catch(() => (bundle = undefined));
   return bundle;

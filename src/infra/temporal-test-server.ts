@@ -12,11 +12,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import {
-  TestWorkflowEnvironment,
-  type EphemeralServerExecutable,
-  type TimeSkippingTestWorkflowEnvironmentOptions,
-} from '@temporalio/testing';
+import { TestWorkflowEnvironment, type EphemeralServerExecutable, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 import { PROJECT_ROOT } from './project-root';
 
 export const SERVER_PATH_ENV = 'TEMPORAL_TEST_SERVER_PATH';
@@ -103,7 +99,11 @@ export async function resolveTestServer(options: ResolveTestServerOptions = {}):
     const started = Date.now();
     // The script's progress lines go on to stderr as they come (through `log` when one was given).
     const echo = options.log
-      ? (text: string) => text.trimEnd().split('\n').forEach((line) => log(line))
+      ? (text: string) =>
+          text
+            .trimEnd()
+            .split('\n')
+            .forEach((line) => log(line))
       : (text: string) => process.stderr.write(text);
     const run = await runScript(script, [], env, options.provisionTimeoutMs ?? 600_000, echo);
     if (run.code === 0 && run.path) {
@@ -152,9 +152,7 @@ export function testServerExecutable(): Promise<EphemeralServerExecutable> {
 }
 
 /** TestWorkflowEnvironment.createTimeSkipping on the server that resolveTestServer() picks. */
-export async function createTimeSkippingEnv(
-  options: TimeSkippingTestWorkflowEnvironmentOptions = {},
-): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv(options: TimeSkippingTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
   const executable = await testServerExecutable();
   const started = Date.now();
   const env = await TestWorkflowEnvironment.createTimeSkipping({ ...options, server: { ...options.server, executable } });
@@ -213,13 +211,7 @@ interface ScriptRun {
   failure: string;
 }
 
-function runScript(
-  script: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-  onStderr?: (text: string) => void,
-): Promise<ScriptRun> {
+function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, onStderr?: (text: string) => void): Promise<ScriptRun> {
   return new Promise((resolve) => {
     if (!fs.existsSync(script)) {
       resolve({ code: null, stderr: '', failure: `${script} is missing` });

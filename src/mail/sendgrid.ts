@@ -19,7 +19,10 @@ export interface Mailer {
 
 /** SendGrid answered with an error status: the mail was certainly not accepted. */
 export class MailRejected extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -52,15 +52,29 @@ export function registerLibraryMetrics(metrics: ServiceMetrics, db: Db, clock: (
       for (const state of MAIL_STATES) this.set({ state }, rows.find((r) => r.state === state)?._count._all ?? 0);
     },
   });
-  singleValue(metrics, 'lending_mail_outbox_oldest_pending_seconds', 'Age of the oldest lending notice not yet handed to SendGrid (0 when none waits)', async () => {
-    const oldest = await read(async () => ({ row: await db.mailOutbox.findFirst({ where: { state: 'PENDING' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }) }));
-    if (!oldest) return undefined;
-    return oldest.row ? Math.max(0, (clock().getTime() - oldest.row.createdAt.getTime()) / 1000) : 0;
-  });
-  singleValue(metrics, 'lending_thursday_run_last_finished_seconds', 'When Thursday processing last finished, as unix time (absent before the first run)', async () => {
-    const last = await read(() => db.thursdayRun.findFirst({ where: { finishedAt: { not: null } }, orderBy: { finishedAt: 'desc' }, select: { finishedAt: true } }));
-    return last?.finishedAt ? last.finishedAt.getTime() / 1000 : undefined;
-  });
+  singleValue(
+    metrics,
+    'lending_mail_outbox_oldest_pending_seconds',
+    'Age of the oldest lending notice not yet handed to SendGrid (0 when none waits)',
+    async () => {
+      const oldest = await read(async () => ({
+        row: await db.mailOutbox.findFirst({ where: { state: 'PENDING' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+      }));
+      if (!oldest) return undefined;
+      return oldest.row ? Math.max(0, (clock().getTime() - oldest.row.createdAt.getTime()) / 1000) : 0;
+    },
+  );
+  singleValue(
+    metrics,
+    'lending_thursday_run_last_finished_seconds',
+    'When Thursday processing last finished, as unix time (absent before the first run)',
+    async () => {
+      const last = await read(() =>
+        db.thursdayRun.findFirst({ where: { finishedAt: { not: null } }, orderBy: { finishedAt: 'desc' }, select: { finishedAt: true } }),
+      );
+      return last?.finishedAt ? last.finishedAt.getTime() / 1000 : undefined;
+    },
+  );
 }
 
 /**

@@ -15,7 +15,8 @@ export async function startOpsServer(opts: { host: string; port: number; readine
   const send = (res: ServerResponse, status: number, type: string, body: string): void => {
     res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(body);
   };
-  const json = (res: ServerResponse, status: number, body: unknown): void => send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+  const json = (res: ServerResponse, status: number, body: unknown): void =>
+    send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     const started = process.hrtime.bigint();
@@ -28,7 +29,11 @@ export async function startOpsServer(opts: { host: string; port: number; readine
     } else if (path === '/readyz') {
       const report = await opts.readiness.report();
       status = report.ready ? 200 : 503;
-      json(res, status, report.ready ? { status: 'ready', checks: report.checks } : { status: 'not-ready', stopping: report.stopping, checks: report.checks });
+      json(
+        res,
+        status,
+        report.ready ? { status: 'ready', checks: report.checks } : { status: 'not-ready', stopping: report.stopping, checks: report.checks },
+      );
     } else if (path === '/metrics') {
       send(res, status, opts.metrics.contentType, await opts.metrics.render());
     } else {

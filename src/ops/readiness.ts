@@ -41,7 +41,6 @@ export class Readiness {
     this.stopped = true;
   }
 
-
   async report(): Promise<ReadinessReport> {
     const checks = await Promise.all(Object.entries(this.checks).map(([name, check]) => this.run(name, check)));
     const stopping = this.stopped;
@@ -78,24 +77,36 @@ export async function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
  */
 function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   const code = (err as { code?: unknown } | null)?.code;
   const text = [typeof code === 'string' || typeof code === 'number' ? String(code) : undefined, lines.at(-1)].filter(Boolean).join(': ') || 'failed';
-  return text.replace(/\/\/\S*@/g, '//***@').replace(/(password\s*=\s*)\S+/gi, '$1***').slice(0, 300);
+  return text
+    .replace(/\/\/\S*@/g, '//***@')
+    .replace(/(password\s*=\s*)\S+/gi, '$1***')
+    .slice(0, 300);
 }
 
 /** The database answers a query. */
-export const databaseCheck = (db: Db): Check => async () => {
-  await db.$queryRaw`SELECT 1`;
-};
+export const databaseCheck =
+  (db: Db): Check =>
+  async () => {
+    await db.$queryRaw`SELECT 1`;
+  };
 
 /** The Temporal frontend answers (GetSystemInfo, the call the SDK itself makes when it connects). */
-export const temporalCheck = (client: Client, timeoutMs = 3_000): Check => async () => {
-  await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflowService.getSystemInfo({}));
-};
+export const temporalCheck =
+  (client: Client, timeoutMs = 3_000): Check =>
+  async () => {
+    await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflowService.getSystemInfo({}));
+  };
 
 /** The worker in this process is polling its task queue. */
-export const workerCheck = (worker: Pick<Worker, 'getState'>): Check => async () => {
-  const state = worker.getState();
-  if (state !== 'RUNNING') throw new Error(`worker is ${state}`);
-};
+export const workerCheck =
+  (worker: Pick<Worker, 'getState'>): Check =>
+  async () => {
+    const state = worker.getState();
+    if (state !== 'RUNNING') throw new Error(`worker is ${state}`);
+  };

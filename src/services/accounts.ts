@@ -67,10 +67,7 @@ export async function issueTemporaryPassword(db: Db, cardNumber: string): Promis
   return { patron, temporaryPassword: password };
 }
 
-export type LoginResult =
-  | { kind: 'ok'; patron: Patron }
-  | { kind: 'invalid' }
-  | { kind: 'locked'; retryAfterSeconds: number };
+export type LoginResult = { kind: 'ok'; patron: Patron } | { kind: 'invalid' } | { kind: 'locked'; retryAfterSeconds: number };
 
 /**
  * Checks a card number and password, rate-limited per card number (known or not, so that the answer

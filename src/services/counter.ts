@@ -17,7 +17,10 @@ export async function counterCheckout(
   if (!(await db.item.findUnique({ where: { itemNumber: req.itemNumber } }))) throw new NotFoundError('item', req.itemNumber);
   const lent = await desk.counterCheckout({ itemNumber: req.itemNumber, patronId: patron.id, at: req.at });
   if (!lent.ok) return lent;
-  const loan = await db.loan.findFirstOrThrow({ where: { itemNumber: req.itemNumber, patronId: patron.id, state: 'ACTIVE' }, orderBy: { lentOn: 'desc' } });
+  const loan = await db.loan.findFirstOrThrow({
+    where: { itemNumber: req.itemNumber, patronId: patron.id, state: 'ACTIVE' },
+    orderBy: { lentOn: 'desc' },
+  });
   return { ok: true, loanId: loan.id, itemNumber: req.itemNumber, due: lent.due };
 }
 

@@ -1,15 +1,7 @@
 // Staff settings of the library as a whole: a cooperating library closed or open again (R-RETURN-3's
 // exception depends on it), and the weekly Thursday processing — its stored summaries and a run
 // started by hand, idempotent per processing day like the scheduled one (src/activities/thursday.ts).
-import {
-  DEFAULT_PROCESSING_SCHEDULE,
-  formatDateEn,
-  formatDateJa,
-  jstInstant,
-  weekday,
-  type LocalDate,
-  type ProcessingSchedule,
-} from '../domain';
+import { DEFAULT_PROCESSING_SCHEDULE, formatDateEn, formatDateJa, jstInstant, weekday, type LocalDate, type ProcessingSchedule } from '../domain';
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import type { ThursdaySummary } from '../activities/thursday';
@@ -30,7 +22,17 @@ function libraryView(l: { no: number; region: string; municipality: string; name
   return { no: l.no, region: l.region, municipality: l.municipality, name: l.name ?? l.municipality, isOpen: l.isOpen };
 }
 
-type RunRow = { processingDate: Date; startedAt: Date; finishedAt: Date | null; processed: number; dispatched: number; failed: number; released: number; rebalanced: number; bags: number };
+type RunRow = {
+  processingDate: Date;
+  startedAt: Date;
+  finishedAt: Date | null;
+  processed: number;
+  dispatched: number;
+  failed: number;
+  released: number;
+  rebalanced: number;
+  bags: number;
+};
 
 function runView(r: RunRow) {
   return {
@@ -74,7 +76,12 @@ export async function triggerThursdayRun(
 ): Promise<TriggerOutcome> {
   const schedule = { ...DEFAULT_PROCESSING_SCHEDULE, ...req.schedule };
   if (weekday(req.day) !== schedule.weekday) {
-    return { ok: false, field: 'processingDay', ja: `${formatDateJa(req.day)}は貸出処理日ではありません。`, en: `${formatDateEn(req.day)} is not a processing day.` };
+    return {
+      ok: false,
+      field: 'processingDay',
+      ja: `${formatDateJa(req.day)}は貸出処理日ではありません。`,
+      en: `${formatDateEn(req.day)} is not a processing day.`,
+    };
   }
   const at = jstInstant(req.day, schedule.hour, schedule.minute);
   if (at.getTime() > req.now.getTime()) {

@@ -31,7 +31,13 @@ export interface PlaceReservationRequest {
 }
 
 export const MATERIAL_JA: Record<string, MaterialType> = { BOOK: '図書', DAISY: 'デイジー', MAGAZINE: '雑誌', AUDIOVISUAL: '視聴覚' };
-export const ITEM_STATUS_JA: Record<string, ItemStatus> = { ON_SHELF: '書架', NOT_FOR_LOAN: '禁帯', ON_LOAN: '貸出一般', AWAITING_PICKUP: '予受待', IN_TRANSIT: '予回送' };
+export const ITEM_STATUS_JA: Record<string, ItemStatus> = {
+  ON_SHELF: '書架',
+  NOT_FOR_LOAN: '禁帯',
+  ON_LOAN: '貸出一般',
+  AWAITING_PICKUP: '予受待',
+  IN_TRANSIT: '予回送',
+};
 
 export async function placeReservation(
   db: Db,
@@ -40,54 +46,67 @@ export async function placeReservation(
   req: PlaceReservationRequest,
 ): Promise<Outcome<{ reservationId: string; workflowId: string }>> {
   const place = parsePlace(req.pickup);
-  if (!place) return refuse('R-ITEM-3', `受取場所「${req.pickup}」は指定できません。`, `Unknown pickup place "${req.pickup}" (use "pref" or "coop:1"…"coop:59").`);
+  if (!place)
+    return refuse(
+      'R-ITEM-3',
+      `受取場所「${req.pickup}」は指定できません。`,
+      `Unknown pickup place "${req.pickup}" (use "pref" or "coop:1"…"coop:59").`,
+    );
 
-  const decided = await db.$transaction(async (tx) => {
-    const existing = await tx.reservation.findUnique({ where: { id: req.reservationId } });
-    if (existing) return { ok: true as const, existing: true, input: null };
-    await tx.$queryRaw`SELECT id FROM patron WHERE id = ${req.patronId}::uuid FOR UPDATE`;
-    const patron = await tx.patron.findUnique({ where: { id: req.patronId } });
-    if (!patron) return refuse('R-ACCOUNT-1', '利用者が登録されていません。', `No patron ${req.patronId}.`);
-    if (!patron.email) {
-      return refuse('R-ACCOUNT-1', '予約するには、Myライブラリの「利用者情報」からメールアドレスを登録してください。', 'Register an e-mail address in My Library before placing a reservation.');
-    }
-    const title = await tx.title.findUnique({ where: { id: req.titleId }, include: { items: true } });
-    if (!title || title.items.length === 0) return refuse('R-ITEM-2', '貸出(予約)できる所蔵がありません。', `No lendable copy of title ${req.titleId}.`);
-    const requestable = checkRequestable({
-      materialType: MATERIAL_JA[title.items[0]!.materialType]!,
-      copies: title.items.map((i) => ITEM_STATUS_JA[i.status]!),
-    });
-    if (!requestable.ok) return requestable;
-    // The spec is silent on a second reservation of the same title by the same patron; a librarian
-    // refuses it (one copy per patron, the queue is for others), citing the queue rule.
-    const twice = await tx.reservation.count({
-      where: { patronId: patron.id, titleId: title.id, status: { in: ['APPLIED', 'WAITING', 'SECURED', 'READY', 'IN_DELIVERY'] } },
-    });
-    if (twice > 0) return refuse('R-ITEM-3', 'この資料はすでに予約しています。', 'You have already reserved this title.');
-    const active = await tx.reservation.count({
-      where: { patronId: patron.id, status: { in: RESERVATION_STATUSES.filter(countsAsReservation) } },
-    });
-    const limit = checkReservationLimit(active, patron.reservationLimit); // R-LIMIT-1
-    if (!limit.ok) return limit;
-    const usual = patron.usualLibraryNo ? await tx.cooperatingLibrary.findUnique({ where: { no: patron.usualLibraryNo } }) : null;
-    await tx.reservation.create({
-      data: {
-        id: req.reservationId,
-        patronId: patron.id,
-        titleId: title.id,
-        pickupPlaceCode: place.kind === 'pref' ? 'pref' : `coop:${place.no}`,
-        placedAt: req.at,
-        // R-ITEM-4: if a walk-in takes the shelf copy first, this request waits at the head of the queue.
-        placedWhileOnShelf: requestable.route === 'shelf',
-        usualLibraryNo: patron.usualLibraryNo,
-        usualLibraryWasClosed: usual ? !usual.isOpen : false,
-        transitions: { create: { status: 'APPLIED', at: req.at } },
-      },
-    });
-    return { ok: true as const, existing: false, input: { patronId: patron.id, titleId: title.id } };
-    // Concurrent requests of one patron queue on the row lock (and for a pooled connection): waiting
-    // their turn is the point, so they wait longer than Prisma's defaults (2 s / 5 s) before failing.
-  }, { maxWait: 20_000, timeout: 20_000 });
+  const decided = await db.$transaction(
+    async (tx) => {
+      const existing = await tx.reservation.findUnique({ where: { id: req.reservationId } });
+      if (existing) return { ok: true as const, existing: true, input: null };
+      await tx.$queryRaw`SELECT id FROM patron WHERE id = ${req.patronId}::uuid FOR UPDATE`;
+      const patron = await tx.patron.findUnique({ where: { id: req.patronId } });
+      if (!patron) return refuse('R-ACCOUNT-1', '利用者が登録されていません。', `No patron ${req.patronId}.`);
+      if (!patron.email) {
+        return refuse(
+          'R-ACCOUNT-1',
+          '予約するには、Myライブラリの「利用者情報」からメールアドレスを登録してください。',
+          'Register an e-mail address in My Library before placing a reservation.',
+        );
+      }
+      const title = await tx.title.findUnique({ where: { id: req.titleId }, include: { items: true } });
+      if (!title || title.items.length === 0)
+        return refuse('R-ITEM-2', '貸出(予約)できる所蔵がありません。', `No lendable copy of title ${req.titleId}.`);
+      const requestable = checkRequestable({
+        materialType: MATERIAL_JA[title.items[0]!.materialType]!,
+        copies: title.items.map((i) => ITEM_STATUS_JA[i.status]!),
+      });
+      if (!requestable.ok) return requestable;
+      // The spec is silent on a second reservation of the same title by the same patron; a librarian
+      // refuses it (one copy per patron, the queue is for others), citing the queue rule.
+      const twice = await tx.reservation.count({
+        where: { patronId: patron.id, titleId: title.id, status: { in: ['APPLIED', 'WAITING', 'SECURED', 'READY', 'IN_DELIVERY'] } },
+      });
+      if (twice > 0) return refuse('R-ITEM-3', 'この資料はすでに予約しています。', 'You have already reserved this title.');
+      const active = await tx.reservation.count({
+        where: { patronId: patron.id, status: { in: RESERVATION_STATUSES.filter(countsAsReservation) } },
+      });
+      const limit = checkReservationLimit(active, patron.reservationLimit); // R-LIMIT-1
+      if (!limit.ok) return limit;
+      const usual = patron.usualLibraryNo ? await tx.cooperatingLibrary.findUnique({ where: { no: patron.usualLibraryNo } }) : null;
+      await tx.reservation.create({
+        data: {
+          id: req.reservationId,
+          patronId: patron.id,
+          titleId: title.id,
+          pickupPlaceCode: place.kind === 'pref' ? 'pref' : `coop:${place.no}`,
+          placedAt: req.at,
+          // R-ITEM-4: if a walk-in takes the shelf copy first, this request waits at the head of the queue.
+          placedWhileOnShelf: requestable.route === 'shelf',
+          usualLibraryNo: patron.usualLibraryNo,
+          usualLibraryWasClosed: usual ? !usual.isOpen : false,
+          transitions: { create: { status: 'APPLIED', at: req.at } },
+        },
+      });
+      return { ok: true as const, existing: false, input: { patronId: patron.id, titleId: title.id } };
+      // Concurrent requests of one patron queue on the row lock (and for a pooled connection): waiting
+      // their turn is the point, so they wait longer than Prisma's defaults (2 s / 5 s) before failing.
+    },
+    { maxWait: 20_000, timeout: 20_000 },
+  );
   if (!decided.ok) return decided;
 
   const workflowId = reservationWorkflowId(req.reservationId);
@@ -96,7 +115,16 @@ export async function placeReservation(
     await temporal.workflow.start('reservation', {
       taskQueue,
       workflowId,
-      args: [{ reservationId: row.id, patronId: row.patronId, titleId: row.titleId, pickup: row.pickupPlaceCode, placedAt: row.placedAt.toISOString(), config: req.config }],
+      args: [
+        {
+          reservationId: row.id,
+          patronId: row.patronId,
+          titleId: row.titleId,
+          pickup: row.pickupPlaceCode,
+          placedAt: row.placedAt.toISOString(),
+          config: req.config,
+        },
+      ],
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // a repeated request: same workflow

@@ -65,7 +65,10 @@ export interface ReservationSummary {
 }
 
 /** 予約順位 of the given waiting reservations, computed as the queue orders them (allocation.ts queueOf). */
-async function queuePositions(db: Db | Prisma.TransactionClient, rows: { id: string; titleId: string; status: string }[]): Promise<Map<string, number>> {
+async function queuePositions(
+  db: Db | Prisma.TransactionClient,
+  rows: { id: string; titleId: string; status: string }[],
+): Promise<Map<string, number>> {
   const titles = [...new Set(rows.filter((r) => r.status === 'WAITING').map((r) => r.titleId))];
   if (titles.length === 0) return new Map();
   const ranked = await db.$queryRaw<{ id: string; position: bigint }[]>`
@@ -125,7 +128,12 @@ export async function listReservations(db: Db, f: ReservationFilter): Promise<Pa
     ...(f.cardNumber ? { patron: { cardNumber: f.cardNumber } } : {}),
     ...(f.title ? { OR: [{ titleId: f.title }, { title: { title: { contains: f.title, mode: 'insensitive' } } }] } : {}),
     ...(f.placedFrom || f.placedUntil
-      ? { placedAt: { ...(f.placedFrom ? { gte: startOfJstDay(parseLocalDate(f.placedFrom)) } : {}), ...(f.placedUntil ? { lt: endOfJstDay(parseLocalDate(f.placedUntil)) } : {}) } }
+      ? {
+          placedAt: {
+            ...(f.placedFrom ? { gte: startOfJstDay(parseLocalDate(f.placedFrom)) } : {}),
+            ...(f.placedUntil ? { lt: endOfJstDay(parseLocalDate(f.placedUntil)) } : {}),
+          },
+        }
       : {}),
   };
   const [total, rows] = await Promise.all([
@@ -145,7 +153,11 @@ export async function listReservations(db: Db, f: ReservationFilter): Promise<Pa
 // ---------------------------------------------------------------------------------------------------
 // Loans (借りている資料)
 
-const loanInclude = { item: { include: { title: true } }, reservation: { select: { status: true, pickupPlaceCode: true } }, patron: { select: { cardNumber: true } } } as const;
+const loanInclude = {
+  item: { include: { title: true } },
+  reservation: { select: { status: true, pickupPlaceCode: true } },
+  patron: { select: { cardNumber: true } },
+} as const;
 type LoanRow = Prisma.LoanGetPayload<{ include: typeof loanInclude }>;
 
 export interface LoanSummary {
@@ -192,7 +204,10 @@ function renewalBlock(l: LoanRow, today: LocalDate, othersWaiting: boolean): Ref
 async function summarizeLoans(db: Db, rows: LoanRow[], today: LocalDate): Promise<LoanSummary[]> {
   const titles = [...new Set(rows.map((l) => l.item.titleId))];
   const waiting = titles.length
-    ? await db.reservation.findMany({ where: { titleId: { in: titles }, status: { in: ['APPLIED', 'WAITING'] } }, select: { id: true, titleId: true } })
+    ? await db.reservation.findMany({
+        where: { titleId: { in: titles }, status: { in: ['APPLIED', 'WAITING'] } },
+        select: { id: true, titleId: true },
+      })
     : [];
   return rows.map((l) => {
     const due = fromDbDate(l.due);
@@ -213,7 +228,9 @@ async function summarizeLoans(db: Db, rows: LoanRow[], today: LocalDate): Promis
       state: l.state,
       lentOn: fromDbDate(l.lentOn),
       due,
-      overdue: status !== 'RETURNED' && isOverdue({ due, today, ...(returnedOn && l.state === 'RETURNED_IN_TRANSIT' ? { returnedAtCoopOn: returnedOn } : {}) }),
+      overdue:
+        status !== 'RETURNED' &&
+        isOverdue({ due, today, ...(returnedOn && l.state === 'RETURNED_IN_TRANSIT' ? { returnedAtCoopOn: returnedOn } : {}) }),
       renewalsUsed: l.renewals,
       renewalsLeft: Math.max(0, MAX_RENEWALS - l.renewals),
       renewFrom: window.from,
@@ -266,7 +283,12 @@ export async function listLoans(db: Db, f: LoanFilter, today: LocalDate): Promis
     ...(f.cardNumber ? { patron: { cardNumber: f.cardNumber } } : {}),
     ...(f.title ? { item: { OR: [{ titleId: f.title }, { title: { title: { contains: f.title, mode: 'insensitive' } } }] } } : {}),
     ...(f.dueFrom || f.dueUntil
-      ? { due: { ...(f.dueFrom ? { gte: toDbDate(parseLocalDate(f.dueFrom)) } : {}), ...(f.dueUntil ? { lte: toDbDate(parseLocalDate(f.dueUntil)) } : {}) } }
+      ? {
+          due: {
+            ...(f.dueFrom ? { gte: toDbDate(parseLocalDate(f.dueFrom)) } : {}),
+            ...(f.dueUntil ? { lte: toDbDate(parseLocalDate(f.dueUntil)) } : {}),
+          },
+        }
       : {}),
   };
   const [total, rows] = await Promise.all([

@@ -21,7 +21,14 @@ import {
 } from '../domain';
 import type { Db } from '../db/client';
 import { request } from '../infra/update-outcome';
-import { cancelUpdate, pickupUpdate, renewUpdate, reservationWorkflowId, returnUpdate, type ReservationView } from '../workflows/reservation-messages';
+import {
+  cancelUpdate,
+  pickupUpdate,
+  renewUpdate,
+  reservationWorkflowId,
+  returnUpdate,
+  type ReservationView,
+} from '../workflows/reservation-messages';
 import type { circulation } from '../activities/circulation';
 import { renewUnderTitleLock } from '../activities/loans';
 import { NotFoundError } from './errors';
@@ -63,7 +70,6 @@ async function update(
     return { ok: false, refusal: ended(now.status) };
   }
 }
-
 
 /** R-CANCEL-1 … R-CANCEL-3. */
 export function cancelReservation(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; channel: Channel }) {

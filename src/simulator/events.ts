@@ -71,8 +71,17 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
     // The workflow completes as soon as the reservation ends, and a completed workflow takes no
     // Updates: there is no rule to cite, only the status it ended in.
     if (err instanceof WorkflowNotFoundError) {
-      const ended = await ctx.e.view(ev.reservation).then((v) => v.status, () => 'ended');
-      return { at, do: ev.do, result: 'rejected', rule: null, message: `reservation ${ev.reservation} has ended (${ended}) and takes no more requests` };
+      const ended = await ctx.e.view(ev.reservation).then(
+        (v) => v.status,
+        () => 'ended',
+      );
+      return {
+        at,
+        do: ev.do,
+        result: 'rejected',
+        rule: null,
+        message: `reservation ${ev.reservation} has ended (${ended}) and takes no more requests`,
+      };
     }
     throw err;
   }
@@ -80,7 +89,13 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
   // library is 返却済 a moment after the Update answered 貸出中, when the workflow's loop sees it).
   await ctx.e.settle();
   const v = await ctx.e.view(ev.reservation);
-  return { at, do: ev.do, result: 'accepted', status: v.status, ...(v.dates.due && (ev.do === 'renew' || ev.do === 'pickup') ? { due: v.dates.due } : {}) };
+  return {
+    at,
+    do: ev.do,
+    result: 'accepted',
+    status: v.status,
+    ...(v.dates.due && (ev.do === 'renew' || ev.do === 'pickup') ? { due: v.dates.due } : {}),
+  };
 }
 
 async function other(ctx: EventContext, ev: Exclude<ScenarioEvent, ReservationEvent>): Promise<OtherEventRecord> {
@@ -95,7 +110,9 @@ async function other(ctx: EventContext, ev: Exclude<ScenarioEvent, ReservationEv
     case 'checkIn': {
       const r = await ctx.e.desk.checkIn({ itemNumber: ev.item, at: new Date(ev.at) });
       const base = { at, do: ev.do, item: ev.item };
-      return r.ok ? { ...base, result: 'accepted', returned: r.returned, handedTo: r.handedTo } : { ...base, result: 'rejected', ...refusalFields(r.refusal) };
+      return r.ok
+        ? { ...base, result: 'accepted', returned: r.returned, handedTo: r.handedTo }
+        : { ...base, result: 'rejected', ...refusalFields(r.refusal) };
     }
     case 'libraryClosed':
     case 'libraryOpened':
@@ -115,7 +132,10 @@ async function other(ctx: EventContext, ev: Exclude<ScenarioEvent, ReservationEv
 async function withinRealTime<T>(p: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s of real time (see the problems logged on stderr)`)), REQUEST_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s of real time (see the problems logged on stderr)`)),
+      REQUEST_TIMEOUT_MS,
+    );
   });
   try {
     return await Promise.race([p, timeout]);

@@ -5,7 +5,8 @@
 // forward to the event's moment (`env.sleep`: every timer due meanwhile fires — security delays,
 // Thursday processing, Saturday notices, hold deadlines — and the server waits for the work each one
 // sets off), the signals already sent are let land (`settle`), and the event is done. Timers due at
-// exactly an event's moment fire before the event; events at the same moment run in the listed order. After the last event the clock moves on a week at a
+// exactly an event's moment fire before the event; events at the same moment run in the listed order.
+// After the last event the clock moves on a week at a
 // time until every reservation has ended, or straight to `until` if the scenario gives it, and never
 // more than 180 days past the last event. (The step only decides how soon we notice that everything
 // has ended: the timeline ends at the last status change, and Thursday runs after it are left out.)

@@ -45,11 +45,9 @@ const localDate = z
   .refine(isLocalDate, { error: (iss) => `must be a calendar date YYYY-MM-DD, got ${JSON.stringify(iss.input)}` })
   .transform((s) => s as LocalDate);
 
-const place = z
-  .string()
-  .refine((s) => parsePlace(s) !== undefined, {
-    error: (iss) => `unknown place ${JSON.stringify(iss.input)}: use "pref" or "coop:1" … "coop:${COOP_LIBRARY_COUNT}"`,
-  });
+const place = z.string().refine((s) => parsePlace(s) !== undefined, {
+  error: (iss) => `unknown place ${JSON.stringify(iss.input)}: use "pref" or "coop:1" … "coop:${COOP_LIBRARY_COUNT}"`,
+});
 
 const libraryNo = z
   .number()
@@ -62,10 +60,16 @@ const channel = z.enum(CHANNELS);
 
 const copyStatus = z
   .string()
-  .refine((s) => {
-    const parsed = parseItemStatus(s);
-    return parsed === '書架' || parsed === '禁帯' || (parsed !== undefined && parsed.startsWith('貸出'));
-  }, { error: (iss) => `must be 書架, 禁帯 or 貸出〇〇 (e.g. 貸出一般), got ${JSON.stringify(iss.input)}; 予受待/予回送 belong to reservations, which start with the scenario` })
+  .refine(
+    (s) => {
+      const parsed = parseItemStatus(s);
+      return parsed === '書架' || parsed === '禁帯' || (parsed !== undefined && parsed.startsWith('貸出'));
+    },
+    {
+      error: (iss) =>
+        `must be 書架, 禁帯 or 貸出〇〇 (e.g. 貸出一般), got ${JSON.stringify(iss.input)}; 予受待/予回送 belong to reservations, which start with the scenario`,
+    },
+  )
   .default('書架');
 
 // ---- the file's sections ----
@@ -95,8 +99,17 @@ const title = z.strictObject({
 const loan = z.strictObject({ item: id, patron: id, due: localDate });
 
 export const EVENT_KINDS = [
-  'reserve', 'cancel', 'checkout', 'pickup', 'renew', 'returnAt', 'checkIn',
-  'libraryClosed', 'libraryOpened', 'setLoanLimit', 'setUsualLibrary',
+  'reserve',
+  'cancel',
+  'checkout',
+  'pickup',
+  'renew',
+  'returnAt',
+  'checkIn',
+  'libraryClosed',
+  'libraryOpened',
+  'setLoanLimit',
+  'setUsualLibrary',
 ] as const;
 
 const at = { at: moment };
@@ -118,7 +131,9 @@ const event = z.discriminatedUnion(
       item: id,
       // R-RETURN-4: returns are processed at the prefectural library; a return at a cooperating
       // library is the reservation's `returnAt`, and its check-in here happens when the copy arrives.
-      place: z.literal('pref', 'check-in happens at the prefectural library only: "pref" (a return at a cooperating library is "returnAt")').default('pref'),
+      place: z
+        .literal('pref', 'check-in happens at the prefectural library only: "pref" (a return at a cooperating library is "returnAt")')
+        .default('pref'),
     }),
     z.strictObject({ ...at, do: z.literal('libraryClosed'), library: libraryNo }),
     z.strictObject({ ...at, do: z.literal('libraryOpened'), library: libraryNo }),
@@ -160,8 +175,14 @@ export function namesReservation(e: ScenarioEvent): e is ReservationEvent {
 // ---- checks across the file ----
 
 function crossCheck(s: z.output<typeof scenarioShape>, issue: (path: (string | number)[], message: string) => void): void {
-  const patrons = firstIndexById(s.patrons.map((p) => p.id), (i, dup) => issue(['patrons', i, 'id'], `duplicate patron id ${JSON.stringify(dup)}`));
-  const titles = firstIndexById(s.titles.map((t) => t.id), (i, dup) => issue(['titles', i, 'id'], `duplicate title id ${JSON.stringify(dup)}`));
+  const patrons = firstIndexById(
+    s.patrons.map((p) => p.id),
+    (i, dup) => issue(['patrons', i, 'id'], `duplicate patron id ${JSON.stringify(dup)}`),
+  );
+  const titles = firstIndexById(
+    s.titles.map((t) => t.id),
+    (i, dup) => issue(['titles', i, 'id'], `duplicate title id ${JSON.stringify(dup)}`),
+  );
   const items = new Map<string, { type: (typeof MATERIAL_TYPES)[number]; status: string }>();
   s.titles.forEach((t, ti) =>
     t.copies.forEach((c, ci) => {
@@ -183,13 +204,18 @@ function crossCheck(s: z.output<typeof scenarioShape>, issue: (path: (string | n
     if (!item) return issue(['loans', i, 'item'], `unknown item ${JSON.stringify(l.item)}`);
     if (lent.has(l.item)) return issue(['loans', i, 'item'], `item ${JSON.stringify(l.item)} is already lent by an earlier loan`);
     lent.add(l.item);
-    if (item.status === '禁帯' || !isLendable(item.type)) issue(['loans', i, 'item'], `item ${JSON.stringify(l.item)} (${item.type}, ${item.status}) cannot be lent (R-ITEM-1, R-ITEM-2)`);
+    if (item.status === '禁帯' || !isLendable(item.type))
+      issue(['loans', i, 'item'], `item ${JSON.stringify(l.item)} (${item.type}, ${item.status}) cannot be lent (R-ITEM-1, R-ITEM-2)`);
   });
 
   const reservedAt = new Map<string, number>();
   s.events.forEach((e, i) => {
     if (e.do === 'reserve') {
-      if (reservedAt.has(e.reservation)) issue(['events', i, 'reservation'], `reservation ${JSON.stringify(e.reservation)} is already reserved at events[${reservedAt.get(e.reservation)}]`);
+      if (reservedAt.has(e.reservation))
+        issue(
+          ['events', i, 'reservation'],
+          `reservation ${JSON.stringify(e.reservation)} is already reserved at events[${reservedAt.get(e.reservation)}]`,
+        );
       else reservedAt.set(e.reservation, i);
     }
   });

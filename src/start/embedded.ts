@@ -106,7 +106,10 @@ export async function startBackingServices(
     filled.TEMPORAL_ADDRESS = temporal.address;
     endpoints.temporal = temporal.address;
     endpoints.temporalUi = temporal.uiUrl;
-    where.push(['Temporal', `${temporal.address} (${temporal.kind === 'dev-server' ? 'dev server, workflows kept on disk' : 'Java test server, workflows in memory only'})`]);
+    where.push([
+      'Temporal',
+      `${temporal.address} (${temporal.kind === 'dev-server' ? 'dev server, workflows kept on disk' : 'Java test server, workflows in memory only'})`,
+    ]);
     if (temporal.uiUrl) where.push(['Temporal UI', temporal.uiUrl]);
     fellBack.push(`Temporal: ${temporal.reason}`);
     if (!temporal.durable) {
@@ -196,7 +199,18 @@ export async function startBackingServices(
       messageIdPrefix: `local-${Date.now().toString(36)}-`,
       onReceive(mail, messageId) {
         const to = mail.body.personalizations.flatMap((p) => p.to.map((x) => x.email)).join(', ');
-        appendFileSync(file, JSON.stringify({ messageId, receivedAt: mail.receivedAt.toISOString(), to, from: mail.body.from.email, subject: mail.body.subject, text: mail.body.content.find((c) => c.type === 'text/plain')?.value, customArgs: mail.body.custom_args }) + '\n');
+        appendFileSync(
+          file,
+          JSON.stringify({
+            messageId,
+            receivedAt: mail.receivedAt.toISOString(),
+            to,
+            from: mail.body.from.email,
+            subject: mail.body.subject,
+            text: mail.body.content.find((c) => c.type === 'text/plain')?.value,
+            customArgs: mail.body.custom_args,
+          }) + '\n',
+        );
         // The address stays in the file: the log never carries a patron's address.
         log(`mail NOT sent, recorded in ${rel(file)} as ${messageId}`);
       },
@@ -206,7 +220,9 @@ export async function startBackingServices(
     filled.SENDGRID_BASE_URL = sink.url;
     endpoints.mailSink = sink.url;
     where.push(['Mail', `NOT SENT: recorded in ${rel(file)} (no SENDGRID_API_KEY)`]);
-    fellBack.push(`Mail: SENDGRID_API_KEY is not set: the real SendGrid client talks to a local stand-in (${sink.url}) that records each mail in ${rel(file)} and sends nothing`);
+    fellBack.push(
+      `Mail: SENDGRID_API_KEY is not set: the real SendGrid client talks to a local stand-in (${sink.url}) that records each mail in ${rel(file)} and sends nothing`,
+    );
     if (env.SENDGRID_BASE_URL) warnings.push('SENDGRID_BASE_URL is ignored: without SENDGRID_API_KEY mails go to the local stand-in');
   }
 

@@ -43,7 +43,9 @@ export async function createWorker(
 }
 
 /** A Temporal client (the API's, and the worker's for signals), connected: fails here if unreachable. */
-export async function connectTemporalClient(config: Pick<ServiceConfig, 'temporalAddress' | 'temporalNamespace'>): Promise<{ client: Client; close(): Promise<void> }> {
+export async function connectTemporalClient(
+  config: Pick<ServiceConfig, 'temporalAddress' | 'temporalNamespace'>,
+): Promise<{ client: Client; close(): Promise<void> }> {
   const connection = await Connection.connect({ address: config.temporalAddress });
   return { client: new Client({ connection, namespace: config.temporalNamespace }), close: () => connection.close() };
 }

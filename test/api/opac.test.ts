@@ -37,7 +37,10 @@ describe('R-ACCOUNT-1: patron accounts', () => {
     const stored = await a.h.db.patron.findUniqueOrThrow({ where: { cardNumber: 'A0001' } });
     expect(stored.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(stored.passwordHash).not.toContain(temp);
-    expect((await a.post('/staff/patrons', 'staff', {}, { cardNumber: 'A0001', name: 'x' })).body).toMatchObject({ status: 409, errors: [{ field: 'body.cardNumber' }] });
+    expect((await a.post('/staff/patrons', 'staff', {}, { cardNumber: 'A0001', name: 'x' })).body).toMatchObject({
+      status: 409,
+      errors: [{ field: 'body.cardNumber' }],
+    });
 
     const login = await a.post('/opac/login', 'opac', {}, { cardNumber: 'A0001', password: temp });
     expect(login.body).toEqual({ cardNumber: 'A0001', name: '利用者 A0001', mustChangePassword: true, emailRegistered: false });
@@ -52,7 +55,8 @@ describe('R-ACCOUNT-1: patron accounts', () => {
       expect(r.body).toMatchObject({ status: 403, rule: 'R-ACCOUNT-1' });
     }
 
-    const change = (currentPassword: string, newPassword: string) => a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'A0001' }, { currentPassword, newPassword });
+    const change = (currentPassword: string, newPassword: string) =>
+      a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'A0001' }, { currentPassword, newPassword });
     for (const bad of ['abc1234', 'abcdefghij1234567890x', 'abcdefgh', '12345678', 'abcd_1234', 'パスワード1234', temp]) {
       const r = await change(temp, bad);
       expect([bad, r.status, r.body.rule]).toEqual([bad, 422, 'R-ACCOUNT-1']);
@@ -70,7 +74,9 @@ describe('R-ACCOUNT-1: patron accounts', () => {
       status: 422,
       errors: [{ field: 'body.email' }],
     });
-    expect((await a.put('/opac/patrons/{cardNumber}/email', 'opac', { cardNumber: 'A0001' }, { email: 'a1@example.jp' })).body.email).toBe('a1@example.jp');
+    expect((await a.put('/opac/patrons/{cardNumber}/email', 'opac', { cardNumber: 'A0001' }, { email: 'a1@example.jp' })).body.email).toBe(
+      'a1@example.jp',
+    );
     expect((await a.post(RESERVE, 'opac', { cardNumber: 'A0001' }, { titleId: 'T-A1', pickup: 'pref' })).status).toBe(201);
   });
 
@@ -88,7 +94,16 @@ describe('R-ACCOUNT-1: patron accounts', () => {
     for (let i = 0; i < 5; i++) expect((await login('NOBODY', 'guess1234')).status).toBe(401);
     expect((await login('NOBODY', 'guess1234')).status).toBe(429);
     // Changing the password checks the current one the same way, under the same lock.
-    expect((await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'A0002' }, { currentPassword: 'aomori2026', newPassword: 'hirosaki1' })).status).toBe(429);
+    expect(
+      (
+        await a.put(
+          '/opac/patrons/{cardNumber}/password',
+          'opac',
+          { cardNumber: 'A0002' },
+          { currentPassword: 'aomori2026', newPassword: 'hirosaki1' },
+        )
+      ).status,
+    ).toBe(429);
 
     await a.h.advanceTo(w.at('2026-12-01T10:16'));
     expect((await login('A0002', 'aomori2026')).status).toBe(200);
@@ -109,7 +124,9 @@ describe('authorization', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
     expect((await a.call('GET', '/staff/reservations', { headers: { authorization: 'Bearer not-a-key' } })).status).toBe(401);
-    expect((await a.call('GET', '/staff/reservations', { headers: { authorization: `Basic ${Buffer.from('x:y').toString('base64')}` } })).status).toBe(401);
+    expect(
+      (await a.call('GET', '/staff/reservations', { headers: { authorization: `Basic ${Buffer.from('x:y').toString('base64')}` } })).status,
+    ).toBe(401);
     expect((await a.get('/staff/reservations', 'opac')).body).toMatchObject({ status: 403, type: '/problems/forbidden' });
     expect((await a.post('/staff/checkouts', 'opac', {}, { cardNumber: 'A0001', itemNumber: 'A1-1' })).status).toBe(403);
     expect((await a.post('/opac/login', 'staff', {}, { cardNumber: 'A0001', password: 'x' })).status).toBe(403);
@@ -127,14 +144,24 @@ describe('authorization', () => {
     await a.h.title('T-A10', '他人の予約', [{ item: 'A10-1' }, { item: 'A10-2' }]);
     const mine = await a.post(RESERVE, 'opac', { cardNumber: 'A0010' }, { titleId: 'T-A10', pickup: 'pref' });
     const id = mine.body.reservationId as string;
-    expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'A0010', reservationId: id })).status).toBe(200);
-    expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'A0011', reservationId: id })).status).toBe(404);
-    expect((await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'A0011', reservationId: id })).status).toBe(404);
+    expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'A0010', reservationId: id })).status).toBe(
+      200,
+    );
+    expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'A0011', reservationId: id })).status).toBe(
+      404,
+    );
+    expect(
+      (await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'A0011', reservationId: id })).status,
+    ).toBe(404);
     expect((await a.get(RESERVE, 'opac', { cardNumber: 'A0011' })).body.items).toEqual([]);
     const lent = await a.post('/staff/checkouts', 'staff', {}, { cardNumber: 'A0010', itemNumber: 'A10-2' });
-    expect((await a.post('/opac/patrons/{cardNumber}/loans/{loanId}/renew', 'opac', { cardNumber: 'A0011', loanId: lent.body.loanId })).status).toBe(404);
+    expect((await a.post('/opac/patrons/{cardNumber}/loans/{loanId}/renew', 'opac', { cardNumber: 'A0011', loanId: lent.body.loanId })).status).toBe(
+      404,
+    );
     expect((await a.get(RESERVE, 'opac', { cardNumber: 'NOSUCH' })).status).toBe(404);
-    expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'A0010', reservationId: 'no-such-id' })).status).toBe(404);
+    expect(
+      (await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'A0010', reservationId: 'no-such-id' })).status,
+    ).toBe(404);
   });
 });
 
@@ -164,18 +191,36 @@ describe('My Library', () => {
         itemNumber: 'A20-1',
       }),
     ]);
-    const cancelReady = await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'A0020', reservationId: placed.body.reservationId });
+    const cancelReady = await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', {
+      cardNumber: 'A0020',
+      reservationId: placed.body.reservationId,
+    });
     expect(cancelReady.body).toMatchObject({ status: 409, rule: 'R-CANCEL-1' });
     expect(cancelReady.body.ja).toContain('電話');
 
     const theirs = await a.get(RESERVE, 'opac', { cardNumber: 'A0021' });
-    expect(theirs.body.items[0]).toMatchObject({ status: 'WAITING', statusLabel: '確保待ち', queuePosition: 1, patronMayCancel: true, pickup: { code: 'coop:3' } });
-    const detail = await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'A0021', reservationId: second.body.reservationId });
+    expect(theirs.body.items[0]).toMatchObject({
+      status: 'WAITING',
+      statusLabel: '確保待ち',
+      queuePosition: 1,
+      patronMayCancel: true,
+      pickup: { code: 'coop:3' },
+    });
+    const detail = await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', {
+      cardNumber: 'A0021',
+      reservationId: second.body.reservationId,
+    });
     expect(detail.body).toMatchObject({ status: 'WAITING', queuePosition: 1, source: 'workflow' });
     expect(detail.body.transitions.map((t: { status: string }) => t.status)).toEqual(['APPLIED', 'WAITING']);
-    const cancelled = await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'A0021', reservationId: second.body.reservationId });
+    const cancelled = await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', {
+      cardNumber: 'A0021',
+      reservationId: second.body.reservationId,
+    });
     expect(cancelled.body).toMatchObject({ status: 'CANCELLED', statusLabel: '取消' });
-    const again = await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'A0021', reservationId: second.body.reservationId });
+    const again = await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', {
+      cardNumber: 'A0021',
+      reservationId: second.body.reservationId,
+    });
     expect(again.body).toMatchObject({ status: 409, rule: 'R-CANCEL-2' });
     expect((await a.get(RESERVE, 'opac', { cardNumber: 'A0021' })).body.items).toEqual([]);
   });
@@ -220,7 +265,8 @@ describe('My Library', () => {
       overdue: false,
       renewalBlockedBy: { rule: 'R-RENEW-3' },
     });
-    const renew = (loanId: string, body: unknown = {}) => a.post('/opac/patrons/{cardNumber}/loans/{loanId}/renew', 'opac', { cardNumber: 'A0040', loanId }, body);
+    const renew = (loanId: string, body: unknown = {}) =>
+      a.post('/opac/patrons/{cardNumber}/loans/{loanId}/renew', 'opac', { cardNumber: 'A0040', loanId }, body);
     expect((await renew(l1.body.loanId, { channel: 'email' })).body).toMatchObject({ status: 409, rule: 'R-RENEW-4' });
     expect((await renew(l1.body.loanId)).body).toMatchObject({ status: 409, rule: 'R-RENEW-3' });
 
@@ -231,6 +277,12 @@ describe('My Library', () => {
     expect(now.body.items.find((l: { loanId: string }) => l.loanId === l2.body.loanId).renewalBlockedBy.rule).toBe('R-RENEW-1');
     expect((await renew(l2.body.loanId)).body).toMatchObject({ status: 409, rule: 'R-RENEW-1' });
     const renewed = await renew(l1.body.loanId, { channel: 'opac' });
-    expect(renewed.body).toMatchObject({ loanId: l1.body.loanId, due: w.day('2027-01-04'), renewalsUsed: 1, renewalsLeft: 1, renewFrom: w.day('2027-01-01') });
+    expect(renewed.body).toMatchObject({
+      loanId: l1.body.loanId,
+      due: w.day('2027-01-04'),
+      renewalsUsed: 1,
+      renewalsLeft: 1,
+      renewFrom: w.day('2027-01-01'),
+    });
   });
 });

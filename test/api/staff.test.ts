@@ -29,14 +29,29 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
   const placed = await a.post(RESERVE, 'opac', { cardNumber: 'S0001' }, { titleId: 'T-S1', pickup: 30 });
   const id = placed.body.reservationId as string;
   await a.h.advanceTo(w.at('2026-11-30T09:10'));
-  expect((await a.get(R, 'staff', { reservationId: id })).body).toMatchObject({ status: 'SECURED', statusLabel: '確保済み', itemNumber: 'S1-1', pickupLabel: expect.any(String) });
-  expect((await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'S0001', reservationId: id })).body.rule).toBe('R-CANCEL-1');
+  expect((await a.get(R, 'staff', { reservationId: id })).body).toMatchObject({
+    status: 'SECURED',
+    statusLabel: '確保済み',
+    itemNumber: 'S1-1',
+    pickupLabel: expect.any(String),
+  });
+  expect(
+    (await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'S0001', reservationId: id })).body.rule,
+  ).toBe('R-CANCEL-1');
 
   await a.h.advanceTo(w.at('2026-12-03T10:05')); // Thursday processing
   const inDelivery = await a.get(R, 'staff', { reservationId: id });
-  expect(inDelivery.body).toMatchObject({ status: 'IN_DELIVERY', dates: { processingDay: w.day('2026-12-03'), pickupFrom: w.day('2026-12-06'), pickupUntil: w.day('2026-12-13'), due: w.day('2026-12-20') } });
+  expect(inDelivery.body).toMatchObject({
+    status: 'IN_DELIVERY',
+    dates: { processingDay: w.day('2026-12-03'), pickupFrom: w.day('2026-12-06'), pickupUntil: w.day('2026-12-13'), due: w.day('2026-12-20') },
+  });
   const loans = await a.get('/opac/patrons/{cardNumber}/loans', 'opac', { cardNumber: 'S0001' });
-  expect(loans.body.items[0]).toMatchObject({ status: 'IN_DELIVERY', statusLabel: '配送中', renewalBlockedBy: { rule: 'R-LOAN-1' }, bag: expect.stringContaining('coop:30') });
+  expect(loans.body.items[0]).toMatchObject({
+    status: 'IN_DELIVERY',
+    statusLabel: '配送中',
+    renewalBlockedBy: { rule: 'R-LOAN-1' },
+    bag: expect.stringContaining('coop:30'),
+  });
   expect((await a.get(RESERVE, 'opac', { cardNumber: 'S0001' })).body.items).toEqual([]);
   expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id })).body).toMatchObject({ status: 409, rule: 'R-COOP-4' });
   expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'S1-1' })).body).toMatchObject({ status: 409, rule: 'R-RETURN-4' });
@@ -53,8 +68,16 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 31 })).body).toMatchObject({ status: 409, rule: 'R-RETURN-3' });
   const handedIn = await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 30 });
   // Still 貸出中 (R-RETURN-4) but no longer renewable: handed back, travelling to the prefectural library.
-  expect(handedIn.body).toMatchObject({ status: 'ON_LOAN', state: 'RETURNED_IN_TRANSIT', returnedAt: 'coop:30', renewalBlockedBy: { rule: 'R-RETURN-4' } });
-  expect((await a.post('/staff/loans/{loanId}/renew', 'staff', { loanId }, { channel: 'counter' })).body).toMatchObject({ status: 409, rule: 'R-RETURN-4' });
+  expect(handedIn.body).toMatchObject({
+    status: 'ON_LOAN',
+    state: 'RETURNED_IN_TRANSIT',
+    returnedAt: 'coop:30',
+    renewalBlockedBy: { rule: 'R-RETURN-4' },
+  });
+  expect((await a.post('/staff/loans/{loanId}/renew', 'staff', { loanId }, { channel: 'counter' })).body).toMatchObject({
+    status: 409,
+    rule: 'R-RETURN-4',
+  });
 
   const checkedIn = await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'S1-1' });
   expect(checkedIn.body).toEqual({ returned: id, handedTo: null });
@@ -64,7 +87,10 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
   expect(ended.body.transitions.map((t: { status: string }) => t.status)).toEqual(['APPLIED', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
   expect(ended.body.mails).toEqual([expect.objectContaining({ kind: 'LENDING_NOTICE', state: 'SENT' })]);
   expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id })).body).toMatchObject({ status: 409, rule: 'R-STATUS-1' });
-  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({ status: 409, rule: 'R-LOAN-1' });
+  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({
+    status: 409,
+    rule: 'R-LOAN-1',
+  });
 
   const run = await a.get('/staff/thursday-runs/{processingDay}', 'staff', { processingDay: w.day('2026-12-03') });
   expect(run.body).toMatchObject({ processingDay: w.day('2026-12-03'), dispatched: 1, bags: 1 });
@@ -84,14 +110,22 @@ test('prefectural pickup: R-OVERDUE-1 refuses the pickup; staff cancel by e-mail
   expect((await a.post(`${R}/cancel`, 'staff', { reservationId: r2 }, { channel: 'email' })).body).toMatchObject({ status: 409, rule: 'R-CANCEL-2' });
   const cancelled = await a.post(`${R}/cancel`, 'staff', { reservationId: r2 }, { channel: 'phone' });
   expect(cancelled.body).toMatchObject({ status: 'CANCELLED', source: 'records' });
-  expect((await a.get('/titles/{titleId}', 'staff', { titleId: 'T-S2' })).body.copies).toEqual([{ itemNumber: 'S2-1', materialType: 'BOOK', status: '書架' }]);
-  expect((await a.post(`${R}/cancel`, 'staff', { reservationId: r2 }, { channel: 'counter' })).body).toMatchObject({ status: 409, rule: 'R-CANCEL-2' });
+  expect((await a.get('/titles/{titleId}', 'staff', { titleId: 'T-S2' })).body.copies).toEqual([
+    { itemNumber: 'S2-1', materialType: 'BOOK', status: '書架' },
+  ]);
+  expect((await a.post(`${R}/cancel`, 'staff', { reservationId: r2 }, { channel: 'counter' })).body).toMatchObject({
+    status: 409,
+    rule: 'R-CANCEL-2',
+  });
 
   const picked = await a.post(`${R}/pickup`, 'staff', { reservationId: r3 });
   expect(picked.body).toMatchObject({ status: 'ON_LOAN', dates: { due: w.day('2027-01-04') } });
   const loanId = await loanOf(r3);
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 5 })).body).toMatchObject({ status: 409, rule: 'R-RETURN-1' });
-  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({ state: 'CLOSED', status: 'RETURNED' });
+  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({
+    state: 'CLOSED',
+    status: 'RETURNED',
+  });
   await a.h.settle();
   expect((await a.get(R, 'staff', { reservationId: r3 })).body).toMatchObject({ status: 'RETURNED', source: 'records' });
   expect((await a.get(R, 'staff', { reservationId: 'nope' })).status).toBe(404);
@@ -107,8 +141,14 @@ test('the counter: walk-in checkout (R-ITEM-2, R-ITEM-1, R-OVERDUE-1, R-LIMIT-1 
   await a.h.advanceTo(w.at('2027-01-04T10:00'));
   const checkout = (cardNumber: string, itemNumber: string) => a.post('/staff/checkouts', 'staff', {}, { cardNumber, itemNumber });
 
-  expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'S0004' }, { loanLimit: 0 })).body).toMatchObject({ status: 422, rule: 'R-LIMIT-2' });
-  expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'S0004' }, { loanLimit: 11 })).body).toMatchObject({ status: 422, rule: 'R-LIMIT-2' });
+  expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'S0004' }, { loanLimit: 0 })).body).toMatchObject({
+    status: 422,
+    rule: 'R-LIMIT-2',
+  });
+  expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'S0004' }, { loanLimit: 11 })).body).toMatchObject({
+    status: 422,
+    rule: 'R-LIMIT-2',
+  });
   expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'NOSUCH' }, { loanLimit: 5 })).status).toBe(404);
   expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'S0004' }, { loanLimit: 1 })).body.loanLimit).toBe(1);
 
@@ -137,7 +177,10 @@ test('the counter: walk-in checkout (R-ITEM-2, R-ITEM-1, R-OVERDUE-1, R-LIMIT-1 
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 12 })).body).toMatchObject({ status: 409, rule: 'R-RETURN-1' });
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({ state: 'CLOSED' });
   expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'S4-2' })).body).toEqual({ returned: null, handedTo: null });
-  expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'NOPE' })).body).toMatchObject({ status: 422, errors: [{ field: 'body.itemNumber' }] });
+  expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'NOPE' })).body).toMatchObject({
+    status: 422,
+    errors: [{ field: 'body.itemNumber' }],
+  });
   expect(p.id).toBeDefined();
 });
 
@@ -152,7 +195,9 @@ test('lists: reservations and loans filtered by status, pickup place, patron, ti
   const list = (query: Record<string, string | number>) => a.get('/staff/reservations', 'staff', {}, query);
   expect((await list({ cardNumber: 'S0101' })).body.total).toBe(3);
   expect((await list({ pickup: '7' })).body.items.map((r: { cardNumber: string }) => r.cardNumber)).toEqual(['S0102', 'S0102']);
-  expect((await list({ title: '一覧の本 4' })).body.items).toEqual([expect.objectContaining({ titleId: 'T-L4', status: 'WAITING', queuePosition: 1 })]);
+  expect((await list({ title: '一覧の本 4' })).body.items).toEqual([
+    expect.objectContaining({ titleId: 'T-L4', status: 'WAITING', queuePosition: 1 }),
+  ]);
   expect((await list({ title: '一覧の本', placedFrom: w.day('2027-02-02'), placedUntil: w.day('2027-02-02') })).body.total).toBe(2);
   expect((await list({ title: '一覧の本', placedUntil: w.day('2027-02-01') })).body.total).toBe(3);
   const page2 = await list({ title: '一覧の本', status: 'WAITING,READY', page: 2, pageSize: 2 });
@@ -164,7 +209,9 @@ test('lists: reservations and loans filtered by status, pickup place, patron, ti
 
   const loans = await a.get('/staff/loans', 'staff', {}, { cardNumber: 'S0004', state: 'ACTIVE,CLOSED' });
   expect(loans.body.total).toBe(2);
-  expect((await a.get('/staff/loans', 'staff', {}, { title: '八甲田山', dueFrom: w.day('2027-01-18'), dueUntil: w.day('2027-01-18') })).body.total).toBe(1);
+  expect(
+    (await a.get('/staff/loans', 'staff', {}, { title: '八甲田山', dueFrom: w.day('2027-01-18'), dueUntil: w.day('2027-01-18') })).body.total,
+  ).toBe(1);
   expect((await a.get('/staff/loans', 'staff', {}, { state: 'GONE' })).status).toBe(400);
 });
 
@@ -185,8 +232,14 @@ test('libraries closed and open; Thursday runs: the summaries, a run by hand is 
   expect(again.status).toBe(200);
   expect(again.body).toEqual(before);
   expect(await a.h.db.loan.count({ where: { item: { titleId: 'T-S1' } } })).toBe(1);
-  expect((await a.post('/staff/thursday-runs', 'staff', {}, { processingDay: w.day('2026-12-04') })).body).toMatchObject({ status: 422, errors: [{ field: 'body.processingDay' }] });
-  expect((await a.post('/staff/thursday-runs', 'staff', {}, { processingDay: w.day('2027-12-02') })).body).toMatchObject({ status: 422, errors: [{ field: 'body.processingDay' }] });
+  expect((await a.post('/staff/thursday-runs', 'staff', {}, { processingDay: w.day('2026-12-04') })).body).toMatchObject({
+    status: 422,
+    errors: [{ field: 'body.processingDay' }],
+  });
+  expect((await a.post('/staff/thursday-runs', 'staff', {}, { processingDay: w.day('2027-12-02') })).body).toMatchObject({
+    status: 422,
+    errors: [{ field: 'body.processingDay' }],
+  });
   expect((await a.get('/staff/thursday-runs/{processingDay}', 'staff', { processingDay: w.day('2026-12-04') })).status).toBe(404);
 
   // A Thursday the weekly workflow has not run yet (it was started after it): processed by hand now.

@@ -30,7 +30,17 @@ describe('prisma migrations', () => {
     const tables = await t.db.$queryRaw<{ table_name: string }[]>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`;
     expect(tables.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['cooperating_library', 'pickup_place', 'patron', 'title', 'item', 'reservation', 'loan', 'mail_outbox', 'thursday_run']),
+      expect.arrayContaining([
+        'cooperating_library',
+        'pickup_place',
+        'patron',
+        'title',
+        'item',
+        'reservation',
+        'loan',
+        'mail_outbox',
+        'thursday_run',
+      ]),
     );
 
     const again = await prismaCli(['migrate', 'deploy'], { DATABASE_URL: t.url });
@@ -39,15 +49,16 @@ describe('prisma migrations', () => {
   }, 60_000);
 
   test('no drift: the migrated database matches schema.prisma', async () => {
-    const live = await prismaCli(['migrate', 'diff', '--from-config-datasource', '--to-schema', 'prisma/schema.prisma', '--exit-code'], { DATABASE_URL: t.url });
+    const live = await prismaCli(['migrate', 'diff', '--from-config-datasource', '--to-schema', 'prisma/schema.prisma', '--exit-code'], {
+      DATABASE_URL: t.url,
+    });
     expect({ code: live.code, out: live.stdout }).toEqual({ code: 0, out: expect.any(String) });
   }, 60_000);
 
   test('no drift: the migrations folder, replayed on a shadow database, matches schema.prisma', async () => {
-    const res = await prismaCli(
-      ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--exit-code'],
-      { DATABASE_URL: t.url },
-    );
+    const res = await prismaCli(['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--exit-code'], {
+      DATABASE_URL: t.url,
+    });
     expect({ code: res.code, stderr: res.code === 0 ? '' : res.stderr }).toEqual({ code: 0, stderr: '' });
   }, 60_000);
 
@@ -56,7 +67,9 @@ describe('prisma migrations', () => {
     const changed = join(dir, 'schema.prisma');
     copyFileSync(join(ROOT, 'prisma', 'schema.prisma'), changed);
     writeFileSync(changed, readFileSync(changed, 'utf8').replace('  author       String?', '  author       String?\n  isbn         String?'));
-    const res = await prismaCli(['migrate', 'diff', '--from-config-datasource', '--to-schema', changed, '--script', '--exit-code'], { DATABASE_URL: t.url });
+    const res = await prismaCli(['migrate', 'diff', '--from-config-datasource', '--to-schema', changed, '--script', '--exit-code'], {
+      DATABASE_URL: t.url,
+    });
     expect(res.code).toBe(2);
     expect(res.stdout).toMatch(/ALTER TABLE "title" ADD COLUMN\s+"isbn" TEXT/);
   }, 60_000);

@@ -93,17 +93,12 @@ describe('R-COOP-4 §6 Decision: which Thursday 10:00 JST takes a secured reserv
     expect(formatJst(nextProcessing(jst('2026-12-03', '12:00'), { hour: 14 }))).toBe('2026-12-03T14:00:00+09:00');
   });
 
-  test.each([
-    [{ weekday: 7 }],
-    [{ weekday: -1 }],
-    [{ weekday: 4.5 }],
-    [{ hour: 24 }],
-    [{ hour: -1 }],
-    [{ minute: 60 }],
-    [{ minute: 0.5 }],
-  ])('a nonsensical schedule %j is a programming error (RangeError)', (cfg) => {
-    expect(() => nextProcessing(jst('2026-12-01', '12:00'), cfg)).toThrow(RangeError);
-  });
+  test.each([[{ weekday: 7 }], [{ weekday: -1 }], [{ weekday: 4.5 }], [{ hour: 24 }], [{ hour: -1 }], [{ minute: 60 }], [{ minute: 0.5 }]])(
+    'a nonsensical schedule %j is a programming error (RangeError)',
+    (cfg) => {
+      expect(() => nextProcessing(jst('2026-12-01', '12:00'), cfg)).toThrow(RangeError);
+    },
+  );
 
   test('an invalid Date is a programming error (RangeError)', () => {
     expect(() => nextProcessing(new Date(Number.NaN))).toThrow(RangeError);
@@ -168,8 +163,7 @@ describe(`every day ${SWEEP_FIRST} … ${SWEEP_LAST}, at several times of day (p
         const processingAt = nextProcessing(securedAt);
         const wait = processingAt.getTime() - securedAt.getTime();
         const shown = formatJst(processingAt);
-        const ok =
-          wait >= 0 && wait < 7 * DAY_MS && dayName(shown.slice(0, 10)) === 'Thu' && shown.endsWith('T10:00:00+09:00');
+        const ok = wait >= 0 && wait < 7 * DAY_MS && dayName(shown.slice(0, 10)) === 'Thu' && shown.endsWith('T10:00:00+09:00');
         if (!ok) failures.push(`${day} ${time} → ${shown}`);
       }
     }

@@ -178,10 +178,7 @@ describe('R-LIMIT-1, R-OVERDUE-1, R-DISPATCH-1: may one more copy be lent', () =
     expect(!atDispatch.ok && atDispatch.refusal.ja).toContain('延滞');
   });
 
-  test.each([
-    [{ loansHeld: -1 }],
-    [{ loanLimit: 2.5 }],
-  ])('%j is a programming error', (more) => {
+  test.each([[{ loansHeld: -1 }], [{ loanLimit: 2.5 }]])('%j is a programming error', (more) => {
     expect(() => checkLendable(ask(more))).toThrow(RangeError);
   });
 });

@@ -81,15 +81,11 @@ describe('R-DISPATCH-2, R-DISPATCH-3: after a failed dispatch', () => {
   });
 
   test('R-DISPATCH-2: the third failure tells the patron why the reservation ended', () => {
-    expect(afterFailedDispatch({ failures: 3, othersWaiting: false }).reason.ja).toBe(
-      '協力館へ3回発送できなかったため、予約を解除しました。',
-    );
+    expect(afterFailedDispatch({ failures: 3, othersWaiting: false }).reason.ja).toBe('協力館へ3回発送できなかったため、予約を解除しました。');
   });
 
   test('R-DISPATCH-3: one failure with others waiting tells the patron they moved down one place', () => {
-    expect(afterFailedDispatch({ failures: 1, othersWaiting: true }).reason.ja).toBe(
-      '発送できなかったため、予約順位を1つ繰り下げました。',
-    );
+    expect(afterFailedDispatch({ failures: 1, othersWaiting: true }).reason.ja).toBe('発送できなかったため、予約順位を1つ繰り下げました。');
   });
 
   test('a failure count below 1 is a programming error', () => {

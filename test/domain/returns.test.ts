@@ -93,9 +93,7 @@ describe('R-RETURN-3: not to another cooperating library, not through its book p
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.refusal.rule).toBe('R-RETURN-3');
-    expect(outcome.refusal.ja).toBe(
-      '受け取った協力館(No.12)以外の協力館には返却できません。受け取った協力館又は県立図書館へ返却してください。',
-    );
+    expect(outcome.refusal.ja).toBe('受け取った協力館(No.12)以外の協力館には返却できません。受け取った協力館又は県立図書館へ返却してください。');
   });
 
   test('R-RETURN-3: refuses the book post of the very library it was picked up at', () => {

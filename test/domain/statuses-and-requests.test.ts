@@ -33,9 +33,7 @@ describe('spec §3: reservation statuses and the labels My Library shows', () =>
   });
 
   test('there are exactly nine codes, in the order of the spec’s table', () => {
-    expect(RESERVATION_STATUSES).toEqual([
-      'APPLIED', 'WAITING', 'SECURED', 'READY', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED', 'CANCELLED', 'RELEASED',
-    ]);
+    expect(RESERVATION_STATUSES).toEqual(['APPLIED', 'WAITING', 'SECURED', 'READY', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED', 'CANCELLED', 'RELEASED']);
     expect(isReservationStatus('LOST')).toBe(false);
     expect(isReservationStatus('予約申込')).toBe(false);
   });
@@ -116,11 +114,10 @@ describe('R-ITEM-1, R-ITEM-2, R-ITEM-3: may a title be requested, and does it qu
     expect(verdict('デイジー', ['書架'])).toBe('shelf');
   });
 
-  test.each([
-    [['貸出一般'] as ItemStatus[]],
-    [['予受待', '予回送'] as ItemStatus[]],
-    [['禁帯', '貸出一般'] as ItemStatus[]],
-  ])('R-ITEM-3: copies %j all in use → a reservation in the queue', (copies) => {
-    expect(verdict('図書', copies)).toBe('queue');
-  });
+  test.each([[['貸出一般'] as ItemStatus[]], [['予受待', '予回送'] as ItemStatus[]], [['禁帯', '貸出一般'] as ItemStatus[]]])(
+    'R-ITEM-3: copies %j all in use → a reservation in the queue',
+    (copies) => {
+      expect(verdict('図書', copies)).toBe('queue');
+    },
+  );
 });

@@ -58,9 +58,7 @@ describe('resolveTestServer', () => {
   it(`fails clearly when ${SERVER_PATH_ENV} names a file that is not executable`, async () => {
     const file = path.join(tmp, 'plain-file');
     fs.writeFileSync(file, 'x', { mode: 0o644 });
-    await expect(resolveTestServer({ env: { [SERVER_PATH_ENV]: file }, log: () => undefined })).rejects.toThrow(
-      'is not executable',
-    );
+    await expect(resolveTestServer({ env: { [SERVER_PATH_ENV]: file }, log: () => undefined })).rejects.toThrow('is not executable');
   });
 
   it('uses the provisioned copy in .cache before trying to provision or download', async () => {
@@ -70,10 +68,7 @@ describe('resolveTestServer', () => {
     const dir = path.join(tmp, 'project', '.cache', 'temporal-test-server', version);
     const exe = executable(path.join(dir, 'temporal-test-server'));
     executable(path.join(dir, 'lib', `temporal-test-server-${version}.jar`), '');
-    fs.writeFileSync(
-      path.join(dir, 'provisioned.json'),
-      JSON.stringify({ version, pomHash: createHash('sha256').update(pom).digest('hex') }),
-    );
+    fs.writeFileSync(path.join(dir, 'provisioned.json'), JSON.stringify({ version, pomHash: createHash('sha256').update(pom).digest('hex') }));
     const probeDownloadHost = jest.fn(unreachable);
     const resolved = await resolveTestServer(options(script, path.join(tmp, 'bin'), { probeDownloadHost }));
     expect(resolved.source).toBe('provisioned-cache');
@@ -82,9 +77,7 @@ describe('resolveTestServer', () => {
   });
 
   it("falls back to the SDK's own download when nothing local works but its host answers", async () => {
-    const resolved = await resolveTestServer(
-      options(projectCopy(), path.join(tmp, 'bin'), { probeDownloadHost: async () => true }),
-    );
+    const resolved = await resolveTestServer(options(projectCopy(), path.join(tmp, 'bin'), { probeDownloadHost: async () => true }));
     expect(resolved.source).toBe('sdk-download');
     expect(resolved.executable).toEqual({ type: 'cached-download' });
     expect(resolved.reason).toMatch(/mvn .*not found/);

@@ -109,7 +109,8 @@ test('a request arriving on a kept-alive connection while the stop is under way 
   let received = 0;
   const server = createServer((req, res) => {
     received++;
-    if (req.url === '/sync') res.writeHead(200).end('sync'); // headers sent inside the app's listener
+    if (req.url === '/sync')
+      res.writeHead(200).end('sync'); // headers sent inside the app's listener
     else setTimeout(() => res.end('slow'), 300);
   });
   const listening = await listenGracefully(server, 0, '127.0.0.1');

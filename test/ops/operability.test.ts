@@ -84,8 +84,16 @@ test('each request is one JSON line: request id (given or made), operation templ
     reservationId: id,
     workflowId: `reservation-${id}`,
   });
-  expect(requestLines.find((l) => l.requestId === made)).toMatchObject({ route: '/staff/reservations/{reservationId}', status: 200, caller: 'staff-test', reservationId: id });
-  expect(requestLines.find((l) => l.status === 404)).toMatchObject({ route: '/staff/reservations/{reservationId}', reservationId: 'no-such-reservation' });
+  expect(requestLines.find((l) => l.requestId === made)).toMatchObject({
+    route: '/staff/reservations/{reservationId}',
+    status: 200,
+    caller: 'staff-test',
+    reservationId: id,
+  });
+  expect(requestLines.find((l) => l.status === 404)).toMatchObject({
+    route: '/staff/reservations/{reservationId}',
+    reservationId: 'no-such-reservation',
+  });
   // The patron's secret stays out of the log: no card number, no key.
   for (const raw of rawLines) {
     expect(raw).not.toContain('L0001');
@@ -101,11 +109,16 @@ test('metrics: requests counted and timed by method, path template and status; a
   const text = await a.metrics.render();
   expect(text).toMatch(/^http_requests_total\{method="GET",route="\/staff\/reservations\/\{reservationId\}",status="404"\} [3-9]$/m);
   expect(text).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
-  expect(text).toMatch(/^http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/opac\/patrons\/\{cardNumber\}\/reservations",status="201"\} 1$/m);
+  expect(text).toMatch(
+    /^http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/opac\/patrons\/\{cardNumber\}\/reservations",status="201"\} 1$/m,
+  );
   expect(text).not.toMatch(/x1|x2|L0001/); // concrete ids never become labels
 });
 
-test('the library\'s numbers: reservations by status, lending notices by outbox state, the oldest unsent notice, the last Thursday run — read at each scrape; a database that does not answer leaves them out without failing the scrape', async () => {
+test("the library's numbers: reservations by status, lending notices by outbox state, the oldest unsent notice, the last Thursday run — read at each scrape; a database that does not answer leaves them out without failing the scrape", async () => {
+  // No Thursday run yet — made so, not assumed: the first test's clock may have passed a Thursday
+  // 10:00 JST (the weekly workflow then ran), depending on the weekday the suite runs on.
+  await a.h.db.thursdayRun.deleteMany({});
   const m = new ServiceMetrics();
   registerLibraryMetrics(m, a.h.db, () => new Date('2030-01-01T00:00:00Z'));
   const before = await m.render();
@@ -116,9 +129,21 @@ test('the library\'s numbers: reservations by status, lending notices by outbox 
   expect(before).not.toMatch(/^lending_thursday_run_last_finished_seconds /m); // no run yet: absent, not 0 (1970)
 
   await a.h.db.mailOutbox.create({
-    data: { key: 'metrics-probe', reservationId: 'R-M', kind: 'lending-notice', to: 'x@example.jp', subject: 's', body: 'b', holdFrom: new Date('2029-12-31'), holdUntil: new Date('2030-01-07'), createdAt: new Date('2029-12-31T23:59:00Z') },
+    data: {
+      key: 'metrics-probe',
+      reservationId: 'R-M',
+      kind: 'lending-notice',
+      to: 'x@example.jp',
+      subject: 's',
+      body: 'b',
+      holdFrom: new Date('2029-12-31'),
+      holdUntil: new Date('2030-01-07'),
+      createdAt: new Date('2029-12-31T23:59:00Z'),
+    },
   });
-  await a.h.db.thursdayRun.create({ data: { processingDate: new Date('2029-12-27'), startedAt: new Date('2029-12-27T01:00:00Z'), finishedAt: new Date('2029-12-27T01:00:05Z') } });
+  await a.h.db.thursdayRun.create({
+    data: { processingDate: new Date('2029-12-27'), startedAt: new Date('2029-12-27T01:00:00Z'), finishedAt: new Date('2029-12-27T01:00:05Z') },
+  });
   const after = await m.render();
   expect(after).toMatch(/^lending_mail_outbox\{state="PENDING"\} 1$/m);
   expect(after).toMatch(/^lending_mail_outbox_oldest_pending_seconds 60$/m);
@@ -164,7 +189,15 @@ test('/readyz names the dependency that does not answer: 503 with a database on 
   const deadConnection = await Connection.lazy({ address: `127.0.0.1:${closedPort}` });
   const deadTemporal = new Client({ connection: deadConnection });
   const appWith = async (readiness: Readiness) => {
-    const app = createApp({ db: a.h.db, temporal: a.h.client, taskQueue: a.h.taskQueue, desk: a.h.desk, runThursdayProcessing: thursdayByHand(a.h.db, a.h.client), keys: API_KEYS, readiness });
+    const app = createApp({
+      db: a.h.db,
+      temporal: a.h.client,
+      taskQueue: a.h.taskQueue,
+      desk: a.h.desk,
+      runThursdayProcessing: thursdayByHand(a.h.db, a.h.client),
+      keys: API_KEYS,
+      readiness,
+    });
     return listenGracefully(createServer(app), 0, '127.0.0.1');
   };
   try {
@@ -208,9 +241,13 @@ test('a check that hangs counts as failed after the time limit instead of hangin
   });
 });
 
-test('the worker role serves /healthz, /readyz (with the worker\'s state) and /metrics, and nothing else', async () => {
+test("the worker role serves /healthz, /readyz (with the worker's state) and /metrics, and nothing else", async () => {
   let state: 'RUNNING' | 'DRAINING' = 'RUNNING';
-  const readiness = new Readiness({ database: databaseCheck(a.h.db), temporal: temporalCheck(a.h.client), worker: workerCheck({ getState: () => state }) });
+  const readiness = new Readiness({
+    database: databaseCheck(a.h.db),
+    temporal: temporalCheck(a.h.client),
+    worker: workerCheck({ getState: () => state }),
+  });
   const metrics = new ServiceMetrics();
   const ops = await startOpsServer({ host: '127.0.0.1', port: 0, readiness, metrics });
   try {
@@ -221,7 +258,11 @@ test('the worker role serves /healthz, /readyz (with the worker\'s state) and /m
     state = 'DRAINING';
     const draining = await fetch(`${ops.url}/readyz`);
     expect(draining.status).toBe(503);
-    expect(await draining.json()).toMatchObject({ status: 'not-ready', stopping: false, checks: [{ ok: true }, { ok: true }, { name: 'worker', ok: false, error: 'worker is DRAINING' }] });
+    expect(await draining.json()).toMatchObject({
+      status: 'not-ready',
+      stopping: false,
+      checks: [{ ok: true }, { ok: true }, { name: 'worker', ok: false, error: 'worker is DRAINING' }],
+    });
     expect((await fetch(`${ops.url}/reservations`)).status).toBe(404);
     expect((await fetch(`${ops.url}/healthz`, { method: 'POST' })).status).toBe(405);
     const text = await (await fetch(`${ops.url}/metrics`)).text();
@@ -232,13 +273,21 @@ test('the worker role serves /healthz, /readyz (with the worker\'s state) and /m
   }
 });
 
-test('the Temporal SDK\'s log lines (workflow, activity) land in the same log, with the reservation id read from the workflow id', () => {
+test("the Temporal SDK's log lines (workflow, activity) land in the same log, with the reservation id read from the workflow id", () => {
   const sdk = temporalLogger(logger);
   const before = lines.length;
   sdk.info('reservation status changed', { workflowId: 'reservation-R-77', runId: 'run-1', from: 'APPLIED', to: 'READY', [Symbol('time')]: 1n });
   sdk.warn('Worker state changed', { sdkComponent: 'worker', state: 'DRAINING' });
   expect(lines.slice(before)).toEqual([
-    expect.objectContaining({ level: 'info', source: 'temporal', msg: 'reservation status changed', workflowId: 'reservation-R-77', reservationId: 'R-77', from: 'APPLIED', to: 'READY' }),
+    expect.objectContaining({
+      level: 'info',
+      source: 'temporal',
+      msg: 'reservation status changed',
+      workflowId: 'reservation-R-77',
+      reservationId: 'R-77',
+      from: 'APPLIED',
+      to: 'READY',
+    }),
     expect.objectContaining({ level: 'warn', source: 'temporal', msg: 'Worker state changed', state: 'DRAINING' }),
   ]);
   expect(lines[lines.length - 1]).not.toHaveProperty('reservationId');
@@ -247,12 +296,19 @@ test('the Temporal SDK\'s log lines (workflow, activity) land in the same log, w
 test('an Idempotency-Key whose first request never finished (its process was killed) is taken over after 2 minutes instead of answering 409 for ever', async () => {
   await a.h.patron('L0002');
   await a.h.title('T-L2', '中断の本', [{ item: 'L2-1' }]);
-  const place = () => a.call('POST', '/opac/patrons/{cardNumber}/reservations', { as: 'opac', params: { cardNumber: 'L0002' }, body: { titleId: 'T-L2', pickup: 'pref' }, idempotencyKey: 'killed-mid-request' });
+  const place = () =>
+    a.call('POST', '/opac/patrons/{cardNumber}/reservations', {
+      as: 'opac',
+      params: { cardNumber: 'L0002' },
+      body: { titleId: 'T-L2', pickup: 'pref' },
+      idempotencyKey: 'killed-mid-request',
+    });
   const first = await place();
   expect(first.status).toBe(201);
   // As a process killed mid-request leaves it: claimed, no response stored.
   const recordId = 'opac-test:killed-mid-request';
-  await a.h.db.$executeRaw`UPDATE idempotency_record SET status = NULL, body = NULL, "completedAt" = NULL, "createdAt" = LOCALTIMESTAMP - interval '1 minute' WHERE id = ${recordId}`;
+  await a.h.db
+    .$executeRaw`UPDATE idempotency_record SET status = NULL, body = NULL, "completedAt" = NULL, "createdAt" = LOCALTIMESTAMP - interval '1 minute' WHERE id = ${recordId}`;
   expect((await place()).status).toBe(409); // may still be running
   await a.h.db.$executeRaw`UPDATE idempotency_record SET "createdAt" = LOCALTIMESTAMP - interval '3 minutes' WHERE id = ${recordId}`;
   const retried = await place();
@@ -263,7 +319,7 @@ test('an Idempotency-Key whose first request never finished (its process was kil
   expect((await place()).headers.get('idempotent-replayed')).toBe('true');
 });
 
-test('a request whose key was taken over cannot store or forget anything on the new holder\'s record when it finally ends', async () => {
+test("a request whose key was taken over cannot store or forget anything on the new holder's record when it finally ends", async () => {
   const store = new IdempotencyStore(a.h.db);
   const req = { method: 'POST', path: '/x', body: { n: 1 } };
   const first = await store.begin('takeover:k', req);
@@ -296,6 +352,10 @@ test('housekeeping deletes Idempotency-Key records past their retention and logi
   expect(swept.loginThrottles).toBe(1);
   const left = await a.h.db.idempotencyRecord.findMany({ where: { id: { startsWith: 'sweep:' } }, select: { id: true } });
   expect(left.map((r) => r.id)).toEqual(['sweep:recent']);
-  const throttles = await a.h.db.loginThrottle.findMany({ where: { cardNumber: { startsWith: 'SWEEP-' } }, select: { cardNumber: true }, orderBy: { cardNumber: 'asc' } });
+  const throttles = await a.h.db.loginThrottle.findMany({
+    where: { cardNumber: { startsWith: 'SWEEP-' } },
+    select: { cardNumber: true },
+    orderBy: { cardNumber: 'asc' },
+  });
   expect(throttles.map((t) => t.cardNumber)).toEqual(['SWEEP-LOCKED', 'SWEEP-RECENT']);
 });

@@ -33,11 +33,15 @@ test('R-COOP-4: the CLI on the example scenario prints the timeline as JSON on s
     writeFileSync(file, JSON.stringify(shifted(raw, w)));
     const run = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
       // What `npm run simulate` runs, without npm's own lines on stdout.
-      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(PROJECT_ROOT, 'src', 'simulator', 'cli.ts'), file], {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, DATABASE_URL: testServerUrl() },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(PROJECT_ROOT, 'src', 'simulator', 'cli.ts'), file],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, DATABASE_URL: testServerUrl() },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -29,7 +29,9 @@ test('R-COOP-4, R-LOAN-1, R-RENEW-2, R-RETURN-4, R-MAIL-1: the example — retur
   });
   expect(r1.renewalsUsed).toBe(1);
   // The Saturday notice, from what the local SendGrid sink received, at the server's moment.
-  expect(r1.mails).toEqual([{ at: at(w, '2027-03-06T09:00'), kind: 'LENDING_NOTICE', to: 'p1@example.jp', subject: expect.stringContaining('貸出通知メール') }]);
+  expect(r1.mails).toEqual([
+    { at: at(w, '2027-03-06T09:00'), kind: 'LENDING_NOTICE', to: 'p1@example.jp', subject: expect.stringContaining('貸出通知メール') },
+  ]);
   expect(r1.requests).toEqual([
     { at: at(w, '2027-03-01T09:00'), do: 'reserve', result: 'accepted', status: 'APPLIED' },
     { at: at(w, '2027-03-11T15:00'), do: 'pickup', result: 'accepted', status: 'ON_LOAN', due: w.day('2027-03-21') },

@@ -29,7 +29,10 @@ test('R-PREF-1, R-PREF-2, R-PREF-4, R-PREF-5, R-CANCEL-1, R-RENEW-1, R-RENEW-3, 
     ['returnAt', 'accepted', 'RETURNED'],
   ]);
   const early = r1.requests[3]!;
-  expect(early).toMatchObject({ message: `Renewals open 3 days before the due date, on Fri ${w.day('2027-03-19')}.`, messageJa: expect.stringContaining('3日前') });
+  expect(early).toMatchObject({
+    message: `Renewals open 3 days before the due date, on Fri ${w.day('2027-03-19')}.`,
+    messageJa: expect.stringContaining('3日前'),
+  });
 
   // R-PREF-2, R-PREF-5: P2's copy is ready when R1 is returned; held D…D+6; not collected → released.
   const r2 = t.reservations.R2!;
@@ -39,7 +42,11 @@ test('R-PREF-1, R-PREF-2, R-PREF-4, R-PREF-5, R-CANCEL-1, R-RENEW-1, R-RENEW-3, 
     [at(w, '2027-03-27T11:05'), 'READY'],
     [at(w, '2027-04-03T00:00'), 'RELEASED'],
   ]);
-  expect(r2).toMatchObject({ final: 'RELEASED', reason: { rule: 'R-PREF-5' }, dates: { pickupFrom: w.day('2027-03-27'), pickupUntil: w.day('2027-04-02') } });
+  expect(r2).toMatchObject({
+    final: 'RELEASED',
+    reason: { rule: 'R-PREF-5' },
+    dates: { pickupFrom: w.day('2027-03-27'), pickupUntil: w.day('2027-04-02') },
+  });
   expect(r2.mails.map((m) => [m.at, m.to])).toEqual([[at(w, '2027-03-27T11:05'), 'p2@example.jp']]);
   expect(t.thursdays).toEqual([]); // nothing for cooperating libraries
   expect(t.simulation).toMatchObject({ end: at(w, '2027-04-03T00:00'), stoppedBecause: 'all-ended' });
@@ -94,7 +101,16 @@ test('R-ITEM-4, R-OVERDUE-1, R-ACCOUNT-1, R-ITEM-1, R-ITEM-2, R-CANCEL-2: walk-i
   expect(rw.requests.at(-1)).toMatchObject({ do: 'renew', result: 'rejected', rule: null, message: expect.stringContaining('has ended (RETURNED)') });
   expect(t.otherEvents).toEqual([
     { at: at(w, '2026-12-01T09:02'), do: 'checkout', item: 'I2', patron: 'V', result: 'accepted', due: w.day('2026-12-15') },
-    { at: at(w, '2026-12-01T09:20'), do: 'checkout', item: 'I3', patron: 'O', result: 'rejected', rule: 'R-OVERDUE-1', message: expect.any(String), messageJa: expect.any(String) },
+    {
+      at: at(w, '2026-12-01T09:20'),
+      do: 'checkout',
+      item: 'I3',
+      patron: 'O',
+      result: 'rejected',
+      rule: 'R-OVERDUE-1',
+      message: expect.any(String),
+      messageJa: expect.any(String),
+    },
     { at: at(w, '2026-12-03T10:00'), do: 'checkIn', item: 'I2', result: 'accepted', returned: null, handedTo: 'RW' },
   ]);
 

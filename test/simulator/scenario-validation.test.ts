@@ -130,7 +130,13 @@ test('until must lie between the last event and 180 days after it', async () => 
 
 test('a file that cannot be read, and wrong arguments → exit 2', async () => {
   let err = '';
-  const io = { out: () => undefined, err: (t: string) => void (err += t), readFile: () => { throw new Error('ENOENT: no such file'); } };
+  const io = {
+    out: () => undefined,
+    err: (t: string) => void (err += t),
+    readFile: () => {
+      throw new Error('ENOENT: no such file');
+    },
+  };
   expect(await main(['missing.json'], io)).toBe(EXIT_INVALID);
   expect(err).toContain('cannot read missing.json');
   expect(await main([], io)).toBe(EXIT_INVALID);
@@ -145,10 +151,14 @@ test('the real CLI: an invalid scenario exits 2 with the path on stderr and noth
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify(s));
     const run = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(PROJECT_ROOT, 'src', 'simulator', 'cli.ts'), file], {
-        cwd: PROJECT_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(PROJECT_ROOT, 'src', 'simulator', 'cli.ts'), file],
+        {
+          cwd: PROJECT_ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));

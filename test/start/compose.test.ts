@@ -53,11 +53,14 @@ test('migrate prepares the database once (npm run db:prepare); the worker and th
   expect(services.migrate!.command).toEqual(['npm', 'run', 'db:prepare']);
   expect(pkg.scripts['db:prepare']).toBeDefined();
   for (const name of ['worker', 'api']) {
-    expect(services[name]!.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' }, temporal: { condition: 'service_healthy' } });
+    expect(services[name]!.depends_on).toEqual({
+      migrate: { condition: 'service_completed_successfully' },
+      temporal: { condition: 'service_healthy' },
+    });
   }
 });
 
-test('health checks ask /readyz on the service\'s port; stop grace periods outlast the drain times', () => {
+test("health checks ask /readyz on the service's port; stop grace periods outlast the drain times", () => {
   for (const name of ['worker', 'api']) {
     const check = services[name]!.healthcheck!.test.join(' ');
     expect(check).toContain(`http://127.0.0.1:${envOf(name).PORT}/readyz`);

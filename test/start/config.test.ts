@@ -35,7 +35,10 @@ test('API_HOST and PORT (default 3000)', () => {
 test('SERVICE_ROLE: all (default), api or worker; each role requires only what it uses', () => {
   expect(loadConfig({ ...base }).role).toBe('all');
   const { SENDGRID_API_KEY: _mail, ...noMail } = base;
-  expect(loadConfig({ ...noMail, SERVICE_ROLE: 'api', NODE_ENV: 'production', API_KEYS: `o:opac:${KEY}` })).toMatchObject({ role: 'api', sendgridApiKey: '' });
+  expect(loadConfig({ ...noMail, SERVICE_ROLE: 'api', NODE_ENV: 'production', API_KEYS: `o:opac:${KEY}` })).toMatchObject({
+    role: 'api',
+    sendgridApiKey: '',
+  });
   expect(() => loadConfig({ ...noMail, SERVICE_ROLE: 'worker' })).toThrow(/missing configuration: SENDGRID_API_KEY/);
   expect(loadConfig({ ...base, SERVICE_ROLE: 'worker', NODE_ENV: 'production' }).role).toBe('worker'); // no API_KEYS needed
   expect(() => loadConfig({ ...base, SERVICE_ROLE: 'Worker' })).toThrow(/SERVICE_ROLE must be one of all, api, worker; got "Worker"/);
@@ -43,12 +46,17 @@ test('SERVICE_ROLE: all (default), api or worker; each role requires only what i
 
 test('API_SHUTDOWN_GRACE_MS (default 10 s), SHUTDOWN_DELAY_MS (default 0) and RESERVATION_SECURITY_DELAY_SECONDS (R-STATUS-1, default 5 minutes)', () => {
   expect(loadConfig({ ...base })).toMatchObject({ apiShutdownGraceMs: 10_000, securityDelayMs: 300_000 });
-  expect(loadConfig({ ...base, API_SHUTDOWN_GRACE_MS: '2500', RESERVATION_SECURITY_DELAY_SECONDS: '60' })).toMatchObject({ apiShutdownGraceMs: 2_500, securityDelayMs: 60_000 });
+  expect(loadConfig({ ...base, API_SHUTDOWN_GRACE_MS: '2500', RESERVATION_SECURITY_DELAY_SECONDS: '60' })).toMatchObject({
+    apiShutdownGraceMs: 2_500,
+    securityDelayMs: 60_000,
+  });
   expect(() => loadConfig({ ...base, API_SHUTDOWN_GRACE_MS: '-1' })).toThrow(/API_SHUTDOWN_GRACE_MS must be milliseconds/);
   expect(loadConfig({ ...base }).shutdownDelayMs).toBe(0);
   expect(loadConfig({ ...base, SHUTDOWN_DELAY_MS: '5000' }).shutdownDelayMs).toBe(5_000);
   expect(() => loadConfig({ ...base, SHUTDOWN_DELAY_MS: 'soon' })).toThrow(/SHUTDOWN_DELAY_MS must be milliseconds/);
-  expect(() => loadConfig({ ...base, RESERVATION_SECURITY_DELAY_SECONDS: '1.5' })).toThrow(/RESERVATION_SECURITY_DELAY_SECONDS must be whole seconds/);
+  expect(() => loadConfig({ ...base, RESERVATION_SECURITY_DELAY_SECONDS: '1.5' })).toThrow(
+    /RESERVATION_SECURITY_DELAY_SECONDS must be whole seconds/,
+  );
 });
 
 test('LOG_LEVEL: info by default, any pino level, case-insensitive; anything else is refused naming it', () => {

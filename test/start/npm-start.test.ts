@@ -59,7 +59,8 @@ describe('npm start (embedded default)', () => {
     chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when the tests run as root
     const port = await freeLoopbackPort();
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SENDGRID_API_KEY', 'SENDGRID_BASE_URL', 'NODE_ENV', 'LENDING_DEMO_DATA']) delete env[name];
+    for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SENDGRID_API_KEY', 'SENDGRID_BASE_URL', 'NODE_ENV', 'LENDING_DEMO_DATA'])
+      delete env[name];
     Object.assign(env, {
       LENDING_TEMPORAL: 'java',
       LENDING_DATA_DIR: join(dataDir, 'data'),
@@ -180,7 +181,9 @@ describe('npm start (embedded default)', () => {
     // Cancelled while APPLIED, or just after the copy was secured (READY): the log says which, in order.
     expect(changes.map((l) => `${String(l.from)}→${String(l.to)}`).join(' ')).toMatch(/^(APPLIED→CANCELLED|APPLIED→READY READY→CANCELLED)$/);
     expect(changes[0]).toMatchObject({ workflowId: `reservation-${id}`, source: 'temporal', service: 'online-lending', level: 'info' });
-    expect(parsed.find((l) => l.msg === 'request' && l.reservationId === id && l.status === 201)).toMatchObject({ route: '/opac/patrons/{cardNumber}/reservations' });
+    expect(parsed.find((l) => l.msg === 'request' && l.reservationId === id && l.status === 201)).toMatchObject({
+      route: '/opac/patrons/{cardNumber}/reservations',
+    });
     expect(existsSync(join(dataDir, 'data', 'instance.json'))).toBe(false);
     process.stderr.write(`[npm start test] ready after ${(readyMs / 1000).toFixed(1)} s, stopped in ${(stopMs / 1000).toFixed(1)} s\n`);
   }, 150_000);

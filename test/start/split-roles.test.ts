@@ -63,7 +63,18 @@ async function until<T>(what: string, get: () => T | undefined | Promise<T | und
 
 const baseEnv = (): NodeJS.ProcessEnv => {
   const env = { ...process.env };
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SENDGRID_API_KEY', 'SENDGRID_BASE_URL', 'API_KEYS', 'LENDING_DEMO_DATA', 'LENDING_TEMPORAL', 'LENDING_DATA_DIR', 'SERVICE_ROLE']) delete env[name];
+  for (const name of [
+    'DATABASE_URL',
+    'TEMPORAL_ADDRESS',
+    'SENDGRID_API_KEY',
+    'SENDGRID_BASE_URL',
+    'API_KEYS',
+    'LENDING_DEMO_DATA',
+    'LENDING_TEMPORAL',
+    'LENDING_DATA_DIR',
+    'SERVICE_ROLE',
+  ])
+    delete env[name];
   return { ...env, NODE_ENV: 'production', API_HOST: '127.0.0.1', LOG_LEVEL: 'info' };
 };
 
@@ -83,7 +94,8 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
   });
 
   test('each role refuses to start without what it needs, naming exactly that (exit 2); an unknown role is refused', () => {
-    const run = (extra: NodeJS.ProcessEnv) => spawnSync(process.execPath, image.cmd.slice(1), { cwd: image.dir, env: { ...baseEnv(), ...extra }, encoding: 'utf8', timeout: 60_000 });
+    const run = (extra: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, image.cmd.slice(1), { cwd: image.dir, env: { ...baseEnv(), ...extra }, encoding: 'utf8', timeout: 60_000 });
     const api = run({ SERVICE_ROLE: 'api' });
     expect(api.status).toBe(2);
     expect(api.stderr).toMatch(/missing configuration: DATABASE_URL, TEMPORAL_ADDRESS, API_KEYS\./);
@@ -106,7 +118,13 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
     });
     expect(early.status).toBe(2);
     expect(early.stderr).toMatch(/the database is not prepared: (\d+) of \1 migrations not applied .*Run `npm run db:prepare`/);
-    const prepare = () => spawnSync('npm', ['run', '--silent', 'db:prepare'], { cwd: image.dir, env: { ...baseEnv(), DATABASE_URL: database!.url }, encoding: 'utf8', timeout: 90_000 });
+    const prepare = () =>
+      spawnSync('npm', ['run', '--silent', 'db:prepare'], {
+        cwd: image.dir,
+        env: { ...baseEnv(), DATABASE_URL: database!.url },
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
     const first = prepare();
     expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: '' });
     expect(first.stdout).toMatch(/"cooperatingLibraries":59/);
@@ -117,16 +135,32 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
     [temporal, sink] = await Promise.all([startLocalTemporal({ mode: 'java', dataDir, log: () => undefined }), MailSink.start()]);
     const [workerPort, apiPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
     const shared = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address };
-    const worker = startService({ ...baseEnv(), ...shared, SERVICE_ROLE: 'worker', PORT: String(workerPort), SENDGRID_API_KEY: 'SG.split-test', SENDGRID_BASE_URL: sink.url, LENDING_DEMO_DATA: '1' });
+    const worker = startService({
+      ...baseEnv(),
+      ...shared,
+      SERVICE_ROLE: 'worker',
+      PORT: String(workerPort),
+      SENDGRID_API_KEY: 'SG.split-test',
+      SENDGRID_BASE_URL: sink.url,
+      LENDING_DEMO_DATA: '1',
+    });
     services.push(worker);
     await until('worker ready', () => worker.lines.find((l) => l.msg === 'online-lending ready'), [worker]);
-    const api = startService({ ...baseEnv(), ...shared, SERVICE_ROLE: 'api', PORT: String(apiPort), RESERVATION_SECURITY_DELAY_SECONDS: '1', API_KEYS: `opac:opac:${OPAC_KEY},staff:staff:${STAFF_KEY}` });
+    const api = startService({
+      ...baseEnv(),
+      ...shared,
+      SERVICE_ROLE: 'api',
+      PORT: String(apiPort),
+      RESERVATION_SECURITY_DELAY_SECONDS: '1',
+      API_KEYS: `opac:opac:${OPAC_KEY},staff:staff:${STAFF_KEY}`,
+    });
     services.push(api);
     await until('API ready', () => api.lines.find((l) => l.msg === 'online-lending ready'), [worker, api]);
     const [w, a] = [`http://127.0.0.1:${workerPort}`, `http://127.0.0.1:${apiPort}`];
 
     // Readiness: each process checks what it depends on.
-    const checks = async (url: string) => ((await (await fetch(`${url}/readyz`)).json()) as { checks: { name: string; ok: boolean }[] }).checks.map((c) => `${c.name}:${c.ok}`);
+    const checks = async (url: string) =>
+      ((await (await fetch(`${url}/readyz`)).json()) as { checks: { name: string; ok: boolean }[] }).checks.map((c) => `${c.name}:${c.ok}`);
     expect(await checks(w)).toEqual(['database:true', 'worker:true', 'temporal:true']);
     expect(await checks(a)).toEqual(['database:true', 'temporal:true']);
     expect((await fetch(`${w}/opac/patrons/DEMO-0001/reservations`)).status).toBe(404); // the worker serves no API
@@ -140,16 +174,24 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
     });
     expect(placed.status).toBe(201);
     const id = ((await placed.json()) as { reservationId: string }).reservationId;
-    const view = await until('the copy secured', async () => {
-      const res = await fetch(`${a}/staff/reservations/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${STAFF_KEY}` } });
-      const body = (await res.json()) as { status: string; statusLabel: string };
-      return body.status === 'READY' ? body : undefined;
-    }, [worker, api]);
+    const view = await until(
+      'the copy secured',
+      async () => {
+        const res = await fetch(`${a}/staff/reservations/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${STAFF_KEY}` } });
+        const body = (await res.json()) as { status: string; statusLabel: string };
+        return body.status === 'READY' ? body : undefined;
+      },
+      [worker, api],
+    );
     expect(view.statusLabel).toBe('貸出可能');
     const sent = await until('the lending notice sent and logged', () => worker.lines.find((l) => l.msg === 'lending notice sent'), [worker, api]);
     expect(sink.received).toHaveLength(1);
     expect(sent).toMatchObject({ reservationId: id, workflowId: `reservation-${id}`, activityType: 'sendLendingNotice' });
-    expect(worker.lines.find((l) => l.msg === 'reservation status changed' && l.reservationId === id)).toMatchObject({ from: 'APPLIED', to: 'READY', role: 'worker' });
+    expect(worker.lines.find((l) => l.msg === 'reservation status changed' && l.reservationId === id)).toMatchObject({
+      from: 'APPLIED',
+      to: 'READY',
+      role: 'worker',
+    });
     expect(api.lines.find((l) => l.msg === 'request' && l.status === 201)).toMatchObject({ role: 'api', reservationId: id });
     // The patron's card number and address never reach the log about the reservation (the notice's
     // outbox row has them).
@@ -159,7 +201,9 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
 
     // Metrics: the worker's include the Temporal SDK's; the API's count the request.
     expect(await (await fetch(`${w}/metrics`)).text()).toMatch(/^temporal_workflow_completed_total|^temporal_\w+/m);
-    expect(await (await fetch(`${a}/metrics`)).text()).toMatch(/^http_requests_total\{method="POST",route="\/opac\/patrons\/\{cardNumber\}\/reservations",status="201"\} 1$/m);
+    expect(await (await fetch(`${a}/metrics`)).text()).toMatch(
+      /^http_requests_total\{method="POST",route="\/opac\/patrons\/\{cardNumber\}\/reservations",status="201"\} 1$/m,
+    );
 
     // SIGTERM to each, as `docker compose stop` sends it: both exit 0.
     api.proc.kill('SIGTERM');

@@ -12,7 +12,6 @@ import { migrateAndSeed } from '../../src/infra/throwaway-database';
 import { SERVER_URL_ENV, TEMPLATE_DB_ENV } from './database';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __LENDING_PG__: LocalPostgres | undefined;
 }
 
@@ -38,7 +37,6 @@ export default async function globalSetup(): Promise<void> {
 }
 
 async function prepareTemplate(serverUrl: string): Promise<void> {
-
   const template = `lending_template_${process.pid}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();

@@ -35,7 +35,8 @@ export function buildImageLayout(): ImageLayout {
     .map((l) => l.trim().replace(/\/$/, ''))
     .filter((l) => l && !l.startsWith('#'));
   // Only plain paths are emulated; anything else is refused rather than guessed.
-  for (const p of ignored) if (/[*?[\]!]/.test(p) || p.startsWith('/')) throw new Error(`.dockerignore pattern "${p}" is not emulated by test/support/image-layout.ts`);
+  for (const p of ignored)
+    if (/[*?[\]!]/.test(p) || p.startsWith('/')) throw new Error(`.dockerignore pattern "${p}" is not emulated by test/support/image-layout.ts`);
   const keep = (src: string): boolean => !ignored.some((p) => relative(ROOT, src) === p || relative(ROOT, src).startsWith(`${p}/`));
   const dir = mkdtempSync(join(tmpdir(), 'lending-image-'));
   try {

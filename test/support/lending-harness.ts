@@ -89,12 +89,23 @@ export class LendingHarness {
     });
   }
 
-  async title(id: string, title: string, copies: { item: string; status?: 'ON_SHELF' | 'NOT_FOR_LOAN' | 'ON_LOAN'; type?: 'BOOK' | 'DAISY' | 'MAGAZINE' | 'AUDIOVISUAL' }[]) {
+  async title(
+    id: string,
+    title: string,
+    copies: { item: string; status?: 'ON_SHELF' | 'NOT_FOR_LOAN' | 'ON_LOAN'; type?: 'BOOK' | 'DAISY' | 'MAGAZINE' | 'AUDIOVISUAL' }[],
+  ) {
     return this.db.title.create({
       data: {
         id,
         title,
-        items: { create: copies.map((c) => ({ itemNumber: c.item, materialType: c.type ?? 'BOOK', status: c.status ?? 'ON_SHELF', loanCategory: c.status === 'ON_LOAN' ? '一般' : null })) },
+        items: {
+          create: copies.map((c) => ({
+            itemNumber: c.item,
+            materialType: c.type ?? 'BOOK',
+            status: c.status ?? 'ON_SHELF',
+            loanCategory: c.status === 'ON_LOAN' ? '一般' : null,
+          })),
+        },
       },
     });
   }

@@ -34,7 +34,8 @@ async function expectStatuses(expected: Record<string, string>) {
   expect(actual).toEqual(expected);
 }
 
-const cancel = (id: string, by: 'patron' | 'staff') => request(h.handle(id).executeUpdate(cancelUpdate, { args: [{ by, channel: by === 'patron' ? 'opac' : 'phone' }] }));
+const cancel = (id: string, by: 'patron' | 'staff') =>
+  request(h.handle(id).executeUpdate(cancelUpdate, { args: [{ by, channel: by === 'patron' ? 'opac' : 'phone' }] }));
 
 test('R-ITEM-3, R-DISPATCH-3, R-CANCEL-1, R-CANCEL-3: one copy, five reservers — the queue order at every step', async () => {
   const [a, b, c, d, e] = await Promise.all(['E0001', 'E0002', 'E0003', 'E0004', 'E0005'].map((card) => h.patron(card)));

@@ -13,7 +13,9 @@ let send: ReturnType<typeof lendingNoticeActivities>['sendLendingNotice'];
 
 beforeAll(async () => {
   [t, sink] = await Promise.all([createTestDatabase(), MailSink.start()]);
-  send = lendingNoticeActivities(t.db, sendgridMailer({ apiKey: 'SG.test', baseUrl: sink.url }), { from: 'noreply@plib.pref.aomori.lg.jp' }).sendLendingNotice;
+  send = lendingNoticeActivities(t.db, sendgridMailer({ apiKey: 'SG.test', baseUrl: sink.url }), {
+    from: 'noreply@plib.pref.aomori.lg.jp',
+  }).sendLendingNotice;
 });
 afterAll(async () => {
   await sink?.stop();
@@ -22,9 +24,19 @@ afterAll(async () => {
 
 async function readyReservation(id: string, email = `${id.toLowerCase()}@example.jp`) {
   const patron = await t.db.patron.create({ data: { cardNumber: `card-${id}`, name: '弘前 花子', email } });
-  await t.db.title.create({ data: { id: `T-${id}`, title: 'ねぶた', items: { create: { itemNumber: `I-${id}`, materialType: 'BOOK', status: 'AWAITING_PICKUP' } } } });
+  await t.db.title.create({
+    data: { id: `T-${id}`, title: 'ねぶた', items: { create: { itemNumber: `I-${id}`, materialType: 'BOOK', status: 'AWAITING_PICKUP' } } },
+  });
   await t.db.reservation.create({
-    data: { id, patronId: patron.id, titleId: `T-${id}`, pickupPlaceCode: 'pref', status: 'READY', itemNumber: `I-${id}`, placedAt: new Date('2026-12-01T00:00:00Z') },
+    data: {
+      id,
+      patronId: patron.id,
+      titleId: `T-${id}`,
+      pickupPlaceCode: 'pref',
+      status: 'READY',
+      itemNumber: `I-${id}`,
+      placedAt: new Date('2026-12-01T00:00:00Z'),
+    },
   });
   return email;
 }

@@ -8,8 +8,13 @@ import { Worker } from '@temporalio/worker';
 import { installQuietRuntime, workflowBundle } from '../../src/infra/temporal-runtime';
 import { HISTORIES_DIR } from '../support/histories';
 
-const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
-const load = (file: string) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'))) });
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const load = (file: string) => ({
+  workflowId: file.replace(/\.json$/, ''),
+  history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'))),
+});
 
 beforeAll(() => installQuietRuntime());
 
@@ -25,9 +30,13 @@ test('there is a recorded history for each path: central pickup, cooperating pic
   );
 });
 
-test.each(files)('%s replays without a determinism error', async (file) => {
-  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, load(file).history, load(file).workflowId);
-}, 60_000);
+test.each(files)(
+  '%s replays without a determinism error',
+  async (file) => {
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, load(file).history, load(file).workflowId);
+  },
+  60_000,
+);
 
 test('a changed workflow does not replay: the check would catch a breaking change', async () => {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
@@ -36,7 +45,7 @@ test('a changed workflow does not replay: the check would catch a breaking chang
     workflowsPath: require.resolve('../fixtures/workflows/reservation-changed'),
     logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
   });
-  await expect(
-    Worker.runReplayHistory({ workflowBundle: changed }, load('central-pickup-returned.json').history, 'changed'),
-  ).rejects.toThrow(/[Nn]ondetermin|DeterminismViolation/);
+  await expect(Worker.runReplayHistory({ workflowBundle: changed }, load('central-pickup-returned.json').history, 'changed')).rejects.toThrow(
+    /[Nn]ondetermin|DeterminismViolation/,
+  );
 }, 60_000);

@@ -32,7 +32,11 @@ test('R-COOP-2, R-COOP-4: processing runs at the configured moment; one dedicate
   await h.advanceTo(w.at('2026-12-09T15:35')); // Wednesday 15:30: the configured processing
   for (const id of ['G-a1', 'G-a2', 'G-a3', 'G-b1']) expect((await h.view(id)).status).toBe('IN_DELIVERY');
   // The dates follow the processing day as the guide's table does (P+3 pickup, P+17 due).
-  expect((await h.view('G-a1')).dates).toMatchObject({ processingDay: w.day('2026-12-09'), pickupFrom: w.day('2026-12-12'), due: w.day('2026-12-26') });
+  expect((await h.view('G-a1')).dates).toMatchObject({
+    processingDay: w.day('2026-12-09'),
+    pickupFrom: w.day('2026-12-12'),
+    due: w.day('2026-12-26'),
+  });
 
   const loans = await h.db.loan.findMany({ where: { reservationId: { in: ['G-a1', 'G-a2', 'G-a3', 'G-b1'] } }, orderBy: { reservationId: 'asc' } });
   const day = w.day('2026-12-09');

@@ -11,7 +11,9 @@ const TAG = 'OPAC: account';
 const PatronPath = z.strictObject({ cardNumber: CardNumber });
 
 function invalidLogin(): ApiProblem {
-  return new ApiProblem(401, 'unauthorized', '利用者番号またはパスワードが正しくありません。', 'Wrong card number or password.', { rule: 'R-ACCOUNT-1' });
+  return new ApiProblem(401, 'unauthorized', '利用者番号またはパスワードが正しくありません。', 'Wrong card number or password.', {
+    rule: 'R-ACCOUNT-1',
+  });
 }
 
 function locked(retryAfterSeconds: number): ApiProblem {
@@ -43,7 +45,14 @@ export const accountRoutes: RouteDef[] = [
       const r = await checkPassword(ctx.deps.db, body.cardNumber, body.password, await ctx.now());
       if (r.kind === 'locked') throw locked(r.retryAfterSeconds);
       if (r.kind === 'invalid') throw invalidLogin();
-      return { body: { cardNumber: r.patron.cardNumber, name: r.patron.name, mustChangePassword: r.patron.mustChangePassword, emailRegistered: r.patron.email !== null } };
+      return {
+        body: {
+          cardNumber: r.patron.cardNumber,
+          name: r.patron.name,
+          mustChangePassword: r.patron.mustChangePassword,
+          emailRegistered: r.patron.email !== null,
+        },
+      };
     },
   }),
   defineRoute({
@@ -57,7 +66,12 @@ export const accountRoutes: RouteDef[] = [
     params: PatronPath,
     body: ChangePasswordBody,
     success: { status: 200, description: 'Changed', schema: PatronProfile },
-    responses: { 401: 'The current password is wrong', 404: 'No such patron', 422: 'The new password breaks R-ACCOUNT-1', 429: 'Too many failed attempts' },
+    responses: {
+      401: 'The current password is wrong',
+      404: 'No such patron',
+      422: 'The new password breaks R-ACCOUNT-1',
+      429: 'Too many failed attempts',
+    },
     async handler({ params, body, ctx }) {
       const patron = await patronByCard(ctx.deps.db, params.cardNumber);
       const r = await changePassword(ctx.deps.db, { cardNumber: patron.cardNumber, ...body, now: await ctx.now() });

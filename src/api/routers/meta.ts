@@ -25,7 +25,8 @@ export function metaRoutes(document: () => Record<string, unknown>): RouteDef[] 
       path: '/readyz',
       operationId: 'readyz',
       summary: 'Readiness: the database and Temporal answer (and the worker polls, where this process runs one)',
-      description: 'Each dependency is checked on every call, with a 3 s limit each. 503 while a dependency fails and from the moment the process begins to stop.',
+      description:
+        'Each dependency is checked on every call, with a 3 s limit each. 503 while a dependency fails and from the moment the process begins to stop.',
       tag: 'Service',
       auth: 'public',
       success: { status: 200, description: 'Ready: every check passed', schema: Ready },

@@ -63,7 +63,9 @@ export const myLibraryRoutes: RouteDef[] = [
       const patron = await actingFor(ctx, params.cardNumber);
       const { db, temporal, taskQueue, reservationConfig } = ctx.deps;
       if (!(await db.title.findUnique({ where: { id: body.titleId }, select: { id: true } }))) {
-        throw fieldProblem(422, [{ field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` }]);
+        throw fieldProblem(422, [
+          { field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` },
+        ]);
       }
       const reservationId = reservationIdFor(caller!, patron.cardNumber, idempotencyKey);
       const outcome = await placeReservation(db, temporal, taskQueue, {
@@ -128,7 +130,12 @@ export const myLibraryRoutes: RouteDef[] = [
     responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron', 409: 'Refused: R-CANCEL-1, R-CANCEL-2' },
     async handler({ params, ctx }) {
       const patron = await actingFor(ctx, params.cardNumber);
-      const r = await cancelReservation(ctx.deps, { reservationId: params.reservationId, owner: { patronId: patron.id }, by: 'patron', channel: 'opac' });
+      const r = await cancelReservation(ctx.deps, {
+        reservationId: params.reservationId,
+        owner: { patronId: patron.id },
+        by: 'patron',
+        channel: 'opac',
+      });
       if (!r.ok) throw refused(r.refusal, 409);
       return { body: await reservationDetail(ctx.deps.db, ctx.deps.temporal, params.reservationId) };
     },
@@ -154,13 +161,18 @@ export const myLibraryRoutes: RouteDef[] = [
     path: '/opac/patrons/{cardNumber}/loans/{loanId}/renew',
     operationId: 'renewMyLoan',
     summary: 'Renew a loan in My Library',
-    description: 'R-RENEW-1…4: not while others have reserved the title, at most twice, from due-3 through the due date; a request by e-mail is refused.',
+    description:
+      'R-RENEW-1…4: not while others have reserved the title, at most twice, from due-3 through the due date; a request by e-mail is refused.',
     tag: 'OPAC: loans',
     auth: ['opac'],
     params: LoanPath,
     body: OpacRenewBody,
     success: { status: 200, description: 'Renewed: the loan with its new due date', schema: LoanSummary },
-    responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such loan of this patron', 409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-LOAN-1, R-RETURN-4' },
+    responses: {
+      403: ACCOUNT_403,
+      404: 'No such patron, or no such loan of this patron',
+      409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-LOAN-1, R-RETURN-4',
+    },
     async handler({ params, body, ctx }) {
       const patron = await actingFor(ctx, params.cardNumber);
       const now = await ctx.now();

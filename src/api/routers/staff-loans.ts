@@ -8,7 +8,18 @@ import { listLoans, loanSummary } from '../../services/reservation-queries';
 import { renewLoan, returnLoan } from '../../services/reservation-requests';
 import { fieldProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
-import { CheckInBody, CheckInResult, CheckoutBody, CheckoutResult, LoanFilterQuery, LoanId, LoanSummary, pageOf, ReturnBody, StaffRenewBody } from '../schemas';
+import {
+  CheckInBody,
+  CheckInResult,
+  CheckoutBody,
+  CheckoutResult,
+  LoanFilterQuery,
+  LoanId,
+  LoanSummary,
+  pageOf,
+  ReturnBody,
+  StaffRenewBody,
+} from '../schemas';
 
 const LoanPath = z.strictObject({ loanId: LoanId });
 
@@ -86,14 +97,21 @@ export const staffLoanRoutes: RouteDef[] = [
     path: '/staff/checkouts',
     operationId: 'counterCheckout',
     summary: 'Lend a copy from the shelf at the counter (walk-in)',
-    description: 'R-ITEM-4: the visitor at the counter wins over an online request still in its security delay. R-ITEM-1, R-ITEM-2, R-OVERDUE-1, R-LIMIT-1 apply.',
+    description:
+      'R-ITEM-4: the visitor at the counter wins over an online request still in its security delay. R-ITEM-1, R-ITEM-2, R-OVERDUE-1, R-LIMIT-1 apply.',
     tag: 'Staff: counter',
     auth: ['staff'],
     body: CheckoutBody,
     success: { status: 201, description: 'Lent', schema: CheckoutResult },
-    responses: { 409: 'Refused: R-ITEM-1, R-ITEM-2 (not on the shelf), R-OVERDUE-1, R-LIMIT-1', 422: 'Invalid body (an unknown card or item number)' },
+    responses: {
+      409: 'Refused: R-ITEM-1, R-ITEM-2 (not on the shelf), R-OVERDUE-1, R-LIMIT-1',
+      422: 'Invalid body (an unknown card or item number)',
+    },
     async handler({ body, ctx }) {
-      const r = await bodyRef(counterCheckout(ctx.deps.db, ctx.deps.desk, { ...body, at: await ctx.now() }), { patron: 'cardNumber', item: 'itemNumber' });
+      const r = await bodyRef(counterCheckout(ctx.deps.db, ctx.deps.desk, { ...body, at: await ctx.now() }), {
+        patron: 'cardNumber',
+        item: 'itemNumber',
+      });
       if (!r.ok) throw refused(r.refusal, 409);
       return { status: 201, body: { loanId: r.loanId, itemNumber: r.itemNumber, due: r.due } };
     },
@@ -103,7 +121,8 @@ export const staffLoanRoutes: RouteDef[] = [
     path: '/staff/check-ins',
     operationId: 'checkIn',
     summary: 'Process a return at the prefectural library (central check-in)',
-    description: 'R-RETURN-4: a copy returned at a cooperating library counts as returned (返却済) only now; the copy goes to the next reserver or the shelf (R-CANCEL-3).',
+    description:
+      'R-RETURN-4: a copy returned at a cooperating library counts as returned (返却済) only now; the copy goes to the next reserver or the shelf (R-CANCEL-3).',
     tag: 'Staff: counter',
     auth: ['staff'],
     body: CheckInBody,

@@ -24,7 +24,11 @@ export const staffPatronRoutes: RouteDef[] = [
     responses: { 409: 'The card number is already registered' },
     async handler({ body, ctx }) {
       const { patron, temporaryPassword } = await createPatron(ctx.deps.db, body);
-      return { status: 201, body: { patron: await patronSummary(ctx.deps.db, patron), temporaryPassword }, headers: { Location: `/staff/patrons/${encodeURIComponent(patron.cardNumber)}` } };
+      return {
+        status: 201,
+        body: { patron: await patronSummary(ctx.deps.db, patron), temporaryPassword },
+        headers: { Location: `/staff/patrons/${encodeURIComponent(patron.cardNumber)}` },
+      };
     },
   }),
   defineRoute({
