@@ -5,10 +5,12 @@
 // database. One transaction per event, serialized by `SELECT … FOR UPDATE` on the title's row, makes
 // "one copy to two reservations" or "someone skipped" impossible by construction, whichever worker,
 // API request or Thursday run the event comes from; a second copy of the truth in a workflow would
-// need keeping in step. Workflows learn the outcome by Signal after the commit (see notifier.ts).
+// need keeping in step. Workflows learn the outcome by Signal after the commit (see notifier.ts) and
+// adopt it as it was recorded; the place in the queue is read from the records (queueSeq) by whoever
+// shows it, so nobody is told of every queue change.
 import type { Prisma } from '../generated/prisma/client';
 import { formatJst, parsePlace } from '../domain';
-import { copySecuredSignal, queuePositionSignal, reservationWorkflowId } from '../workflows/reservation-messages';
+import { copySecuredSignal, reservationWorkflowId } from '../workflows/reservation-messages';
 import type { Tx } from '../db/client';
 import type { Outbox } from './notifier';
 
@@ -43,21 +45,9 @@ export async function queueOf(tx: Tx, titleId: string): Promise<string[]> {
   return waiting.map((w) => w.id);
 }
 
-/**
- * After the commit: tell every waiting reservation of the title its place. Each announcement carries
- * the title's queue version (bumped here, under the title's lock), so a workflow that receives an
- * older announcement after a newer one keeps the newer place.
- */
-export async function announceQueue(tx: Tx, titleId: string, outbox: Outbox): Promise<number> {
-  const { queueVersion } = await tx.title.update({
-    where: { id: titleId },
-    data: { queueVersion: { increment: 1 } },
-    select: { queueVersion: true },
-  });
-  (await queueOf(tx, titleId)).forEach((id, i) =>
-    outbox.add(reservationWorkflowId(id), queuePositionSignal, { position: i + 1, version: queueVersion }),
-  );
-  return queueVersion;
+/** Temporary: Thursday processing still names it; the place in the queue is the records' alone (queueSeq). */
+export async function announceQueue(_tx: Tx, _titleId: string, _outbox: Outbox): Promise<number> {
+  return 0;
 }
 
 /** Puts a reservation into the title's queue: at the tail, or at the head (R-ITEM-4). Returns its position. */
@@ -81,7 +71,6 @@ export async function handOver(tx: Tx, itemNumber: string, titleId: string, at: 
     return null;
   }
   await secureFor(tx, nextId, itemNumber, at, outbox);
-  await announceQueue(tx, titleId, outbox);
   return nextId;
 }
 
@@ -92,6 +81,6 @@ export async function secureFor(tx: Tx, reservationId: string, itemNumber: strin
   await tx.item.update({ where: { itemNumber }, data: { status: status === 'READY' ? 'AWAITING_PICKUP' : 'IN_TRANSIT', loanCategory: null } });
   await tx.reservation.update({ where: { id: reservationId }, data: { status, itemNumber, securedAt: at, queueSeq: null } });
   await recordTransition(tx, reservationId, status, at);
-  outbox.add(reservationWorkflowId(reservationId), copySecuredSignal, { itemNumber, at: formatJst(at) });
+  outbox.add(reservationWorkflowId(reservationId), copySecuredSignal, { itemNumber, at: formatJst(at), status });
   return status;
 }

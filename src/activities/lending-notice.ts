@@ -6,7 +6,7 @@
 // staff to check. When SendGrid answered with an error, or could not be reached at all, the mail
 // certainly did not leave: the row goes back to PENDING and Temporal retries the activity.
 import { ApplicationFailure } from '@temporalio/activity';
-import { coopDates, jstDateOf, parsePlace, prefHoldDates, type LocalDate } from '../domain';
+import { jstDateOf, parsePlace, prefHoldDates, type LocalDate } from '../domain';
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { renderLendingNotice } from '../mail/lending-notice';
@@ -32,10 +32,10 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
     async sendLendingNotice({
       reservationId,
       at,
-      processingDay,
     }: {
       reservationId: string;
       at: string;
+      /** Sent by workflows of an earlier version; the window is the one Thursday recorded. */
       processingDay?: LocalDate;
     }): Promise<NoticeResult> {
       const moment = new Date(at);
@@ -48,15 +48,15 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
           include: { patron: true, title: true, pickupPlace: true },
         });
         const place = parsePlace(r.pickupPlaceCode)!;
-        // R-PREF-2: the hold counts the mail day as day 1; R-COOP-4: Sunday…Sunday after Thursday.
-        const hold =
-          place.kind === 'pref'
-            ? prefHoldDates(jstDateOf(moment))
-            : (({ pickupFrom, pickupUntil }) => ({ pickupFrom, pickupUntil }))(coopDates(processingDay!));
-        await tx.reservation.update({
-          where: { id: reservationId },
-          data: { pickupFrom: toDbDate(hold.pickupFrom), pickupUntil: toDbDate(hold.pickupUntil) },
-        });
+        // R-PREF-2: the hold counts the mail day as day 1, so the notice decides it and records it.
+        // R-COOP-4: at a cooperating library Thursday processing recorded the window (Sunday…Sunday).
+        const hold = place.kind === 'pref' ? prefHoldDates(jstDateOf(moment)) : recordedWindow(r);
+        if (place.kind === 'pref') {
+          await tx.reservation.update({
+            where: { id: reservationId },
+            data: { pickupFrom: toDbDate(hold.pickupFrom), pickupUntil: toDbDate(hold.pickupUntil) },
+          });
+        }
         const { subject, text } = renderLendingNotice({
           cardNumber: r.patron.cardNumber,
           name: r.patron.name,
@@ -82,6 +82,7 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
             state: skip ? 'SKIPPED' : 'PENDING',
             holdFrom: toDbDate(hold.pickupFrom),
             holdUntil: toDbDate(hold.pickupUntil),
+            noticeAt: moment,
           },
         });
       });
@@ -135,6 +136,11 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
       }
     },
   };
+}
+
+function recordedWindow(r: { id: string; pickupFrom: Date | null; pickupUntil: Date | null }): { pickupFrom: LocalDate; pickupUntil: LocalDate } {
+  if (!r.pickupFrom || !r.pickupUntil) throw new Error(`reservation ${r.id} has no pickup window recorded by Thursday processing`);
+  return { pickupFrom: fromDbDate(r.pickupFrom), pickupUntil: fromDbDate(r.pickupUntil) };
 }
 
 function isConnectionRefused(err: unknown): boolean {

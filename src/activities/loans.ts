@@ -6,6 +6,7 @@ import {
   checkReturnPlace,
   dueFromCheckout,
   jstDateOf,
+  MAX_RENEWALS,
   parsePlace,
   type Channel,
   type LocalDate,
@@ -17,16 +18,24 @@ import { handOver, lockTitle, recordTransition, type Tx } from './allocation';
 import { transactThenSignal, type Notifier } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 
+export type Renewed = Outcome<{ newDue: LocalDate; renewalsLeft: number; renewalsUsed: number }>;
+
 /**
  * R-RENEW-1…4, checked under the title's lock since R-RENEW-1 depends on its queue, and the renewal
- * recorded. One place for loans through a reservation (renewLoan above) and walk-in loans (the API).
+ * recorded. One place for loans through a reservation (renewLoan below) and walk-in loans (the API).
+ * `renewalsUsed` is the count the request started from, where the caller knows it (the workflow,
+ * which renews one request at a time): a loan already past it was renewed by this very request, in
+ * an attempt whose commit the worker did not live to report — so the retry answers what it recorded.
  */
 export async function renewUnderTitleLock(
   tx: Tx,
-  { loanId, titleId, channel, today }: { loanId: string; titleId: string; channel: Channel; today: LocalDate },
-): Promise<Outcome<{ newDue: LocalDate; renewalsLeft: number }>> {
+  { loanId, titleId, channel, today, renewalsUsed }: { loanId: string; titleId: string; channel: Channel; today: LocalDate; renewalsUsed?: number },
+): Promise<Renewed> {
   await lockTitle(tx, titleId);
   const loan = await tx.loan.findUniqueOrThrow({ where: { id: loanId } });
+  if (renewalsUsed !== undefined && loan.renewals > renewalsUsed) {
+    return { ok: true, newDue: fromDbDate(loan.due), renewalsUsed: loan.renewals, renewalsLeft: Math.max(0, MAX_RENEWALS - loan.renewals) };
+  }
   if (loan.state !== 'ACTIVE') return { ok: false, refusal: alreadyReturned() };
   const waiting = await tx.reservation.count({
     where: { titleId, status: { in: ['APPLIED', 'WAITING'] }, ...(loan.reservationId ? { id: { not: loan.reservationId } } : {}) },
@@ -34,7 +43,17 @@ export async function renewUnderTitleLock(
   const outcome = checkRenewal({ due: fromDbDate(loan.due), today, renewalsUsed: loan.renewals, othersWaiting: waiting > 0, channel });
   if (!outcome.ok) return outcome;
   await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(outcome.newDue), renewals: loan.renewals + 1 } });
-  return outcome;
+  return { ...outcome, renewalsUsed: loan.renewals + 1 };
+}
+
+/** The loan's facts a reservation's workflow is told (it keeps them for its requests' validators). */
+export interface LoanFacts {
+  due: LocalDate;
+  renewalsUsed: number;
+}
+
+function loanFacts(loan: { due: Date; renewals: number }): LoanFacts {
+  return { due: fromDbDate(loan.due), renewalsUsed: loan.renewals };
 }
 
 export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGraceDays: number }) {
@@ -43,12 +62,12 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
      * R-PREF-4: the reserver collects the copy at the prefectural counter; the loan runs 15 days from
      * checkout. R-OVERDUE-1 / R-LIMIT-1 apply as at any checkout: a refusal leaves it 貸出可能.
      */
-    async lendReservedCopy({ reservationId, at }: { reservationId: string; at: string }): Promise<Outcome<{ due: LocalDate }>> {
+    async lendReservedCopy({ reservationId, at }: { reservationId: string; at: string }): Promise<Outcome<LoanFacts>> {
       const when = new Date(at);
       const today = jstDateOf(when);
       return db.$transaction(async (tx) => {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
-        if (r.loan) return { ok: true as const, due: fromDbDate(r.loan.due) }; // a retry
+        if (r.loan) return { ok: true as const, ...loanFacts(r.loan) }; // a retry after the commit
         const facts = await patronLendingFacts(tx, r.patronId, today, opts.longOverdueGraceDays);
         const lendable = checkLendable({ ...facts, at: 'counter' });
         if (!lendable.ok) return lendable;
@@ -59,25 +78,37 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
         await tx.item.update({ where: { itemNumber: r.itemNumber! }, data: { status: 'ON_LOAN', loanCategory: '一般' } });
         await tx.reservation.update({ where: { id: reservationId }, data: { status: 'ON_LOAN' } });
         await recordTransition(tx, reservationId, 'ON_LOAN', when);
-        return { ok: true as const, due };
+        return { ok: true as const, due, renewalsUsed: 0 };
       });
     },
 
-    /** R-COOP-1: collected at the cooperating library; the loan was recorded on Thursday. */
-    async confirmCoopPickup({ reservationId, at }: { reservationId: string; at: string }): Promise<void> {
-      await db.$transaction(async (tx) => {
-        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
-        if (r.status === 'ON_LOAN') return;
-        await tx.reservation.update({ where: { id: reservationId }, data: { status: 'ON_LOAN' } });
-        await recordTransition(tx, reservationId, 'ON_LOAN', new Date(at));
-      });
-    },
-
-    /** R-RENEW-1…4 for a loan through a reservation (the workflow's renew request). */
-    async renewLoan({ reservationId, channel, today }: { reservationId: string; channel: Channel; today: LocalDate }) {
+    /** R-COOP-1: collected at the cooperating library; the loan was recorded on Thursday. Idempotent. */
+    async confirmCoopPickup({ reservationId, at }: { reservationId: string; at: string }): Promise<LoanFacts> {
       return db.$transaction(async (tx) => {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
-        return renewUnderTitleLock(tx, { loanId: r.loan!.id, titleId: r.titleId, channel, today });
+        if (r.status !== 'ON_LOAN') {
+          await tx.reservation.update({ where: { id: reservationId }, data: { status: 'ON_LOAN' } });
+          await recordTransition(tx, reservationId, 'ON_LOAN', new Date(at));
+        }
+        return loanFacts(r.loan!);
+      });
+    },
+
+    /** R-RENEW-1…4 for a loan through a reservation (the workflow's renew request); idempotent (renewUnderTitleLock). */
+    async renewLoan({
+      reservationId,
+      channel,
+      today,
+      renewalsUsed,
+    }: {
+      reservationId: string;
+      channel: Channel;
+      today: LocalDate;
+      renewalsUsed?: number;
+    }): Promise<Renewed> {
+      return db.$transaction(async (tx) => {
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
+        return renewUnderTitleLock(tx, { loanId: r.loan!.id, titleId: r.titleId, channel, today, renewalsUsed });
       });
     },
 
@@ -85,14 +116,24 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
      * R-RETURN-1…4: returned at the prefectural library → processed at once (返却済) and the copy
      * goes to the next reserver; at a cooperating library → still 貸出中 until checked in centrally.
      */
-    async recordReturn({ reservationId, place, at }: { reservationId: string; place: string; at: string }): Promise<Outcome<{ processed: boolean }>> {
+    async recordReturn({
+      reservationId,
+      place,
+      at,
+    }: {
+      reservationId: string;
+      place: string;
+      at: string;
+    }): Promise<Outcome<{ processed: boolean; returnedOn: LocalDate }>> {
       const when = new Date(at);
       return transactThenSignal(db, notifier, async (tx, outbox) => {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
         await lockTitle(tx, r.titleId);
         const loan = r.loan!;
-        if (loan.state === 'CLOSED') return { ok: true as const, processed: true };
-        if (loan.state === 'RETURNED_IN_TRANSIT') return { ok: true as const, processed: false };
+        // A retry after the commit: what the first attempt recorded.
+        const recorded = loan.returnedOn ? fromDbDate(loan.returnedOn) : jstDateOf(when);
+        if (loan.state === 'CLOSED') return { ok: true as const, processed: true, returnedOn: recorded };
+        if (loan.state === 'RETURNED_IN_TRANSIT') return { ok: true as const, processed: false, returnedOn: recorded };
         const usual = r.usualLibraryNo ? await tx.cooperatingLibrary.findUnique({ where: { no: r.usualLibraryNo } }) : null;
         const returnAt = parsePlace(place)!;
         const allowed = checkReturnPlace({
@@ -109,10 +150,10 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
           await tx.reservation.update({ where: { id: reservationId }, data: { status: 'RETURNED', endedAt: when } });
           await recordTransition(tx, reservationId, 'RETURNED', when);
           await handOver(tx, loan.itemNumber, r.titleId, when, outbox);
-          return { ok: true as const, processed: true };
+          return { ok: true as const, processed: true, returnedOn: jstDateOf(when) };
         }
         await tx.loan.update({ where: { id: loan.id }, data: { state: 'RETURNED_IN_TRANSIT', returnedOn: today, returnedAt: place } });
-        return { ok: true as const, processed: false };
+        return { ok: true as const, processed: false, returnedOn: jstDateOf(when) };
       });
     },
   };

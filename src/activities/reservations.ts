@@ -1,11 +1,16 @@
 // Activities of the reservation workflow that move a reservation through the title's queue.
-import { isFinalStatus, type RuleId } from '../domain';
+import { isFinalStatus, parsePlace, pickupMissedReason, type Refusal, type RuleId } from '../domain';
 import type { Db } from '../db/client';
-import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition, secureFor, type Tx } from './allocation';
+import { enqueue, handOver, lockTitle, recordTransition, secureFor, type Tx } from './allocation';
 import { transactThenSignal, type Notifier, type Outbox } from './notifier';
 
-export type Allocation =
-  { kind: 'secured'; itemNumber: string; status: 'SECURED' | 'READY' } | { kind: 'waiting'; position: number; version: number };
+/** What secureOrQueue recorded: the copy set aside and the status it gave, or a place in the queue. */
+export type Allocation = { kind: 'secured'; itemNumber: string; status: 'SECURED' | 'READY' } | { kind: 'waiting' };
+
+/** The final status a reservation's record has after withdraw or release (it may have ended otherwise first). */
+export interface Ended {
+  status: 'CANCELLED' | 'RELEASED' | 'RETURNED';
+}
 
 export function reservationActivities(db: Db, notifier: Notifier) {
   /** Runs `work` in one transaction with the title locked, then sends the signals it collected. */
@@ -27,10 +32,10 @@ export function reservationActivities(db: Db, notifier: Notifier) {
       return underTitleLock(reservationId, async (tx, { titleId }, outbox) => {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
         if (r.status !== 'APPLIED') {
+          // A retry after the commit: what the first attempt recorded.
           if (r.itemNumber && (r.status === 'SECURED' || r.status === 'READY'))
             return { kind: 'secured', itemNumber: r.itemNumber, status: r.status };
-          const version = await announceQueue(tx, titleId, outbox);
-          return { kind: 'waiting', position: (await queueOf(tx, titleId)).indexOf(reservationId) + 1, version };
+          return { kind: 'waiting' };
         }
         const when = new Date(at);
         const shelf = await tx.item.findFirst({
@@ -47,8 +52,8 @@ export function reservationActivities(db: Db, notifier: Notifier) {
         // request is no walk-in: then the queue's own order holds.)
         const lostToWalkIn =
           r.placedWhileOnShelf && (await tx.loan.count({ where: { reservationId: null, item: { titleId }, lentAt: { gte: r.placedAt } } })) > 0;
-        const position = await enqueue(tx, reservationId, titleId, when, lostToWalkIn ? 'head' : 'tail');
-        return { kind: 'waiting', position, version: await announceQueue(tx, titleId, outbox) };
+        await enqueue(tx, reservationId, titleId, when, lostToWalkIn ? 'head' : 'tail');
+        return { kind: 'waiting' };
       });
     },
 
@@ -57,22 +62,22 @@ export function reservationActivities(db: Db, notifier: Notifier) {
      * goes to the next reserver (or the shelf). A copy already travelling (配送中) must come back
      * first: Thursday's loan is undone and the copy is released when it is checked in centrally.
      */
-    async withdraw({ reservationId, at, by }: { reservationId: string; at: string; by: 'patron' | 'staff' }): Promise<void> {
-      await underTitleLock(reservationId, async (tx, { titleId }, outbox) => {
+    async withdraw({ reservationId, at, by }: { reservationId: string; at: string; by: 'patron' | 'staff' }): Promise<Ended> {
+      return underTitleLock(reservationId, async (tx, _title, outbox) => {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
-        if (isFinalStatus(r.status)) return;
+        if (isFinalStatus(r.status)) return { status: r.status as Ended['status'] }; // a retry after the commit
         await endReservation(tx, r, 'CANCELLED', new Date(at), `cancelled by ${by}`, outbox);
-        await announceQueue(tx, titleId, outbox);
+        return { status: 'CANCELLED' };
       });
     },
 
     /** R-PREF-5, R-COOP-3: not collected within the hold → 予約解除, the copy taken back. */
-    async releaseUncollected({ reservationId, at, rule }: { reservationId: string; at: string; rule: RuleId }): Promise<void> {
-      await underTitleLock(reservationId, async (tx, { titleId }, outbox) => {
+    async releaseUncollected({ reservationId, at }: { reservationId: string; at: string; rule?: RuleId }): Promise<Ended> {
+      return underTitleLock(reservationId, async (tx, _title, outbox) => {
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
-        if (isFinalStatus(r.status)) return;
-        await endReservation(tx, r, 'RELEASED', new Date(at), rule, outbox);
-        await announceQueue(tx, titleId, outbox);
+        if (isFinalStatus(r.status)) return { status: r.status as Ended['status'] }; // a retry after the commit
+        await endReservation(tx, r, 'RELEASED', new Date(at), pickupMissedReason(parsePlace(r.pickupPlaceCode)!), outbox);
+        return { status: 'RELEASED' };
       });
     },
   };
@@ -81,18 +86,23 @@ export function reservationActivities(db: Db, notifier: Notifier) {
 /**
  * Ends a reservation that may hold a copy. At the prefectural library (予受待, 確保済み) the copy is
  * here and goes to the next reserver now; a copy at or on its way to a cooperating library (配送中)
- * travels back (予回送) and is released when it is checked in (see circulation.ts).
+ * travels back (予回送) and is released when it is checked in (see circulation.ts). `reason` is the
+ * rule that ended it with its messages, or a plain note ("cancelled by staff").
  */
 export async function endReservation(
   tx: Tx,
   r: { id: string; titleId: string; status: string; itemNumber: string | null },
   status: 'CANCELLED' | 'RELEASED',
   at: Date,
-  reason: string,
+  reason: Refusal | string,
   outbox: Outbox,
 ): Promise<void> {
-  await tx.reservation.update({ where: { id: r.id }, data: { status, queueSeq: null, endedAt: at, endReason: reason } });
-  await recordTransition(tx, r.id, status, at, reason);
+  const note = typeof reason === 'string' ? reason : reason.rule;
+  await tx.reservation.update({
+    where: { id: r.id },
+    data: { status, queueSeq: null, endedAt: at, endReason: note, ...(typeof reason === 'string' ? {} : { reason: { ...reason } }) },
+  });
+  await recordTransition(tx, r.id, status, at, typeof reason === 'string' ? undefined : reason.rule);
   if (!r.itemNumber) return;
   if (r.status === 'IN_DELIVERY') {
     await tx.loan.updateMany({ where: { reservationId: r.id, state: 'ACTIVE' }, data: { state: 'UNDONE' } });

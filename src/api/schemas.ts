@@ -184,9 +184,12 @@ export const ReservationDetail = z.object({
   renewalsLeft: z.int(),
   dispatchFailures: z.int(),
   reason: Refusal.nullable(),
-  mails: z.array(z.object({ kind: z.string(), at: z.string(), state: z.string() })),
+  mails: z
+    .array(z.object({ kind: z.string(), at: z.string(), state: z.string() }))
+    .meta({
+      description: 'The notices from the mail outbox: state PENDING, SENDING (may or may not have left; never resent), SENT, SKIPPED, FAILED',
+    }),
   transitions: z.array(z.object({ status: Status, at: JstInstant, note: z.string().optional() })),
-  source: z.enum(['workflow', 'records']).meta({ description: "The running workflow's Query, or the records of an ended reservation" }),
 });
 
 export const ReservationFilterQuery = z.strictObject({

@@ -1,35 +1,27 @@
 // What the OPAC's My Library and the staff screens read: reservations and loans from the database
 // projection (the workflows keep it in step), and one reservation's full state from its workflow.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
-  afterFailedDispatch,
   alreadyReturned,
   checkCancel,
   checkRenewal,
   endOfJstDay,
   formatJst,
-  isFinalStatus,
   isOverdue,
-  jstDateOf,
   MAX_RENEWALS,
   notOnLoan,
   parseLocalDate,
-  parsePlace,
-  pickupMissedReason,
   renewalWindow,
   RESERVATION_STATUS_JA,
-  RULE_IDS,
   startOfJstDay,
   type LocalDate,
   type Refusal,
   type ReservationStatus,
-  type RuleId,
 } from '../domain';
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import type { Prisma } from '../generated/prisma/client';
-import { reservationWorkflowId, viewQuery, type ReservationView } from '../workflows/reservation-messages';
 import { NotFoundError } from './errors';
+import { queuePositions, reservationView, type ReservationView } from './reservation-view';
 import { ITEM_STATUS_JA } from './place-reservation';
 
 /** 予約した資料: the statuses that still count as reservations (R-LIMIT-1 Decision). */
@@ -62,19 +54,6 @@ export interface ReservationSummary {
   /** R-CANCEL-1: may the patron cancel it in My Library? */
   patronMayCancel: boolean;
   endReason: string | null;
-}
-
-/** 予約順位 of the given waiting reservations, computed as the queue orders them (allocation.ts queueOf). */
-async function queuePositions(
-  db: Db | Prisma.TransactionClient,
-  rows: { id: string; titleId: string; status: string }[],
-): Promise<Map<string, number>> {
-  const titles = [...new Set(rows.filter((r) => r.status === 'WAITING').map((r) => r.titleId))];
-  if (titles.length === 0) return new Map();
-  const ranked = await db.$queryRaw<{ id: string; position: bigint }[]>`
-    SELECT id, row_number() OVER (PARTITION BY "titleId" ORDER BY "queueSeq" ASC, "placedAt" ASC) AS position
-    FROM reservation WHERE status = 'WAITING' AND "titleId" = ANY(${titles})`;
-  return new Map(ranked.map((r) => [r.id, Number(r.position)]));
 }
 
 function summarize(r: ReservationRow, positions: Map<string, number>): ReservationSummary {
@@ -301,80 +280,22 @@ export async function listLoans(db: Db, f: LoanFilter, today: LocalDate): Promis
 // ---------------------------------------------------------------------------------------------------
 // One reservation's full state
 
-export interface ReservationDetail extends Omit<ReservationView, 'mails'> {
+export interface ReservationDetail extends ReservationView {
   cardNumber: string;
   title: string;
   pickupLabel: string;
-  mails: { kind: string; at: string; state: string }[];
-  /** Where the answer came from: the running workflow's Query, or the records of an ended reservation. */
-  source: 'workflow' | 'records';
 }
 
-/**
- * The workflow's own view while it runs. An ended reservation's workflow has completed, and a Query
- * of a completed workflow replays its history, whose transition moments the time-skipping server can
- * misreport; the records (reservation, reservation_transition, loan, mail_outbox) are exact, so an
- * ended reservation is answered from them.
- */
-export async function reservationDetail(db: Db, temporal: Client, reservationId: string): Promise<ReservationDetail> {
+/** One reservation with the names staff and the patron read it by; every fact from the records (reservation-view.ts). */
+export async function reservationDetail(db: Db, reservationId: string): Promise<ReservationDetail> {
   const row = await db.reservation.findUnique({ where: { id: reservationId }, include: reservationInclude });
   if (!row) throw new NotFoundError('reservation', reservationId);
-  const extra = { cardNumber: row.patron.cardNumber, title: row.title.title, pickupLabel: row.pickupPlace.label };
-  if (!isFinalStatus(row.status)) {
-    try {
-      const v = await temporal.workflow.getHandle(reservationWorkflowId(reservationId)).query(viewQuery);
-      if (!isFinalStatus(v.status)) return { ...v, ...extra, source: 'workflow' };
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-    }
-  }
-  return { ...(await recordsView(db, reservationId)), ...extra, source: 'records' };
-}
-
-async function recordsView(db: Db, reservationId: string): Promise<Omit<ReservationDetail, 'cardNumber' | 'title' | 'pickupLabel' | 'source'>> {
-  const r = await db.reservation.findUniqueOrThrow({
-    where: { id: reservationId },
-    include: { loan: true, transitions: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } },
-  });
-  const mails = await db.mailOutbox.findMany({ where: { reservationId }, orderBy: { id: 'asc' } });
-  const positions = await queuePositions(db, [r]);
-  const due = r.loan ? fromDbDate(r.loan.due) : undefined;
-  const window = due ? renewalWindow(due) : undefined;
-  const renewalsUsed = r.loan?.renewals ?? 0;
   return {
-    reservationId: r.id,
-    titleId: r.titleId,
-    patronId: r.patronId,
-    pickup: r.pickupPlaceCode,
-    status: r.status,
-    statusLabel: RESERVATION_STATUS_JA[r.status],
-    queuePosition: positions.get(r.id) ?? null,
-    itemNumber: r.itemNumber,
-    dates: {
-      placedOn: jstDateOf(r.placedAt),
-      ...(r.pickupFrom ? { pickupFrom: fromDbDate(r.pickupFrom) } : {}),
-      ...(r.pickupUntil ? { pickupUntil: fromDbDate(r.pickupUntil) } : {}),
-      ...(r.loan?.bag ? { processingDay: fromDbDate(r.loan.lentOn) } : {}),
-      ...(due && window ? { due, renewFrom: window.from, renewUntil: window.until } : {}),
-      ...(r.loan?.returnedOn ? { returnedOn: fromDbDate(r.loan.returnedOn) } : {}),
-    },
-    renewalsUsed,
-    renewalsLeft: MAX_RENEWALS - renewalsUsed,
-    dispatchFailures: r.dispatchFailures,
-    reason: reasonOf(r.endReason, r.pickupPlaceCode),
-    mails: mails.map((m) => ({ kind: m.kind, at: formatJst(m.sentAt ?? m.createdAt), state: m.state })),
-    transitions: r.transitions.map((t) => ({ status: t.status, at: formatJst(t.at), ...(t.note ? { note: t.note } : {}) })),
+    ...(await reservationView(db, reservationId)),
+    cardNumber: row.patron.cardNumber,
+    title: row.title.title,
+    pickupLabel: row.pickupPlace.label,
   };
-}
-
-/** The rule an ended reservation's record names, with the message the workflow showed for it. */
-function reasonOf(endReason: string | null, pickup: string): Refusal | null {
-  if (!endReason || !(RULE_IDS as readonly string[]).includes(endReason)) return null;
-  const rule = endReason as RuleId;
-  const place = parsePlace(pickup);
-  if ((rule === 'R-PREF-5' || rule === 'R-COOP-3') && place) return pickupMissedReason(place);
-  if (rule === 'R-DISPATCH-2') return afterFailedDispatch({ failures: 3, othersWaiting: false }).reason;
-  return { rule, ja: rule, en: rule };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -21,14 +21,7 @@ import {
 } from '../domain';
 import type { Db } from '../db/client';
 import { request } from '../infra/update-outcome';
-import {
-  cancelUpdate,
-  pickupUpdate,
-  renewUpdate,
-  reservationWorkflowId,
-  returnUpdate,
-  type ReservationView,
-} from '../workflows/reservation-messages';
+import { cancelUpdate, pickupUpdate, renewUpdate, reservationWorkflowId, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
 import type { circulation } from '../activities/circulation';
 import { renewUnderTitleLock } from '../activities/loans';
 import { NotFoundError } from './errors';
@@ -56,14 +49,14 @@ async function update(
   deps: RequestDeps,
   reservationId: string,
   owner: Owner,
-  send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<ReservationView>,
+  send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<WorkflowState>,
   ended: (status: ReservationStatus) => Refusal,
-): Promise<Outcome<{ view: ReservationView }>> {
+): Promise<Outcome<{ state: WorkflowState }>> {
   const r = await reservationOf(deps.db, reservationId, owner);
   if (isFinalStatus(r.status)) return { ok: false, refusal: ended(r.status) };
   try {
     const outcome = await request(send(deps.temporal.workflow.getHandle(reservationWorkflowId(reservationId))));
-    return outcome.ok ? { ok: true, view: outcome.value } : outcome;
+    return outcome.ok ? { ok: true, state: outcome.value } : outcome;
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     const now = await deps.db.reservation.findUniqueOrThrow({ where: { id: reservationId } });

@@ -6,7 +6,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { LendingEnvironment } from '../infra/lending-environment';
 import { refusalOf } from '../infra/update-outcome';
 import { placeReservation } from '../services/place-reservation';
-import { cancelUpdate, pickupUpdate, renewUpdate, returnUpdate, type ReservationView } from '../workflows/reservation-messages';
+import { cancelUpdate, pickupUpdate, renewUpdate, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
 import type { EventOf, ReservationEvent, ScenarioEvent } from './scenario';
 import { jstMinute, refusalFields, type OtherEventRecord, type RequestRecord, type TimelineRecorder } from './timeline';
 
@@ -51,7 +51,7 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
     return { at, do: ev.do, result: 'skipped', message: `reservation ${ev.reservation} was never placed: its "reserve" was refused` };
   }
   const handle = ctx.e.handle(ev.reservation);
-  const update = (): Promise<ReservationView> => {
+  const update = (): Promise<WorkflowState> => {
     switch (ev.do) {
       case 'cancel':
         return handle.executeUpdate(cancelUpdate, { args: [{ by: ev.by, ...(ev.channel ? { channel: ev.channel } : {}) }] });

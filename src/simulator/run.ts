@@ -16,7 +16,7 @@ import { fromDbDate } from '../db/dates';
 import { LendingEnvironment } from '../infra/lending-environment';
 import { workflowBundle } from '../infra/temporal-runtime';
 import { createThrowawayDatabase } from '../infra/throwaway-database';
-import type { ReservationView } from '../workflows/reservation-messages';
+import type { ReservationView } from '../services/reservation-view';
 import { applyEvent } from './events';
 import { ProblemLog } from './problems';
 import { MAX_DAYS_AFTER_LAST_EVENT, checkMomentsAfter, type Scenario, type ScenarioIssue } from './scenario';

@@ -9,7 +9,7 @@
 // are the machine's speed, not the library's. The library's rules work in days; scenarios in minutes.
 import { formatJst, type LocalDate, type Refusal, type ReservationStatus, type RuleId } from '../domain';
 import type { ReceivedMail } from '../infra/mail-sink';
-import type { ReservationView } from '../workflows/reservation-messages';
+import type { ReservationView } from '../services/reservation-view';
 import type { ReservationEvent, ScenarioEvent } from './scenario';
 
 const MINUTE_MS = 60_000;

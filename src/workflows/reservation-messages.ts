@@ -17,26 +17,36 @@ export const reservationIdOfWorkflow = (workflowId: string): string | undefined 
   workflowId.startsWith('reservation-') ? workflowId.slice('reservation-'.length) : undefined;
 
 // ---- signals (library events) ----
+// Each carries the facts the activity that sent it recorded, for the workflow to adopt as they are.
+// Fields added later are optional: signals already in the histories of running reservations lack them.
 
 /** A copy was set aside for this reservation (R-STATUS-1): SECURED (cooperating) or READY (prefectural). */
 export interface CopySecured {
   itemNumber: string;
   at: string;
+  status?: 'SECURED' | 'READY';
 }
 export const copySecuredSignal = defineSignal<[CopySecured]>('copySecured');
 
-/** The reservation's place in the title's queue changed (予約順位); `version` orders announcements. */
+/** What Thursday processing decided for this reservation (R-DISPATCH-1…4), as it recorded it. */
+export type ThursdayOutcome =
+  | {
+      kind: 'dispatched';
+      processingDay: LocalDate;
+      due: LocalDate;
+      /** R-COOP-4: the pickup window and the day of the lending notice (coopDates of the processing day). */
+      pickupFrom?: LocalDate;
+      pickupUntil?: LocalDate;
+      noticeOn?: LocalDate;
+    }
+  | { kind: 'failed'; failures: number; reason: Refusal; next: 'SECURED' | 'WAITING' | 'RELEASED'; queue?: QueuePosition }
+  | { kind: 'rebalanced'; queue?: QueuePosition };
+
+/** @deprecated the place in the queue is the records' (queueSeq); no longer sent, kept while Thursday still names it. */
 export interface QueuePosition {
   position: number;
   version: number;
 }
-export const queuePositionSignal = defineSignal<[QueuePosition]>('queuePosition');
-
-/** What Thursday processing decided for this reservation (R-DISPATCH-1…4). */
-export type ThursdayOutcome =
-  | { kind: 'dispatched'; processingDay: LocalDate; due: LocalDate }
-  | { kind: 'failed'; failures: number; reason: Refusal; next: 'SECURED' | 'WAITING' | 'RELEASED'; queue?: QueuePosition }
-  | { kind: 'rebalanced'; queue: QueuePosition };
 export const thursdayOutcomeSignal = defineSignal<[ThursdayOutcome]>('thursdayOutcome');
 
 /** The copy's return was processed at the prefectural library (R-RETURN-4). */
@@ -48,7 +58,7 @@ export interface CancelRequest {
   by: Actor;
   channel?: Channel;
 }
-export const cancelUpdate = defineUpdate<ReservationView, [CancelRequest]>('cancel');
+export const cancelUpdate = defineUpdate<WorkflowState, [CancelRequest]>('cancel');
 
 /**
  * R-COOP-1, R-PREF-4: the copy is handed over only to a patron who shows the prefectural library's
@@ -57,52 +67,32 @@ export const cancelUpdate = defineUpdate<ReservationView, [CancelRequest]>('canc
 export interface PickupRequest {
   cardShown?: boolean;
 }
-export const pickupUpdate = defineUpdate<ReservationView, [PickupRequest]>('pickup');
+export const pickupUpdate = defineUpdate<WorkflowState, [PickupRequest]>('pickup');
 
 export interface RenewRequest {
   channel: Channel;
 }
-export const renewUpdate = defineUpdate<ReservationView, [RenewRequest]>('renew');
+export const renewUpdate = defineUpdate<WorkflowState, [RenewRequest]>('renew');
 
 export interface ReturnRequest {
   /** "pref" or "coop:<no>" */
   place: string;
 }
-export const returnUpdate = defineUpdate<ReservationView, [ReturnRequest]>('returnAt');
+export const returnUpdate = defineUpdate<WorkflowState, [ReturnRequest]>('returnAt');
 
 // ---- query ----
 
-export interface Transition {
-  status: ReservationStatus;
-  at: string;
-  note?: string;
-}
-
-export interface ReservationView {
+/**
+ * What the workflow itself holds: its status and what it waits for. What a patron or a member of staff
+ * reads about a reservation comes from the records (src/services/reservation-view.ts), which own it.
+ */
+export interface WorkflowState {
   reservationId: string;
-  titleId: string;
-  patronId: string;
-  pickup: string;
   status: ReservationStatus;
-  statusLabel: string;
-  queuePosition: number | null;
-  itemNumber: string | null;
-  dates: {
-    placedOn: LocalDate;
-    pickupFrom?: LocalDate;
-    pickupUntil?: LocalDate;
-    processingDay?: LocalDate;
-    due?: LocalDate;
-    renewFrom?: LocalDate;
-    renewUntil?: LocalDate;
-    returnedOn?: LocalDate;
-  };
-  renewalsUsed: number;
-  renewalsLeft: number;
-  dispatchFailures: number;
-  /** Why the reservation ended or is held back, if it is (rule id and message). */
-  reason: Refusal | null;
-  mails: { kind: 'LENDING_NOTICE'; at: string; state: 'SENT' | 'SKIPPED' | 'UNCERTAIN' | 'FAILED' }[];
-  transitions: Transition[];
+  pickupFrom: LocalDate | null;
+  pickupUntil: LocalDate | null;
+  noticeOn: LocalDate | null;
+  loan: { due: LocalDate; renewalsUsed: number; returnedOn?: LocalDate } | null;
+  checkedIn: boolean;
 }
-export const viewQuery = defineQuery<ReservationView>('view');
+export const viewQuery = defineQuery<WorkflowState>('view');

@@ -1,21 +1,11 @@
-// The reservation's state and its transitions, as a small class with no Temporal in it: the workflow
-// function wires messages to these methods and waits; every date comes from the pure calendar.
-import {
-  MAX_RENEWALS,
-  RESERVATION_STATUS_JA,
-  coopDates,
-  dueFromCheckout,
-  formatJst,
-  isFinalStatus,
-  jstDateOf,
-  parsePlace,
-  renewalWindow,
-  type LocalDate,
-  type Place,
-  type Refusal,
-  type ReservationStatus,
-} from '../domain';
-import type { QueuePosition, ReservationView, Transition } from './reservation-messages';
+// What the reservation workflow keeps, and only that: its status and the facts it needs in order to
+// wait (the end of a hold, the Saturday notice, the loan's due date and renewals for the requests'
+// validators). Every one of them is *told* — adopted from what an activity returned or a signal
+// carried, after the activity committed it to the records. The records (PostgreSQL) own every fact
+// staff and patrons see: status, dates, queue position, renewals, mails, dispatch failures, reasons,
+// history (src/services/reservation-view.ts reads them). Nothing here is derived a second time.
+import { isFinalStatus, parsePlace, type LocalDate, type Place, type ReservationStatus } from '../domain';
+import type { WorkflowState } from './reservation-messages';
 
 export interface ReservationInput {
   reservationId: string;
@@ -46,20 +36,26 @@ export const DEFAULT_RESERVATION_CONFIG: ReservationConfig = {
   coopNoticeHour: 9,
 };
 
+/** The loan's facts the validators of renew and return need, as the activities reported them. */
+export interface LoanFacts {
+  due: LocalDate;
+  renewalsUsed: number;
+  returnedOn?: LocalDate;
+}
+
 export class ReservationState {
   status: ReservationStatus = 'APPLIED';
   readonly place: Place;
   readonly config: ReservationConfig;
-  queuePosition: number | null = null;
-  queueVersion = 0;
-  itemNumber: string | null = null;
-  dates: ReservationView['dates'];
-  renewalsUsed = 0;
-  dispatchFailures = 0;
-  reason: Refusal | null = null;
+  /** 配送中: the first day of the pickup window (R-COOP-4), before which a pickup is refused. */
+  pickupFrom: LocalDate | null = null;
+  /** The end of the hold (貸出可能) or of the pickup window (配送中): the day the release timer waits for. */
+  pickupUntil: LocalDate | null = null;
+  /** 配送中: the day of the lending notice (R-COOP-4, the Saturday after Thursday). */
+  noticeOn: LocalDate | null = null;
+  loan: LoanFacts | null = null;
+  /** R-RETURN-4: the return counts only once processed centrally. */
   checkedIn = false;
-  readonly mails: ReservationView['mails'] = [];
-  readonly transitions: Transition[] = [];
 
   constructor(
     readonly input: ReservationInput,
@@ -70,9 +66,6 @@ export class ReservationState {
     if (!place) throw new Error(`unknown pickup place ${input.pickup}`);
     this.place = place;
     this.config = { ...DEFAULT_RESERVATION_CONFIG, ...input.config };
-    const placedAt = new Date(input.placedAt);
-    this.dates = { placedOn: jstDateOf(placedAt) };
-    this.transitions.push({ status: 'APPLIED', at: formatJst(placedAt) });
   }
 
   get ended(): boolean {
@@ -84,98 +77,39 @@ export class ReservationState {
     return this.status === 'SECURED' || this.status === 'READY' || this.status === 'IN_DELIVERY';
   }
 
-  moveTo(status: ReservationStatus, now: Date, note?: string): void {
+  /** Adopts a status the records now have (an activity committed it). */
+  moveTo(status: ReservationStatus, note?: string): void {
     if (this.status === status) return;
     const from = this.status;
     this.status = status;
     this.onMove(from, status, note);
-    this.transitions.push(note ? { status, at: formatJst(now), note } : { status, at: formatJst(now) });
   }
 
-  /** R-STATUS-1, R-ITEM-3: in the title's queue (確保待ち). */
-  waiting(queue: QueuePosition, now: Date): void {
-    this.itemNumber = null;
-    this.placeInQueue(queue);
-    this.moveTo('WAITING', now);
-  }
-
-  /** 予約順位: announcements can arrive out of order; the newest version wins. */
-  placeInQueue({ position, version }: QueuePosition): void {
-    if (version < this.queueVersion) return;
-    this.queueVersion = version;
-    this.queuePosition = position;
-  }
-
-  /** R-STATUS-1: a copy was set aside — 確保済み (cooperating library) or 貸出可能 (prefectural). */
-  secured(itemNumber: string, now: Date): void {
+  /**
+   * R-STATUS-1: a copy was set aside — 確保済み (cooperating library) or 貸出可能 (prefectural), as the
+   * allocation recorded it. Signals recorded before the status travelled with them carry none: for
+   * those (histories of reservations that were running across the upgrade) the pickup place says it.
+   */
+  secured(status: 'SECURED' | 'READY' | undefined): void {
     if (this.ended || this.holdsCopy || this.status === 'ON_LOAN') return; // a repeated signal
-    this.itemNumber = itemNumber;
-    this.queuePosition = null;
-    this.moveTo(this.place.kind === 'pref' ? 'READY' : 'SECURED', now);
+    this.moveTo(status ?? (this.place.kind === 'pref' ? 'READY' : 'SECURED'));
   }
 
-  /** R-PREF-1, R-PREF-2: the notice went out; the hold runs 7 days counting the mail day (prefHoldDates). */
-  prefNoticeSent(pickupFrom: LocalDate, pickupUntil: LocalDate): void {
-    this.dates = { ...this.dates, pickupFrom, pickupUntil };
+  lent(loan: LoanFacts): void {
+    this.loan = { ...loan };
+    this.moveTo('ON_LOAN');
   }
 
-  /** R-COOP-4: Thursday processing lent the copy; every later date follows from that day. */
-  dispatched(processingDay: LocalDate, now: Date): void {
-    const d = coopDates(processingDay);
-    this.dates = {
-      ...this.dates,
-      processingDay,
-      pickupFrom: d.pickupFrom,
-      pickupUntil: d.pickupUntil,
-      due: d.due,
-      renewFrom: d.renewFrom,
-      renewUntil: d.due,
-    };
-    this.moveTo('IN_DELIVERY', now);
-  }
-
-  /** R-PREF-4: checkout at the prefectural counter on C → due C+14. Cooperating: due set on Thursday. */
-  pickedUp(now: Date, due?: LocalDate): void {
-    const dueDate = due ?? this.dates.due ?? dueFromCheckout(jstDateOf(now));
-    const window = renewalWindow(dueDate);
-    this.dates = { ...this.dates, due: dueDate, renewFrom: window.from, renewUntil: window.until };
-    this.moveTo('ON_LOAN', now);
-  }
-
-  renewed(newDue: LocalDate): void {
-    this.renewalsUsed += 1;
-    const window = renewalWindow(newDue);
-    this.dates = { ...this.dates, due: newDue, renewFrom: window.from, renewUntil: window.until };
-  }
-
-  returnedAt(on: LocalDate): void {
-    this.dates = { ...this.dates, returnedOn: on };
-  }
-
-  end(status: 'RETURNED' | 'CANCELLED' | 'RELEASED', now: Date, reason?: Refusal): void {
-    if (reason) this.reason = reason;
-    this.itemNumber = status === 'RETURNED' ? this.itemNumber : null;
-    this.queuePosition = null;
-    this.moveTo(status, now, reason?.rule);
-  }
-
-  view(): ReservationView {
+  /** For the query: the status and what the workflow waits for — nothing a person reads (that is the records'). */
+  snapshot(): WorkflowState {
     return {
       reservationId: this.input.reservationId,
-      titleId: this.input.titleId,
-      patronId: this.input.patronId,
-      pickup: this.input.pickup,
       status: this.status,
-      statusLabel: RESERVATION_STATUS_JA[this.status],
-      queuePosition: this.status === 'WAITING' ? this.queuePosition : null,
-      itemNumber: this.itemNumber,
-      dates: { ...this.dates },
-      renewalsUsed: this.renewalsUsed,
-      renewalsLeft: MAX_RENEWALS - this.renewalsUsed,
-      dispatchFailures: this.dispatchFailures,
-      reason: this.reason,
-      mails: [...this.mails],
-      transitions: [...this.transitions],
+      pickupFrom: this.pickupFrom,
+      pickupUntil: this.pickupUntil,
+      noticeOn: this.noticeOn,
+      loan: this.loan ? { ...this.loan } : null,
+      checkedIn: this.checkedIn,
     };
   }
 }

@@ -4,6 +4,8 @@
 //
 // Copy allocation and the title's queue live in the database (activities in one transaction per
 // event, `SELECT … FOR UPDATE` on the title), not in this workflow: see src/activities/allocation.ts.
+// The records own every fact (status, dates, queue, renewals, mails, reasons, history): the workflow
+// adopts what each activity returns or each signal carries, and keeps only what it needs to wait.
 import { ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
   alreadyReturned,
@@ -26,7 +28,6 @@ import {
   checkedInSignal,
   copySecuredSignal,
   pickupUpdate,
-  queuePositionSignal,
   renewUpdate,
   returnUpdate,
   thursdayOutcomeSignal,
@@ -34,8 +35,9 @@ import {
   type CancelRequest,
   type PickupRequest,
   type RenewRequest,
-  type ReservationView,
   type ReturnRequest,
+  type ThursdayOutcome,
+  type WorkflowState,
 } from './reservation-messages';
 import { OneAtATime } from './one-at-a-time';
 import { ReservationState, type ReservationInput } from './reservation-state';
@@ -52,7 +54,7 @@ function refused(r: Refusal): never {
 
 const now = (): Date => new Date(); // deterministic inside a workflow: the time of the current task
 
-export async function reservation(input: ReservationInput): Promise<ReservationView> {
+export async function reservation(input: ReservationInput): Promise<WorkflowState> {
   // Each change of status is a line in the structured log (with workflowId, hence reservationId; the
   // SDK leaves it out while replaying, so a line is written once per change).
   const r = new ReservationState(input, (from, to, note) => log.info('reservation status changed', { from, to, ...(note ? { rule: note } : {}) }));
@@ -62,19 +64,10 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
   const oneAtATime = <T>(check: () => void, work: () => Promise<T>) => turns.run(check, work);
 
   // ---- handlers ----
-  setHandler(viewQuery, () => r.view());
+  setHandler(viewQuery, () => r.snapshot());
 
-  setHandler(copySecuredSignal, ({ itemNumber }) => r.secured(itemNumber, now()));
-  setHandler(queuePositionSignal, (q) => r.placeInQueue(q));
-  setHandler(thursdayOutcomeSignal, (o) => {
-    if (r.status !== 'SECURED') return; // a repeated signal after a retried Thursday run
-    if (o.kind === 'dispatched') return r.dispatched(o.processingDay, now());
-    if (o.kind === 'rebalanced') return r.waiting(o.queue, now()); // R-DISPATCH-4
-    r.dispatchFailures = o.failures;
-    r.reason = o.reason; // shown in My Library while it stays 確保済み too
-    if (o.next === 'RELEASED') return r.end('RELEASED', now(), o.reason); // R-DISPATCH-2
-    if (o.next === 'WAITING' && o.queue) r.waiting(o.queue, now()); // R-DISPATCH-3
-  });
+  setHandler(copySecuredSignal, ({ status }) => r.secured(status));
+  setHandler(thursdayOutcomeSignal, (o) => adoptThursdayOutcome(r, o));
   setHandler(checkedInSignal, () => {
     r.checkedIn = true; // R-RETURN-4: the return counts only once processed centrally
   });
@@ -86,9 +79,9 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
       oneAtATime(
         () => cancelAllowed(req),
         async () => {
-          await act.withdraw({ reservationId, by: req.by, at: now().toISOString() }); // R-CANCEL-3 inside
-          r.end('CANCELLED', now());
-          return r.view();
+          const ended = await act.withdraw({ reservationId, by: req.by, at: now().toISOString() }); // R-CANCEL-3 inside
+          r.moveTo(ended?.status ?? 'CANCELLED');
+          return r.snapshot();
         },
       ),
     { validator: cancelAllowed },
@@ -105,25 +98,26 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
             // R-PREF-4: lent at the counter; R-OVERDUE-1 and R-LIMIT-1 apply as at any checkout.
             const lent = await act.lendReservedCopy({ reservationId, at: now().toISOString() });
             if (!lent.ok) refused(lent.refusal);
-            r.pickedUp(now(), lent.due);
+            r.lent({ due: lent.due, renewalsUsed: lent.renewalsUsed ?? 0 });
           } else {
-            await act.confirmCoopPickup({ reservationId, at: now().toISOString() }); // R-COOP-1
-            r.pickedUp(now());
+            const loan = await act.confirmCoopPickup({ reservationId, at: now().toISOString() }); // R-COOP-1
+            r.lent(loan ?? r.loan!);
           }
-          return r.view();
+          return r.snapshot();
         },
       ),
     { validator: pickupAllowed },
   );
 
   const renewAllowed = (req: RenewRequest) => {
-    if (r.status !== 'ON_LOAN' || !r.dates.due) refused(notOnLoan(r.status));
-    if (r.dates.returnedOn) refused(alreadyReturned()); // handed back at a cooperating library, travelling (R-RETURN-4)
+    if (r.status !== 'ON_LOAN' || !r.loan) refused(notOnLoan(r.status));
+    if (r.loan.returnedOn) refused(alreadyReturned()); // handed back at a cooperating library, travelling (R-RETURN-4)
     // checkRenewal's order is e-mail, count, others waiting, window. The first two need nothing from
     // the database, so they are refused here, before anything is written to history; the rest must
     // wait for R-RENEW-1's answer from the activity, or the patron could be told "come back on the
     // 19th" only to be refused then for another reason.
-    const early = checkRenewal({ due: r.dates.due, today: r.dates.due, renewalsUsed: r.renewalsUsed, othersWaiting: false, channel: req.channel });
+    const { due, renewalsUsed } = r.loan;
+    const early = checkRenewal({ due, today: due, renewalsUsed, othersWaiting: false, channel: req.channel });
     if (!early.ok && (early.refusal.rule === 'R-RENEW-4' || early.refusal.rule === 'R-RENEW-2')) refused(early.refusal);
   };
   setHandler(
@@ -133,11 +127,13 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
         () => renewAllowed(req),
         async () => {
           // R-RENEW-1 needs the title's queue, which lives in the database: the activity checks
-          // every rule again under the title's lock and renews, or refuses.
-          const res = await act.renewLoan({ reservationId, channel: req.channel, today: jstDateOf(now()) });
+          // every rule again under the title's lock and renews, or refuses. It is told how many
+          // renewals this request starts from, so a retry after its commit finds the renewal done.
+          const loan = r.loan!;
+          const res = await act.renewLoan({ reservationId, channel: req.channel, today: jstDateOf(now()), renewalsUsed: loan.renewalsUsed });
           if (!res.ok) refused(res.refusal);
-          r.renewed(res.newDue);
-          return r.view();
+          r.loan = { ...loan, due: res.newDue, renewalsUsed: res.renewalsUsed ?? loan.renewalsUsed + 1 };
+          return r.snapshot();
         },
       ),
     { validator: renewAllowed },
@@ -145,7 +141,7 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
 
   const returnAllowed = (req: ReturnRequest) => {
     if (r.status !== 'ON_LOAN') refused(notOnLoan(r.status));
-    if (r.dates.returnedOn) refused(alreadyReturned());
+    if (r.loan?.returnedOn) refused(alreadyReturned());
     const place = parsePlace(req.place);
     if (!place) refused({ rule: 'R-RETURN-3', ja: `返却場所「${req.place}」は不明です。`, en: `Unknown return place "${req.place}".` });
     // The May-2024 exception needs the patron's usual library and whether it is open: the activity
@@ -161,9 +157,9 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
         async () => {
           const res = await act.recordReturn({ reservationId, place: req.place, at: now().toISOString() });
           if (!res.ok) refused(res.refusal);
-          r.returnedAt(jstDateOf(now()));
+          if (r.loan) r.loan = { ...r.loan, returnedOn: res.returnedOn ?? jstDateOf(now()) };
           if (res.processed) r.checkedIn = true; // returned at the prefectural library: processed at once
-          return r.view();
+          return r.snapshot();
         },
       ),
     { validator: returnAllowed },
@@ -176,9 +172,9 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
     // ---- 確保待ち: ask for a copy; on the shelf it is secured at once, else wait in the queue ----
     if (r.status === 'APPLIED') {
       const alloc = await act.secureOrQueue({ reservationId, at: now().toISOString() });
-      if (alloc.kind === 'secured') r.secured(alloc.itemNumber, now());
+      if (alloc.kind === 'secured') r.secured(alloc.status);
       // A copy may already have reached us by signal (handed over the moment we were queued).
-      else if (r.status === 'APPLIED') r.waiting(alloc, now());
+      else if (r.status === 'APPLIED') r.moveTo('WAITING');
     }
     await condition(() => r.ended || r.holdsCopy);
 
@@ -193,11 +189,31 @@ export async function reservation(input: ReservationInput): Promise<ReservationV
   // ---- 貸出中: renewals come as updates; the loan ends when the return is processed centrally ----
   if (r.status === 'ON_LOAN') {
     await condition(() => r.checkedIn);
-    r.end('RETURNED', now());
+    r.moveTo('RETURNED');
   }
 
   await condition(allHandlersFinished);
-  return r.view();
+  return r.snapshot();
+}
+
+/**
+ * R-DISPATCH-1…4, R-COOP-4: what Thursday processing recorded. Outcomes recorded before the dates
+ * travelled with the signal (histories of reservations running across that upgrade) take them from
+ * the calendar, as Thursday processing itself did.
+ */
+function adoptThursdayOutcome(r: ReservationState, o: ThursdayOutcome): void {
+  if (r.status !== 'SECURED') return; // a repeated signal after a retried Thursday run
+  if (o.kind === 'dispatched') {
+    const d = o.pickupFrom && o.pickupUntil && o.noticeOn ? undefined : coopDates(o.processingDay);
+    r.pickupFrom = o.pickupFrom ?? d!.pickupFrom;
+    r.pickupUntil = o.pickupUntil ?? d!.pickupUntil;
+    r.noticeOn = o.noticeOn ?? d!.mail;
+    r.loan = { due: o.due, renewalsUsed: 0 };
+    return r.moveTo('IN_DELIVERY');
+  }
+  if (o.kind === 'rebalanced') return r.moveTo('WAITING'); // R-DISPATCH-4
+  if (o.next === 'RELEASED') return r.moveTo('RELEASED', o.reason.rule); // R-DISPATCH-2
+  if (o.next === 'WAITING') r.moveTo('WAITING'); // R-DISPATCH-3
 }
 
 /** 貸出可能 at the prefectural library: notice at once (R-PREF-1), 7-day hold (R-PREF-2), release (R-PREF-5). */
@@ -205,22 +221,20 @@ async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: stri
   await condition(() => r.status !== 'READY', r.config.prefNoticeDelayMs);
   if (r.status === 'READY') {
     const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString() });
-    r.mails.push({ kind: 'LENDING_NOTICE', at: mail.at, state: mail.state });
-    r.prefNoticeSent(mail.holdFrom, mail.holdUntil);
+    r.pickupUntil = mail.holdUntil; // the notice's day starts the hold: the activity recorded both
   } // else R-PREF-3: borrowed (or cancelled) before the notice went out — no mail
-  if (r.status !== 'READY' || !r.dates.pickupUntil) return;
-  const collected = await condition(() => r.status !== 'READY', msUntil(endOfJstDay(r.dates.pickupUntil)));
+  if (r.status !== 'READY' || !r.pickupUntil) return;
+  const collected = await condition(() => r.status !== 'READY', msUntil(endOfJstDay(r.pickupUntil)));
   if (!collected) await releaseUncollected(r, reservationId, turns, 'READY');
 }
 
-/** 配送中: Friday transport, Saturday notice, Sunday…Sunday window (R-COOP-3, R-COOP-4). */
+/** 配送中: Friday transport, Saturday notice, Sunday…Sunday window (R-COOP-3, R-COOP-4), as Thursday recorded them. */
 async function deliverToCooperatingLibrary(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
-  const dates = coopDates(r.dates.processingDay!);
-  await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(dates.mail, r.config.coopNoticeHour, 0)));
+  const { noticeOn, pickupUntil } = r;
+  await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(noticeOn!, r.config.coopNoticeHour, 0)));
   if (r.status !== 'IN_DELIVERY') return; // cancelled by staff (R-CANCEL-2)
-  const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString(), processingDay: dates.processing });
-  r.mails.push({ kind: 'LENDING_NOTICE', at: mail.at, state: mail.state });
-  const collected = await condition(() => r.status !== 'IN_DELIVERY', msUntil(endOfJstDay(dates.pickupUntil)));
+  await act.sendLendingNotice({ reservationId, at: now().toISOString() });
+  const collected = await condition(() => r.status !== 'IN_DELIVERY', msUntil(endOfJstDay(pickupUntil!)));
   if (!collected) await releaseUncollected(r, reservationId, turns, 'IN_DELIVERY');
 }
 
@@ -234,9 +248,9 @@ async function releaseUncollected(r: ReservationState, reservationId: string, tu
     () => undefined,
     async () => {
       if (r.status !== holding) return;
-      const reason = pickupMissedReason(r.place);
-      await act.releaseUncollected({ reservationId, at: now().toISOString(), rule: reason.rule });
-      r.end('RELEASED', now(), reason);
+      const { rule } = pickupMissedReason(r.place);
+      const ended = await act.releaseUncollected({ reservationId, at: now().toISOString(), rule });
+      r.moveTo(ended?.status ?? 'RELEASED', rule);
     },
   );
 }
@@ -263,12 +277,9 @@ function checkPickup(r: ReservationState, cardShown: boolean): { ok: true } | { 
     };
   }
   if (r.status === 'READY') return { ok: true };
-  if (r.status === 'IN_DELIVERY' && r.dates.pickupFrom && r.dates.pickupUntil) {
-    if (today < r.dates.pickupFrom) {
-      return {
-        ok: false,
-        refusal: { rule: 'R-COOP-4', ja: `受取開始日は${r.dates.pickupFrom}です。`, en: `Pickup starts on ${r.dates.pickupFrom}.` },
-      };
+  if (r.status === 'IN_DELIVERY' && r.pickupFrom && r.pickupUntil) {
+    if (today < r.pickupFrom) {
+      return { ok: false, refusal: { rule: 'R-COOP-4', ja: `受取開始日は${r.pickupFrom}です。`, en: `Pickup starts on ${r.pickupFrom}.` } };
     }
     return { ok: true };
   }

@@ -57,7 +57,8 @@ test('R-ITEM-3: 10 concurrent reservations for a one-copy title over HTTP → th
   for (const r of responses) {
     const detail = await a.get('/staff/reservations/{reservationId}', 'staff', { reservationId: r.body.reservationId });
     const listed = list.body.items.find((x: { reservationId: string }) => x.reservationId === r.body.reservationId);
-    expect(detail.body).toMatchObject({ status: 'WAITING', statusLabel: '確保待ち', source: 'workflow', queuePosition: listed.queuePosition });
+    expect(detail.body).toMatchObject({ status: 'WAITING', statusLabel: '確保待ち', queuePosition: listed.queuePosition });
+    expect((await a.h.e.workflowState(r.body.reservationId)).status).toBe('WAITING'); // the workflow was told the same
   }
   const title = await a.get('/titles/{titleId}', 'opac', { titleId: 'T-Q' });
   expect(title.body).toMatchObject({ waiting: 10, copies: [{ itemNumber: 'Q-1', status: '貸出一般' }] });

@@ -210,7 +210,7 @@ describe('My Library', () => {
       cardNumber: 'A0021',
       reservationId: second.body.reservationId,
     });
-    expect(detail.body).toMatchObject({ status: 'WAITING', queuePosition: 1, source: 'workflow' });
+    expect(detail.body).toMatchObject({ status: 'WAITING', queuePosition: 1 });
     expect(detail.body.transitions.map((t: { status: string }) => t.status)).toEqual(['APPLIED', 'WAITING']);
     const cancelled = await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', {
       cardNumber: 'A0021',

@@ -6,10 +6,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { LocalDate } from '../../src/domain';
 import { insertExistingLoan } from '../../src/db/existing-loan';
-import { LendingEnvironment } from '../../src/infra/lending-environment';
+import { LendingEnvironment, type LendingEnvironmentOptions } from '../../src/infra/lending-environment';
 import { placeReservation, type PlaceReservationRequest } from '../../src/services/place-reservation';
-import type { ReservationView } from '../../src/workflows/reservation-messages';
-import type { ThursdayInput } from '../../src/workflows/thursday-processing';
+import type { ReservationView } from '../../src/services/reservation-view';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export { MAIL_FROM } from '../../src/infra/lending-environment';
@@ -21,10 +20,10 @@ export class LendingHarness {
     readonly t: TestDatabase,
   ) {}
 
-  static async start(opts: { thursday?: boolean | ThursdayInput; cacheWorkflows?: boolean } = {}): Promise<LendingHarness> {
+  static async start(opts: Pick<LendingEnvironmentOptions, 'thursday' | 'cacheWorkflows' | 'dieAfterCommit'> = {}): Promise<LendingHarness> {
     const t = await createTestDatabase();
     try {
-      return new LendingHarness(await LendingEnvironment.start({ db: t.db, thursday: opts.thursday, cacheWorkflows: opts.cacheWorkflows }), t);
+      return new LendingHarness(await LendingEnvironment.start({ db: t.db, ...opts }), t);
     } catch (err) {
       await t.drop().catch(() => undefined);
       throw err;

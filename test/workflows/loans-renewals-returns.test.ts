@@ -21,11 +21,14 @@ async function onLoanViaCoop(id: string, patronId: string, titleId: string, coop
   await h.advanceTo(sunday);
   const picked = await request(h.handle(id).executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }));
   if (!picked.ok) throw new Error(`pickup refused: ${picked.refusal.rule}`);
-  return picked.value;
+  return h.view(id);
 }
 
-const renew = (id: string, channel: 'opac' | 'phone' | 'counter' | 'email') =>
-  request(h.handle(id).executeUpdate(renewUpdate, { args: [{ channel }] }));
+/** A renewal request; accepted, it answers with the reservation as the records now show it. */
+const renew = async (id: string, channel: 'opac' | 'phone' | 'counter' | 'email') => {
+  const out = await request(h.handle(id).executeUpdate(renewUpdate, { args: [{ channel }] }));
+  return out.ok ? { ok: true as const, value: await h.view(id) } : out;
+};
 
 test('R-RENEW-2, R-RENEW-3, R-RENEW-4: renewed twice within due-3…due, each adding a week; e-mail refused; a third refused', async () => {
   const p = await h.patron('D0001');

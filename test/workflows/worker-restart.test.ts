@@ -36,7 +36,7 @@ test('R-MAIL-1, R-COOP-4: a new worker at every step — the loan runs its cours
   expect((await request(h.handle('H1').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }))).ok).toBe(true);
   await step('2026-12-24T10:00'); // due Sun 12-27: renewal window from Thu 12-24
   const renewed = await request(h.handle('H1').executeUpdate(renewUpdate, { args: [{ channel: 'phone' }] }));
-  expect(renewed.ok && renewed.value.dates.due).toBe(w.day('2027-01-03'));
+  expect(renewed.ok && (await h.view('H1')).dates.due).toBe(w.day('2027-01-03'));
   await step('2026-12-30T10:00');
   expect((await request(h.handle('H1').executeUpdate(returnUpdate, { args: [{ place: 'pref' }] }))).ok).toBe(true);
   await step('2026-12-30T10:05');

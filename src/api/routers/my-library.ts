@@ -112,7 +112,7 @@ export const myLibraryRoutes: RouteDef[] = [
     responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron' },
     async handler({ params, ctx }) {
       const patron = await actingFor(ctx, params.cardNumber);
-      const detail = await reservationDetail(ctx.deps.db, ctx.deps.temporal, params.reservationId);
+      const detail = await reservationDetail(ctx.deps.db, params.reservationId);
       if (detail.patronId !== patron.id) throw new NotFoundError('reservation', params.reservationId);
       return { body: detail };
     },
@@ -137,7 +137,7 @@ export const myLibraryRoutes: RouteDef[] = [
         channel: 'opac',
       });
       if (!r.ok) throw refused(r.refusal, 409);
-      return { body: await reservationDetail(ctx.deps.db, ctx.deps.temporal, params.reservationId) };
+      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
     },
   }),
   defineRoute({

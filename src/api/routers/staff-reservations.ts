@@ -33,14 +33,14 @@ export const staffReservationRoutes: RouteDef[] = [
     path: '/staff/reservations/{reservationId}',
     operationId: 'getReservation',
     summary: 'One reservation’s full state: status, dates, queue position, history',
-    description: "The running workflow's Query; for an ended reservation, its records (reservation_transition etc.).",
+    description: 'From the records, which own every fact of it (reservation, loan, mail_outbox, reservation_transition), running or ended.',
     tag: TAG,
     auth: ['staff'],
     params: ReservationPath,
     success: { status: 200, description: 'The reservation', schema: ReservationDetail },
     responses: { 404: 'No such reservation' },
     async handler({ params, ctx }) {
-      return { body: await reservationDetail(ctx.deps.db, ctx.deps.temporal, params.reservationId) };
+      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
     },
   }),
   defineRoute({
@@ -58,7 +58,7 @@ export const staffReservationRoutes: RouteDef[] = [
     async handler({ params, body, ctx }) {
       const r = await cancelReservation(ctx.deps, { reservationId: params.reservationId, owner: 'any', by: 'staff', channel: body.channel });
       if (!r.ok) throw refused(r.refusal, 409);
-      return { body: await reservationDetail(ctx.deps.db, ctx.deps.temporal, params.reservationId) };
+      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
     },
   }),
   defineRoute({
@@ -78,7 +78,7 @@ export const staffReservationRoutes: RouteDef[] = [
     async handler({ params, body, ctx }) {
       const r = await pickupReservation(ctx.deps, { reservationId: params.reservationId, cardShown: body.cardShown });
       if (!r.ok) throw refused(r.refusal, 409);
-      return { body: await reservationDetail(ctx.deps.db, ctx.deps.temporal, params.reservationId) };
+      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
     },
   }),
 ];
