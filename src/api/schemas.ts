@@ -34,10 +34,22 @@ export const LibraryNo = z
   .min(1)
   .max(COOP_LIBRARY_COUNT)
   .meta({ description: `協力館 number, 1–${COOP_LIBRARY_COUNT} (the guide's 協力館一覧)` });
-/** A pickup or return place: the prefectural library, or a cooperating library by its number. */
+/**
+ * A pickup or return place, written one way in every request: "pref" (the prefectural library) or
+ * "coop:<no>" (a cooperating library, 1–59). Responses give a place as { code, label } (PlaceRef). A
+ * cooperating library *as such* (open or closed, a patron's usual library) is its number (LibraryNo).
+ */
 export const Place = z
-  .union([z.literal('pref'), LibraryNo])
-  .meta({ description: '"pref" for the prefectural library (青森県立図書館), or a cooperating library number 1–59' });
+  .string()
+  // One check, so a wrong place is one field error; the pattern is parsePlace's (1–59), for the document.
+  .regex(/^(pref|coop:([1-9]|[1-5][0-9]))$/, { error: `use "pref" or "coop:1" … "coop:${COOP_LIBRARY_COUNT}"` })
+  .meta({
+    description: `"pref" for the prefectural library (青森県立図書館), or "coop:1" … "coop:${COOP_LIBRARY_COUNT}" for a cooperating library`,
+    example: 'coop:30',
+  });
+export const PlaceRef = z
+  .object({ code: z.string().meta({ description: '"pref" or "coop:<no>"' }), label: z.string() })
+  .meta({ description: 'A place: its code, as requests write it, and its name' });
 export const Status = z.enum(RESERVATION_STATUSES).meta({ description: '利用状況 code (spec §3)' });
 export const RuleIdSchema = z.enum(RULE_IDS);
 
@@ -145,7 +157,7 @@ export const ReservationSummary = z.object({
   cardNumber: z.string(),
   titleId: z.string(),
   title: z.string(),
-  pickup: z.object({ code: z.string(), label: z.string() }),
+  pickup: PlaceRef,
   status: Status,
   statusLabel: z.string().meta({ description: '利用状況 as My Library shows it' }),
   queuePosition: z.int().nullable(),
@@ -164,8 +176,7 @@ export const ReservationDetail = z.object({
   title: z.string(),
   patronId: z.string(),
   cardNumber: z.string(),
-  pickup: z.string().meta({ description: '"pref" or "coop:<no>"' }),
-  pickupLabel: z.string(),
+  pickup: PlaceRef,
   status: Status,
   statusLabel: z.string(),
   queuePosition: z.int().nullable(),
@@ -184,11 +195,9 @@ export const ReservationDetail = z.object({
   renewalsLeft: z.int(),
   dispatchFailures: z.int(),
   reason: Refusal.nullable(),
-  mails: z
-    .array(z.object({ kind: z.string(), at: z.string(), state: z.string() }))
-    .meta({
-      description: 'The notices from the mail outbox: state PENDING, SENDING (may or may not have left; never resent), SENT, SKIPPED, FAILED',
-    }),
+  mails: z.array(z.object({ kind: z.string(), at: z.string(), state: z.string() })).meta({
+    description: 'The notices from the mail outbox: state PENDING, SENDING (may or may not have left; never resent), SENT, SKIPPED, FAILED',
+  }),
   transitions: z.array(z.object({ status: Status, at: JstInstant, note: z.string().optional() })),
 });
 
@@ -198,11 +207,7 @@ export const ReservationFilterQuery = z.strictObject({
     .regex(new RegExp(`^(${RESERVATION_STATUSES.join('|')})(,(${RESERVATION_STATUSES.join('|')}))*$`))
     .optional()
     .meta({ description: 'One status code or several, comma-separated (e.g. WAITING,READY)' }),
-  pickup: z
-    .string()
-    .regex(/^(pref|[1-9]\d?)$/)
-    .optional()
-    .meta({ description: '"pref" or a cooperating library number' }),
+  pickup: Place.optional(),
   cardNumber: CardNumber.optional(),
   title: z.string().min(1).max(200).optional().meta({ description: 'Title id, or part of the title' }),
   placedFrom: LocalDateText.optional(),
@@ -239,7 +244,7 @@ export const LoanSummary = z.object({
   renewUntil: LocalDateText,
   renewalBlockedBy: Refusal.nullable().meta({ description: 'Why a renewal asked today would be refused, or null' }),
   returnedOn: LocalDateText.nullable(),
-  returnedAt: z.string().nullable(),
+  returnedAt: PlaceRef.nullable().meta({ description: 'Where it was handed in (R-RETURN-1…3)' }),
   bag: z.string().nullable().meta({ description: 'R-COOP-2: the dedicated bag the copy travels in' }),
 });
 

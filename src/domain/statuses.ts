@@ -80,6 +80,12 @@ export function countsAsLoan(status: ReservationStatus): boolean {
   return COUNTED_AS_LOAN.has(status);
 }
 
+/** The statuses that count as reservations (予約した資料 in My Library), for database filters. */
+export const RESERVED_STATUSES: readonly ReservationStatus[] = [...COUNTED_AS_RESERVATION];
+
+/** Not yet lent and not ended: a second reservation of the same title by the same patron is refused meanwhile. */
+export const OPEN_RESERVATION_STATUSES: readonly ReservationStatus[] = [...COUNTED_AS_RESERVATION, 'IN_DELIVERY'];
+
 /** R-LIMIT-1: how many of the 20 reservations these use. */
 export function countReservations(statuses: readonly ReservationStatus[]): number {
   return statuses.filter(countsAsReservation).length;

@@ -1,7 +1,7 @@
 // Patron accounts (R-ACCOUNT-1) and the staff settings of a patron (R-LIMIT-2): staff issue a card
 // with a temporary password; the patron logs in through the OPAC, must change the password first
 // (8–20 letters and digits, both), and registers an e-mail address before reserving.
-import { checkLoanLimitChange, checkNewPassword, refuse, type Outcome, type Refusal } from '../domain';
+import { checkLoanLimitChange, checkNewPassword, refuse, RESERVED_STATUSES, type Outcome, type Refusal } from '../domain';
 import type { Db } from '../db/client';
 import type { Patron } from '../generated/prisma/client';
 import { ConflictError, NotFoundError } from './errors';
@@ -138,7 +138,7 @@ export async function setLoanLimit(db: Db, cardNumber: string, loanLimit: number
 export async function patronSummary(db: Db, patron: Patron) {
   // Counted as R-LIMIT-1 counts them: reservations still waiting or held, loans until checked in (R-RETURN-4).
   const [reservations, loans] = await Promise.all([
-    db.reservation.count({ where: { patronId: patron.id, status: { in: ['APPLIED', 'WAITING', 'SECURED', 'READY'] } } }),
+    db.reservation.count({ where: { patronId: patron.id, status: { in: [...RESERVED_STATUSES] } } }),
     db.loan.count({ where: { patronId: patron.id, state: { in: ['ACTIVE', 'RETURNED_IN_TRANSIT'] } } }),
   ]);
   return {

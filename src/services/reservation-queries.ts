@@ -12,6 +12,7 @@ import {
   parseLocalDate,
   renewalWindow,
   RESERVATION_STATUS_JA,
+  RESERVED_STATUSES,
   startOfJstDay,
   type LocalDate,
   type Refusal,
@@ -23,9 +24,6 @@ import type { Prisma } from '../generated/prisma/client';
 import { NotFoundError } from './errors';
 import { queuePositions, reservationView, type ReservationView } from './reservation-view';
 import { ITEM_STATUS_JA } from './place-reservation';
-
-/** 予約した資料: the statuses that still count as reservations (R-LIMIT-1 Decision). */
-export const RESERVED_STATUSES = ['APPLIED', 'WAITING', 'SECURED', 'READY'] as const satisfies readonly ReservationStatus[];
 
 export interface Page<T> {
   items: T[];
@@ -163,7 +161,7 @@ export interface LoanSummary {
   /** Why a renewal asked today would be refused (rule id and message), or null when it would be granted. */
   renewalBlockedBy: Refusal | null;
   returnedOn: LocalDate | null;
-  returnedAt: string | null;
+  returnedAt: PlaceRef | null;
   bag: string | null;
 }
 
@@ -188,6 +186,10 @@ async function summarizeLoans(db: Db, rows: LoanRow[], today: LocalDate): Promis
         select: { id: true, titleId: true },
       })
     : [];
+  const codes = [...new Set(rows.flatMap((l) => (l.returnedAt ? [l.returnedAt] : [])))];
+  const labels = new Map(
+    codes.length ? (await db.pickupPlace.findMany({ where: { code: { in: codes } } })).map((p): [string, string] => [p.code, p.label]) : [],
+  );
   return rows.map((l) => {
     const due = fromDbDate(l.due);
     const window = renewalWindow(due);
@@ -216,7 +218,7 @@ async function summarizeLoans(db: Db, rows: LoanRow[], today: LocalDate): Promis
       renewUntil: window.until,
       renewalBlockedBy: renewalBlock(l, today, othersWaiting),
       returnedOn,
-      returnedAt: l.returnedAt,
+      returnedAt: l.returnedAt ? { code: l.returnedAt, label: labels.get(l.returnedAt) ?? l.returnedAt } : null,
       bag: l.bag,
     };
   });
@@ -280,10 +282,16 @@ export async function listLoans(db: Db, f: LoanFilter, today: LocalDate): Promis
 // ---------------------------------------------------------------------------------------------------
 // One reservation's full state
 
-export interface ReservationDetail extends ReservationView {
+export interface ReservationDetail extends Omit<ReservationView, 'pickup'> {
   cardNumber: string;
   title: string;
-  pickupLabel: string;
+  pickup: PlaceRef;
+}
+
+/** A place as responses give it: its code ("pref", "coop:<no>") and its name. */
+export interface PlaceRef {
+  code: string;
+  label: string;
 }
 
 /** One reservation with the names staff and the patron read it by; every fact from the records (reservation-view.ts). */
@@ -294,7 +302,7 @@ export async function reservationDetail(db: Db, reservationId: string): Promise<
     ...(await reservationView(db, reservationId)),
     cardNumber: row.patron.cardNumber,
     title: row.title.title,
-    pickupLabel: row.pickupPlace.label,
+    pickup: { code: row.pickupPlaceCode, label: row.pickupPlace.label },
   };
 }
 

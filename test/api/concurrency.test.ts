@@ -43,7 +43,9 @@ test('R-ITEM-3: 10 concurrent reservations for a one-copy title over HTTP → th
   for (let i = 0; i < 10; i++) await a.h.patron(`Q${String(i).padStart(4, '0')}`);
   await a.h.advanceTo(w.at('2026-12-08T09:00'));
   const responses = await Promise.all(
-    Array.from({ length: 10 }, (_, i) => a.post(RESERVE, 'opac', { cardNumber: `Q${String(i).padStart(4, '0')}` }, { titleId: 'T-Q', pickup: 3 })),
+    Array.from({ length: 10 }, (_, i) =>
+      a.post(RESERVE, 'opac', { cardNumber: `Q${String(i).padStart(4, '0')}` }, { titleId: 'T-Q', pickup: 'coop:3' }),
+    ),
   );
   expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
   await a.h.advanceTo(w.at('2026-12-08T09:10')); // past the 5-minute security delay (R-STATUS-1)

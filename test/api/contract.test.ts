@@ -210,9 +210,9 @@ describe('bad input of every kind gets a 4xx problem document, never a 5xx', () 
     ['null body', { rawBody: 'null' }, 400],
     ['a JSON string', { rawBody: '"T-K1"' }, 400],
     ['an array', { body: [{ titleId: 'T-K1', pickup: 'pref' }] }, 422],
-    ['an unknown pickup number', { body: { titleId: 'T-K1', pickup: 60 } }, 422],
-    ['a pickup as text', { body: { titleId: 'T-K1', pickup: 'coop:7' } }, 422],
-    ['a negative pickup', { body: { titleId: 'T-K1', pickup: -1 } }, 422],
+    ['an unknown pickup number', { body: { titleId: 'T-K1', pickup: 'coop:60' } }, 422],
+    ['a pickup as a bare number (places are written "coop:<no>")', { body: { titleId: 'T-K1', pickup: 7 } }, 422],
+    ['a negative pickup', { body: { titleId: 'T-K1', pickup: 'coop:-1' } }, 422],
     ['a huge number', { rawBody: '{"titleId":"T-K1","pickup":1e400}' }, 422],
     ['nested objects', { body: { titleId: { $ne: '' }, pickup: { kind: 'pref' } } }, 422],
     ['a prototype key', { rawBody: '{"titleId":"T-K1","pickup":"pref","__proto__":{"admin":true}}' }, 422],
@@ -372,7 +372,7 @@ describe('every documented status is one the app sends', () => {
     expect((await a.post('/opac/patrons/{cardNumber}/loans/{loanId}/renew', 'opac', { cardNumber: 'K0001', loanId })).status).toBe(200);
     await h.advanceTo(w.at('2026-12-25T09:00'));
     expect((await a.post('/staff/loans/{loanId}/renew', 'staff', { loanId }, { channel: 'phone' })).status).toBe(200);
-    expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 4 })).status).toBe(409);
+    expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'coop:4' })).status).toBe(409);
     expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).status).toBe(200);
 
     // The counter: checkout 201/409/422, check-in 200/409 (a copy still in delivery)/422.
@@ -449,4 +449,12 @@ describe('every documented status is one the app sends', () => {
     );
     expect(missing).toEqual([]);
   });
+});
+
+test('a place is written one way: the request schema accepts exactly the codes parsePlace knows ("pref", "coop:1" … "coop:59")', async () => {
+  const { Place } = await import('../../src/api/schemas');
+  const { parsePlace } = await import('../../src/domain');
+  const candidates = ['pref', 'Pref', 'coop:', 'coop:007', ' coop:1', ...Array.from({ length: 101 }, (_, n) => `coop:${n}`), ...[1, 59].map(String)];
+  for (const c of candidates) expect([c, Place.safeParse(c).success]).toEqual([c, parsePlace(c) !== undefined && !/^coop:0/.test(c)]);
+  expect(Place.safeParse(5).success).toBe(false);
 });

@@ -175,7 +175,7 @@ describe('My Library', () => {
     expect(placed.body).toMatchObject({ status: 'APPLIED', statusLabel: '予約申込', queuePosition: null, waitingAhead: 0 });
     expect(placed.headers.get('location')).toBe(`/opac/patrons/A0020/reservations/${placed.body.reservationId}`);
     await a.h.advanceTo(w.at('2026-12-07T10:01'));
-    const second = await a.post(RESERVE, 'opac', { cardNumber: 'A0021' }, { titleId: 'T-A20', pickup: 3 });
+    const second = await a.post(RESERVE, 'opac', { cardNumber: 'A0021' }, { titleId: 'T-A20', pickup: 'coop:3' });
     await a.h.advanceTo(w.at('2026-12-07T10:10'));
 
     const list = await a.get(RESERVE, 'opac', { cardNumber: 'A0020' });
@@ -234,9 +234,9 @@ describe('My Library', () => {
     expect((await reserve('T-MAG')).body).toMatchObject({ status: 409, rule: 'R-ITEM-1' });
     expect((await reserve('T-REF')).body).toMatchObject({ status: 409, rule: 'R-ITEM-2', ja: '「禁帯」の資料は貸出(予約)できません。' });
     expect((await reserve('T-OK')).status).toBe(201);
-    expect((await reserve('T-OK', 5)).body).toMatchObject({ status: 409, rule: 'R-ITEM-3' });
+    expect((await reserve('T-OK', 'coop:5')).body).toMatchObject({ status: 409, rule: 'R-ITEM-3' });
     expect((await reserve('T-NONE')).body).toMatchObject({ status: 422, errors: [{ field: 'body.titleId' }] });
-    for (const pickup of [0, 60, 7.5, 'coop:7', '3', null]) {
+    for (const pickup of [7, 'coop:0', 'coop:60', 'coop:7.5', 'coop:07', '3', 'Pref', null]) {
       expect((await reserve('T-OK', pickup)).body).toMatchObject({ status: 422, errors: [expect.objectContaining({ field: 'body.pickup' })] });
     }
   });

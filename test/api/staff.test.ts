@@ -26,14 +26,14 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
   await a.h.patron('S0001');
   await a.h.title('T-S1', '津軽三味線', [{ item: 'S1-1' }]);
   await a.h.advanceTo(w.at('2026-11-30T09:00')); // Monday
-  const placed = await a.post(RESERVE, 'opac', { cardNumber: 'S0001' }, { titleId: 'T-S1', pickup: 30 });
+  const placed = await a.post(RESERVE, 'opac', { cardNumber: 'S0001' }, { titleId: 'T-S1', pickup: 'coop:30' });
   const id = placed.body.reservationId as string;
   await a.h.advanceTo(w.at('2026-11-30T09:10'));
   expect((await a.get(R, 'staff', { reservationId: id })).body).toMatchObject({
     status: 'SECURED',
     statusLabel: '確保済み',
     itemNumber: 'S1-1',
-    pickupLabel: expect.any(String),
+    pickup: { code: 'coop:30', label: expect.any(String) },
   });
   expect(
     (await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'S0001', reservationId: id })).body.rule,
@@ -65,13 +65,16 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
   await a.h.advanceTo(w.at('2026-12-18T10:00'));
   const renewed = await a.post('/staff/loans/{loanId}/renew', 'staff', { loanId }, { channel: 'phone' });
   expect(renewed.body).toMatchObject({ due: w.day('2026-12-27'), renewalsUsed: 1 });
-  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 31 })).body).toMatchObject({ status: 409, rule: 'R-RETURN-3' });
-  const handedIn = await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 30 });
+  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'coop:31' })).body).toMatchObject({
+    status: 409,
+    rule: 'R-RETURN-3',
+  });
+  const handedIn = await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'coop:30' });
   // Still 貸出中 (R-RETURN-4) but no longer renewable: handed back, travelling to the prefectural library.
   expect(handedIn.body).toMatchObject({
     status: 'ON_LOAN',
     state: 'RETURNED_IN_TRANSIT',
-    returnedAt: 'coop:30',
+    returnedAt: { code: 'coop:30', label: expect.any(String) },
     renewalBlockedBy: { rule: 'R-RETURN-4' },
   });
   expect((await a.post('/staff/loans/{loanId}/renew', 'staff', { loanId }, { channel: 'counter' })).body).toMatchObject({
@@ -121,7 +124,10 @@ test('prefectural pickup: R-OVERDUE-1 refuses the pickup; staff cancel by e-mail
   const picked = await a.post(`${R}/pickup`, 'staff', { reservationId: r3 });
   expect(picked.body).toMatchObject({ status: 'ON_LOAN', dates: { due: w.day('2027-01-04') } });
   const loanId = await loanOf(r3);
-  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 5 })).body).toMatchObject({ status: 409, rule: 'R-RETURN-1' });
+  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'coop:5' })).body).toMatchObject({
+    status: 409,
+    rule: 'R-RETURN-1',
+  });
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({
     state: 'CLOSED',
     status: 'RETURNED',
@@ -174,7 +180,10 @@ test('the counter: walk-in checkout (R-ITEM-2, R-ITEM-1, R-OVERDUE-1, R-LIMIT-1 
   await a.h.advanceTo(w.at('2027-01-23T10:00'));
   expect((await renew()).body).toMatchObject({ due: w.day('2027-02-01'), renewalsLeft: 0 });
   expect((await renew()).body).toMatchObject({ status: 409, rule: 'R-RENEW-2' });
-  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 12 })).body).toMatchObject({ status: 409, rule: 'R-RETURN-1' });
+  expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'coop:12' })).body).toMatchObject({
+    status: 409,
+    rule: 'R-RETURN-1',
+  });
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({ state: 'CLOSED' });
   expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'S4-2' })).body).toEqual({ returned: null, handedTo: null });
   expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'NOPE' })).body).toMatchObject({
@@ -190,11 +199,11 @@ test('lists: reservations and loans filtered by status, pickup place, patron, ti
   await a.h.advanceTo(w.at('2027-02-01T10:00'));
   for (let i = 0; i < 3; i++) await a.post(RESERVE, 'opac', { cardNumber: 'S0101' }, { titleId: `T-L${i}`, pickup: 'pref' });
   await a.h.advanceTo(w.at('2027-02-02T10:00'));
-  for (let i = 3; i < 5; i++) await a.post(RESERVE, 'opac', { cardNumber: 'S0102' }, { titleId: `T-L${i}`, pickup: 7 });
+  for (let i = 3; i < 5; i++) await a.post(RESERVE, 'opac', { cardNumber: 'S0102' }, { titleId: `T-L${i}`, pickup: 'coop:7' });
   await a.h.advanceTo(w.at('2027-02-02T10:10'));
   const list = (query: Record<string, string | number>) => a.get('/staff/reservations', 'staff', {}, query);
   expect((await list({ cardNumber: 'S0101' })).body.total).toBe(3);
-  expect((await list({ pickup: '7' })).body.items.map((r: { cardNumber: string }) => r.cardNumber)).toEqual(['S0102', 'S0102']);
+  expect((await list({ pickup: 'coop:7' })).body.items.map((r: { cardNumber: string }) => r.cardNumber)).toEqual(['S0102', 'S0102']);
   expect((await list({ title: '一覧の本 4' })).body.items).toEqual([
     expect.objectContaining({ titleId: 'T-L4', status: 'WAITING', queuePosition: 1 }),
   ]);

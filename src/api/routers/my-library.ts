@@ -72,7 +72,7 @@ export const myLibraryRoutes: RouteDef[] = [
         reservationId,
         patronId: patron.id,
         titleId: body.titleId,
-        pickup: body.pickup === 'pref' ? 'pref' : `coop:${body.pickup}`,
+        pickup: body.pickup,
         at: await ctx.now(),
         ...(reservationConfig ? { config: reservationConfig } : {}),
       });

@@ -86,7 +86,7 @@ export const staffLoanRoutes: RouteDef[] = [
     responses: { 404: 'No such loan', 409: 'Refused: R-RETURN-1, R-RETURN-3, R-LOAN-1' },
     async handler({ params, body, ctx }) {
       const now = await ctx.now();
-      const place = body.place === 'pref' ? 'pref' : `coop:${body.place}`;
+      const place = body.place;
       const r = await returnLoan(ctx.deps, { loanId: params.loanId, place, now });
       if (!r.ok) throw refused(r.refusal, 409);
       return { body: await loanSummary(ctx.deps.db, params.loanId, jstDateOf(now)) };

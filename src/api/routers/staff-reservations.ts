@@ -24,7 +24,7 @@ export const staffReservationRoutes: RouteDef[] = [
     success: { status: 200, description: 'One page of reservations', schema: pageOf(ReservationSummary) },
     async handler({ query, ctx }) {
       const status = query.status?.split(',').filter(isReservationStatus) as ReservationStatus[] | undefined;
-      const pickup = query.pickup === undefined ? undefined : query.pickup === 'pref' ? 'pref' : `coop:${query.pickup}`;
+      const pickup = query.pickup;
       return { body: await listReservations(ctx.deps.db, { ...query, status, pickup }) };
     },
   }),
