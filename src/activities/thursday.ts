@@ -2,6 +2,18 @@
 // date. Every reservation 確保済み at that moment is lent and sent (配送中) or fails (R-DISPATCH-1),
 // after the R-DISPATCH-4 rebalancing. The run's summary and the signals it owes are stored with it,
 // so a retried or repeated run for the same Thursday changes nothing and resends the same signals.
+//
+// One run at a time: the whole run is one transaction that first takes a transaction-level advisory
+// lock (try-lock, never a wait). A second run meanwhile — staff by hand while the weekly workflow runs,
+// or two hand runs — stops at once with ThursdayRunInProgressError (the API answers 409; the workflow's
+// activity is retried and then finds the finished run). Without it both would lend the same copies and
+// the second would fail on the loan's unique reservation key.
+//
+// The list of 確保済み reservations is read before their titles are locked, and other events (a staff
+// cancel, a return handing a copy on) keep committing under those title locks until the run reaches
+// each title. So every reservation is read again once its title is locked, and passed over if it
+// changed meanwhile: the event that changed it has decided for it (R-CANCEL-3 gave the copy to the
+// next reserver; lending it as well would give one copy to two holders).
 import { afterFailedDispatch, checkLendable, coopDates, jstDateOf, rebalance, REBALANCE_THRESHOLD, type LocalDate } from '../domain';
 import type { Db } from '../db/client';
 import type { ThursdayRun } from '../generated/prisma/client';
@@ -25,6 +37,36 @@ export interface ThursdaySummary {
   bags: number;
 }
 
+/**
+ * A Thursday run is already in progress (it holds the processing lock). Retryable: the weekly
+ * workflow's activity tries again until that run has finished, then returns its stored summary.
+ */
+export class ThursdayRunInProgressError extends Error {
+  constructor() {
+    super('Thursday processing is already running; its summary is there once it has finished');
+    this.name = 'ThursdayRunInProgressError';
+  }
+}
+
+/**
+ * TEST-ONLY seams, never set by the service: awaited at the named point of a run, inside its
+ * transaction and holding the processing lock, so that a test can commit another event exactly there
+ * (test/workflows/thursday-processing.test.ts). Nothing else may depend on them.
+ */
+export interface ThursdayHooks {
+  /** The run has read these 確保済み reservations (one, or one patron's for R-DISPATCH-4) and is about to lock their titles. */
+  beforeTitleLock?(step: 'rebalance' | 'dispatch', reservationIds: readonly string[]): Promise<void>;
+}
+
+/** The processing lock (pg_try_advisory_xact_lock): one Thursday run at a time, whichever day it is for. */
+export const PROCESSING_LOCK = 'online-lending:thursday-processing';
+
+type Row = { id: string; status: string; itemNumber: string | null; securedAt: Date | null };
+
+/** Changed since it was listed: another event committed for it before the run locked its title. */
+const changedSince = (listed: Row, now: Row | null): boolean =>
+  !now || now.status !== 'SECURED' || now.itemNumber !== listed.itemNumber || now.securedAt?.getTime() !== listed.securedAt?.getTime();
+
 export interface ThursdayOptions {
   /** R-DISPATCH-4 Decision: rebalance automatically (default on). */
   rebalance: boolean;
@@ -32,7 +74,10 @@ export interface ThursdayOptions {
   longOverdueGraceDays: number;
 }
 
-export function thursdayActivities(db: Db, notifier: Notifier, defaults: ThursdayOptions) {
+/** R-DISPATCH-4, R-DISPATCH-1 Decisions: what runs without configuration (src/config.ts reads THURSDAY_REBALANCE, LONG_OVERDUE_GRACE_DAYS). */
+export const DEFAULT_THURSDAY_OPTIONS: Readonly<ThursdayOptions> = Object.freeze({ rebalance: true, longOverdueGraceDays: 0 });
+
+export function thursdayActivities(db: Db, notifier: Notifier, defaults: ThursdayOptions, hooks: ThursdayHooks = {}) {
   return {
     async runThursdayProcessing({ processingAt, options }: { processingAt: string; options?: Partial<ThursdayOptions> }): Promise<ThursdaySummary> {
       const opts = { ...defaults, ...options };
@@ -47,34 +92,52 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
         db,
         notifier,
         async (tx, outbox) => {
+          // §6 Decision (one run at a time), see the top of this file.
+          const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext(${PROCESSING_LOCK})) AS locked`;
+          if (!lock?.locked) throw new ThursdayRunInProgressError();
+          // The run that held the lock may have been this day's: then it is done, and its signals are resent.
+          const finished = await tx.thursdayRun.findUnique({ where: { processingDate: toDbDate(day) } });
+          if (finished?.finishedAt) {
+            outbox.pending.push(...(finished.outcomes as unknown as PendingSignal[]));
+            return finished;
+          }
           const counts = { processed: 0, dispatched: 0, failed: 0, released: 0, rebalanced: 0, bags: 0 };
           const bags = new Set<string>();
           const signal = (reservationId: string, o: ThursdayOutcome) => outbox.add(reservationWorkflowId(reservationId), thursdayOutcomeSignal, o);
+          const securedByThen = { status: 'SECURED', securedAt: { lte: at } } as const;
+          const inSecuredOrder = [{ securedAt: 'asc' }, { id: 'asc' }] as const;
 
           // R-DISPATCH-4: a patron with 10 or more 確保済み whose titles others wait for goes back
           // to 確保待ち for those titles, one place down, and the copy serves the next reserver.
+          // Decided per patron under the locks of all their titles, from what is there then.
           if (opts.rebalance) {
-            const secured = await tx.reservation.findMany({ where: { status: 'SECURED', securedAt: { lte: at } } });
-            const waitingTitles = new Set(
-              (await tx.reservation.findMany({ where: { status: 'WAITING' }, select: { titleId: true }, distinct: ['titleId'] })).map(
-                (w) => w.titleId,
-              ),
-            );
-            const byPatron = new Map<string, typeof secured>();
-            for (const r of secured) byPatron.set(r.patronId, [...(byPatron.get(r.patronId) ?? []), r]);
-            const back = [...byPatron.values()].flatMap((mine) =>
-              rebalance(
-                mine.map((r) => ({ reservationId: r.id, othersWaiting: waitingTitles.has(r.titleId) })),
-                REBALANCE_THRESHOLD,
-              ),
-            );
-            for (const id of back) {
-              const r = secured.find((s) => s.id === id)!;
-              await lockTitle(tx, r.titleId);
-              await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
-              const position = await enqueue(tx, r.id, r.titleId, at, 'head');
-              signal(r.id, { kind: 'rebalanced', queue: { position, version: await announceQueue(tx, r.titleId, outbox) } });
-              counts.rebalanced++;
+            const listed = await tx.reservation.findMany({ where: securedByThen, orderBy: [...inSecuredOrder] });
+            const byPatron = new Map<string, typeof listed>();
+            for (const r of listed) byPatron.set(r.patronId, [...(byPatron.get(r.patronId) ?? []), r]);
+            for (const [patronId, theirs] of byPatron) {
+              if (theirs.length < REBALANCE_THRESHOLD) continue;
+              const ids = theirs.map((r) => r.id);
+              await hooks.beforeTitleLock?.('rebalance', ids);
+              const locked = new Set<string>();
+              let mine = theirs;
+              for (;;) {
+                const titles = [...new Set(mine.map((r) => r.titleId))].filter((t) => !locked.has(t)).sort();
+                if (titles.length === 0) break;
+                for (const t of titles) {
+                  await lockTitle(tx, t);
+                  locked.add(t);
+                }
+                mine = await tx.reservation.findMany({ where: { ...securedByThen, patronId }, orderBy: [...inSecuredOrder] });
+              }
+              const secured = [];
+              for (const r of mine) secured.push({ reservationId: r.id, othersWaiting: (await queueOf(tx, r.titleId)).length > 0 });
+              const back = new Set(rebalance(secured, REBALANCE_THRESHOLD));
+              for (const r of mine.filter((m) => back.has(m.id))) {
+                await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
+                const position = await enqueue(tx, r.id, r.titleId, at, 'head');
+                signal(r.id, { kind: 'rebalanced', queue: { position, version: await announceQueue(tx, r.titleId, outbox) } });
+                counts.rebalanced++;
+              }
             }
           }
 
@@ -82,14 +145,18 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
           // handed on by a failure during the run are taken in the same run (they are here today).
           const seen = new Set<string>();
           for (;;) {
-            const batch = (
-              await tx.reservation.findMany({ where: { status: 'SECURED', securedAt: { lte: at } }, orderBy: [{ securedAt: 'asc' }, { id: 'asc' }] })
-            ).filter((r) => !seen.has(r.id));
+            const batch = (await tx.reservation.findMany({ where: securedByThen, orderBy: [...inSecuredOrder] })).filter((r) => !seen.has(r.id));
             if (batch.length === 0) break;
-            for (const r of batch) {
+            for (const listed of batch) {
+              await hooks.beforeTitleLock?.('dispatch', [listed.id]);
+              await lockTitle(tx, listed.titleId);
+              // Read again under the title's lock: a cancel (R-CANCEL-3) or any other event that
+              // committed since the list was read has decided for it. Still 確保済み by then with
+              // another copy or moment, it comes back in the next batch as it is now.
+              const r = await tx.reservation.findUnique({ where: { id: listed.id } });
+              if (!r || changedSince(listed, r)) continue;
               seen.add(r.id);
               counts.processed++;
-              await lockTitle(tx, r.titleId);
               const lendable = checkLendable({ ...(await patronLendingFacts(tx, r.patronId, day, opts.longOverdueGraceDays)), at: 'dispatch' });
               if (lendable.ok) {
                 const dates = coopDates(day);

@@ -23,6 +23,7 @@ export type ProblemKind =
   | 'too-many-requests'
   | 'idempotency-key-reused'
   | 'idempotency-in-progress'
+  | 'thursday-run-in-progress'
   | 'not-ready'
   | 'internal';
 
@@ -61,6 +62,7 @@ const TITLES: Record<ProblemKind, string> = {
   'too-many-requests': 'Too many attempts',
   'idempotency-key-reused': 'Idempotency-Key reused with another request',
   'idempotency-in-progress': 'A request with this Idempotency-Key is still being processed',
+  'thursday-run-in-progress': 'Thursday processing is already running',
   'not-ready': 'The service is not ready',
   internal: 'Internal error',
 };
@@ -72,7 +74,14 @@ export class ApiProblem extends Error {
     readonly kind: ProblemKind,
     readonly ja: string,
     readonly en: string,
-    readonly extra: { rule?: string; errors?: FieldError[]; checks?: CheckResult[]; headers?: Record<string, string> } = {},
+    readonly extra: {
+      rule?: string;
+      errors?: FieldError[];
+      checks?: CheckResult[];
+      headers?: Record<string, string>;
+      /** Says only what is going on right now (a run in progress): not kept as the answer to an Idempotency-Key. */
+      transient?: boolean;
+    } = {},
   ) {
     super(en);
     this.headers = extra.headers ?? {};

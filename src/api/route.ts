@@ -194,7 +194,8 @@ export function resourceRouter(routes: readonly RouteDef[], ctx: ApiContext): Ro
       } catch (err) {
         const problem = toProblem(err);
         if (claim !== null) {
-          if (problem) await ctx.idempotency.complete(claim, { status: problem.status, body: problem.body() });
+          // A transient problem (e.g. a Thursday run in progress) is forgotten: a retry with the key is tried afresh.
+          if (problem && !problem.extra.transient) await ctx.idempotency.complete(claim, { status: problem.status, body: problem.body() });
           else await ctx.idempotency.forget(claim);
         }
         throw err;

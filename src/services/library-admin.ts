@@ -4,7 +4,7 @@
 import { DEFAULT_PROCESSING_SCHEDULE, formatDateEn, formatDateJa, jstInstant, weekday, type LocalDate, type ProcessingSchedule } from '../domain';
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
-import type { ThursdaySummary } from '../activities/thursday';
+import { ThursdayRunInProgressError, type ThursdaySummary } from '../activities/thursday';
 import { NotFoundError } from './errors';
 
 export async function setLibraryOpen(db: Db, no: number, isOpen: boolean) {
@@ -62,12 +62,17 @@ export async function listThursdayRuns(db: Db, page: { page: number; pageSize: n
   return { items: rows.map(runView), ...page, total };
 }
 
-export type TriggerOutcome = { ok: true; run: ReturnType<typeof runView> } | { ok: false; field: 'processingDay'; ja: string; en: string };
+export type TriggerOutcome =
+  | { ok: true; run: ReturnType<typeof runView> }
+  | { ok: false; field: 'processingDay'; ja: string; en: string }
+  /** Another run (the weekly one, or another hand run) holds the processing lock now. */
+  | { ok: false; running: true; ja: string; en: string };
 
 /**
  * Runs the processing of `day` now, by hand: the day must be a processing day (Thursday by default)
  * whose processing moment (10:00 JST) has come — a run for a later day would lend copies today under
- * that day's dates. Running a day already processed changes nothing and returns its summary.
+ * that day's dates. Running a day already processed changes nothing and returns its summary; while
+ * another run is in progress (one at a time, src/activities/thursday.ts) nothing is done: `running`.
  */
 export async function triggerThursdayRun(
   db: Db,
@@ -92,6 +97,16 @@ export async function triggerThursdayRun(
       en: `The processing of ${formatDateEn(req.day)} cannot run before its time.`,
     };
   }
-  await run({ processingAt: at.toISOString() });
+  try {
+    await run({ processingAt: at.toISOString() });
+  } catch (err) {
+    if (!(err instanceof ThursdayRunInProgressError)) throw err;
+    return {
+      ok: false,
+      running: true,
+      ja: '貸出処理を実行中です。終わってから結果を確認してください(同じ日の処理であれば、その結果が返ります)。',
+      en: `Thursday processing is already running; ask again when it has finished (for ${formatDateEn(req.day)} its summary is then returned).`,
+    };
+  }
   return { ok: true, run: await thursdayRun(db, req.day) };
 }

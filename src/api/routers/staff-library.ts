@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { parseLocalDate } from '../../domain';
 import { listLibraries, listThursdayRuns, setLibraryOpen, thursdayRun, triggerThursdayRun } from '../../services/library-admin';
-import { fieldProblem } from '../problem';
+import { ApiProblem, fieldProblem } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
 import { Library, LibraryOpenBody, LocalDateText, PageQuery, pageOf, ThursdayRun, TriggerThursdayBody } from '../schemas';
 
@@ -75,18 +75,24 @@ export const staffLibraryRoutes: RouteDef[] = [
     summary: 'Run a Thursday’s processing now, by hand',
     description:
       'The same processing the weekly workflow runs, for the given Thursday at its 10:00 JST moment, which must have come. Idempotent per processing day: ' +
-      'a day already processed is not processed again, and its stored summary is returned.',
+      'a day already processed is not processed again, and its stored summary is returned. One run at a time: while another run ' +
+      '(the weekly one, or another by hand) is in progress, 409 `/problems/thursday-run-in-progress`, nothing done; ask again when it has finished.',
     tag: 'Staff: Thursday processing',
     auth: ['staff'],
     body: TriggerThursdayBody,
     success: { status: 200, description: 'Processed (or already processed): the summary', schema: ThursdayRun },
-    responses: { 422: 'Not a processing day, or its processing moment has not come yet' },
+    responses: {
+      409: 'Thursday processing is already running (`/problems/thursday-run-in-progress`, with Retry-After): nothing was done',
+      422: 'Not a processing day, or its processing moment has not come yet',
+    },
     async handler({ body, ctx }) {
       const r = await triggerThursdayRun(ctx.deps.db, ctx.deps.runThursdayProcessing, {
         day: parseLocalDate(body.processingDay),
         now: await ctx.now(),
         schedule: ctx.deps.processingSchedule,
       });
+      if (!r.ok && 'running' in r)
+        throw new ApiProblem(409, 'thursday-run-in-progress', r.ja, r.en, { headers: { 'Retry-After': '30' }, transient: true });
       if (!r.ok) throw fieldProblem(422, [{ field: `body.${r.field}`, code: 'not_processable', ja: r.ja, en: r.en }]);
       return { body: r.run };
     },
