@@ -1,6 +1,7 @@
 // Configuration comes from the environment only; every variable is listed in the README.
 // Bad or missing configuration fails at start with a message naming the variable.
 import { parseApiKeys, type ApiKey } from './api/auth';
+import { DEFAULT_PROCESSING_SCHEDULE, type ProcessingSchedule } from './domain';
 import { LIBRARY_MAIL_FROM } from './mail/lending-notice';
 
 /**
@@ -49,9 +50,28 @@ export interface ServiceConfig {
   securityDelayMs: number;
   /** How long Idempotency-Key records are kept (IDEMPOTENCY_RETENTION_HOURS, default 24). */
   idempotencyRetentionHours: number;
+  /**
+   * Thursday processing (spec §6, §7), one source for the weekly workflow, the worker's activities and
+   * a run by hand through the API (so the worker and the API containers must be given the same values).
+   */
+  thursday: ThursdaySettings;
+}
+
+export interface ThursdaySettings {
+  /** §6 Decision: when processing runs, JST (THURSDAY_WEEKDAY, THURSDAY_HOUR; default Thursday 10:00). */
+  schedule: ProcessingSchedule;
+  /** R-DISPATCH-4 Decision: put a patron's 10+ 確保済み back to 確保待ち automatically (THURSDAY_REBALANCE, default on). */
+  rebalance: boolean;
+  /**
+   * R-DISPATCH-1 / R-OVERDUE-1 Decision: days past its due date before a loan blocks lending — Thursday
+   * dispatch, counter checkout (LONG_OVERDUE_GRACE_DAYS, default 0: any overdue loan blocks).
+   */
+  longOverdueGraceDays: number;
 }
 
 export class ConfigError extends Error {}
+
+const ON_OFF: Record<string, boolean> = { on: true, off: false, '1': true, '0': false, true: true, false: false };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const missing: string[] = [];
@@ -78,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     shutdownDelayMs: 0,
     securityDelayMs: 5 * 60_000,
     idempotencyRetentionHours: 24,
+    thursday: { schedule: { ...DEFAULT_PROCESSING_SCHEDULE }, rebalance: true, longOverdueGraceDays: 0 },
   };
   const problems: string[] = [];
   // API_KEYS is required in production; elsewhere `npm start` makes throwaway keys and prints them.
@@ -102,6 +123,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   whole('SHUTDOWN_DELAY_MS', 'milliseconds', 0, 600_000, (n) => (config.shutdownDelayMs = n));
   whole('RESERVATION_SECURITY_DELAY_SECONDS', 'whole seconds', 0, 86_400, (n) => (config.securityDelayMs = n * 1000));
   whole('IDEMPOTENCY_RETENTION_HOURS', 'whole hours', 1, 8_760, (n) => (config.idempotencyRetentionHours = n));
+  const thursday = config.thursday;
+  whole('THURSDAY_WEEKDAY', 'a JST weekday number (0 = Sunday, 4 = Thursday)', 0, 6, (n) => {
+    thursday.schedule = { ...thursday.schedule, weekday: n };
+  });
+  whole('THURSDAY_HOUR', 'a JST hour', 0, 23, (n) => (thursday.schedule = { ...thursday.schedule, hour: n }));
+  whole('LONG_OVERDUE_GRACE_DAYS', 'whole days', 0, 365, (n) => (thursday.longOverdueGraceDays = n));
+  const rebalance = env.THURSDAY_REBALANCE;
+  if (rebalance !== undefined && rebalance !== '') {
+    const on = ON_OFF[rebalance.toLowerCase()];
+    if (on === undefined) problems.push(`THURSDAY_REBALANCE must be on or off (1/0, true/false), got "${rebalance}"`);
+    else thursday.rebalance = on;
+  }
   if (missing.length > 0) {
     throw new ConfigError(
       `missing configuration: ${missing.join(', ')}.\n` +

@@ -139,7 +139,9 @@ async function startWorker(
   life.onStop('the Temporal connections', close);
   checkNotStopping(life);
   try {
-    await client.workflow.start(thursdayProcessing, { taskQueue: config.taskQueue, workflowId: THURSDAY_WORKFLOW_ID, args: [{}] });
+    // §6: the configured schedule (THURSDAY_WEEKDAY, THURSDAY_HOUR); rebalancing and grace days are the activities' own.
+    const { schedule } = config.thursday;
+    await client.workflow.start(thursdayProcessing, { taskQueue: config.taskQueue, workflowId: THURSDAY_WORKFLOW_ID, args: [{ schedule }] });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }

@@ -7,7 +7,7 @@ import { lendingNoticeActivities } from './lending-notice';
 import { loanActivities } from './loans';
 import type { Notifier } from './notifier';
 import { reservationActivities } from './reservations';
-import { thursdayActivities, type ThursdayOptions } from './thursday';
+import { DEFAULT_THURSDAY_OPTIONS, thursdayActivities, type ThursdayOptions } from './thursday';
 
 export interface ActivityDeps {
   db: Db;
@@ -20,12 +20,12 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const graceDays = deps.longOverdueGraceDays ?? 0;
+  const graceDays = deps.longOverdueGraceDays ?? DEFAULT_THURSDAY_OPTIONS.longOverdueGraceDays;
   return {
     ...reservationActivities(deps.db, deps.notifier),
     ...loanActivities(deps.db, deps.notifier, { longOverdueGraceDays: graceDays }),
     ...lendingNoticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),
-    ...thursdayActivities(deps.db, deps.notifier, { rebalance: true, longOverdueGraceDays: graceDays, ...deps.thursday }),
+    ...thursdayActivities(deps.db, deps.notifier, { ...DEFAULT_THURSDAY_OPTIONS, longOverdueGraceDays: graceDays, ...deps.thursday }),
   };
 }
 

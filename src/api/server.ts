@@ -40,8 +40,13 @@ export async function startApiServer(
     db,
     temporal,
     taskQueue: config.taskQueue,
-    desk: circulation(db, temporalNotifier(temporal), { longOverdueGraceDays: 0 }),
-    runThursdayProcessing: thursdayByHand(db, temporal),
+    // R-OVERDUE-1 / R-DISPATCH-1, R-DISPATCH-4, §6: the worker's settings (src/config.ts), one source.
+    desk: circulation(db, temporalNotifier(temporal), { longOverdueGraceDays: config.thursday.longOverdueGraceDays }),
+    runThursdayProcessing: thursdayByHand(db, temporal, {
+      rebalance: config.thursday.rebalance,
+      longOverdueGraceDays: config.thursday.longOverdueGraceDays,
+    }),
+    processingSchedule: config.thursday.schedule,
     keys: [...config.apiKeys, ...generatedKeys],
     reservationConfig: { securityDelayMs: config.securityDelayMs },
     logger: ops.logger,

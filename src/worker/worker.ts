@@ -30,6 +30,9 @@ export async function createWorker(
       notifier: temporalNotifier(client),
       mailer: sendgridMailer({ apiKey: config.sendgridApiKey, baseUrl: config.sendgridBaseUrl }),
       mailFrom: config.mailFrom,
+      // R-DISPATCH-1 / R-OVERDUE-1, R-DISPATCH-4 Decisions: the same settings the API's hand run uses.
+      longOverdueGraceDays: config.thursday.longOverdueGraceDays,
+      thursday: { rebalance: config.thursday.rebalance },
     }),
   });
   return {

@@ -48,6 +48,18 @@ test('the worker and the API are two containers of the one image, each with a co
   expect(() => interpolate(services.worker!.environment!.SENDGRID_API_KEY!, {})).toThrow(/SENDGRID_API_KEY/);
 });
 
+test('the worker (weekly Thursday processing) and the API (a run by hand) get the same Thursday settings, and operators can set them', () => {
+  const worker = loadConfig(envOf('worker')).thursday;
+  expect(loadConfig(envOf('api')).thursday).toEqual(worker);
+  expect(worker).toEqual({ schedule: { weekday: 4, hour: 10, minute: 0 }, rebalance: true, longOverdueGraceDays: 0 });
+  const given = { ...operator, THURSDAY_WEEKDAY: '3', THURSDAY_HOUR: '15', LONG_OVERDUE_GRACE_DAYS: '2', THURSDAY_REBALANCE: 'off' };
+  const envWith = (name: string): NodeJS.ProcessEnv =>
+    Object.fromEntries(Object.entries(services[name]!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), given)]));
+  const set = loadConfig(envWith('worker')).thursday;
+  expect(set).toEqual({ schedule: { weekday: 3, hour: 15, minute: 0 }, rebalance: false, longOverdueGraceDays: 2 });
+  expect(loadConfig(envWith('api')).thursday).toEqual(set);
+});
+
 test('migrate prepares the database once (npm run db:prepare); the worker and the API start after it and after Temporal is healthy', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   expect(services.migrate!.command).toEqual(['npm', 'run', 'db:prepare']);

@@ -71,3 +71,34 @@ test('IDEMPOTENCY_RETENTION_HOURS: 24 by default, whole hours 1–8760', () => {
   expect(loadConfig({ ...base, IDEMPOTENCY_RETENTION_HOURS: '72' }).idempotencyRetentionHours).toBe(72);
   expect(() => loadConfig({ ...base, IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow(/IDEMPOTENCY_RETENTION_HOURS must be whole hours 1–8760/);
 });
+
+test('Thursday processing (§6, R-DISPATCH-1 / R-OVERDUE-1, R-DISPATCH-4 Decisions): Thursday 10:00 JST, grace 0 days, rebalancing on by default', () => {
+  expect(loadConfig({ ...base }).thursday).toEqual({ schedule: { weekday: 4, hour: 10, minute: 0 }, rebalance: true, longOverdueGraceDays: 0 });
+  expect(
+    loadConfig({ ...base, THURSDAY_WEEKDAY: '3', THURSDAY_HOUR: '15', LONG_OVERDUE_GRACE_DAYS: '7', THURSDAY_REBALANCE: 'off' }).thursday,
+  ).toEqual({ schedule: { weekday: 3, hour: 15, minute: 0 }, rebalance: false, longOverdueGraceDays: 7 });
+  expect(loadConfig({ ...base, THURSDAY_WEEKDAY: '0', THURSDAY_HOUR: '0' }).thursday.schedule).toEqual({ weekday: 0, hour: 0, minute: 0 });
+  for (const [value, on] of [
+    ['on', true],
+    ['1', true],
+    ['TRUE', true],
+    ['0', false],
+    ['false', false],
+    ['Off', false],
+  ] as const)
+    expect(loadConfig({ ...base, THURSDAY_REBALANCE: value }).thursday.rebalance).toBe(on);
+  expect(loadConfig({ ...base, THURSDAY_WEEKDAY: '', THURSDAY_REBALANCE: '' }).thursday).toMatchObject({ schedule: { weekday: 4 }, rebalance: true });
+});
+
+test.each([
+  ['THURSDAY_WEEKDAY', 'thu', /THURSDAY_WEEKDAY must be a JST weekday number \(0 = Sunday, 4 = Thursday\) 0–6, got "thu"/],
+  ['THURSDAY_WEEKDAY', '7', /THURSDAY_WEEKDAY must be .* 0–6, got "7"/],
+  ['THURSDAY_HOUR', '24', /THURSDAY_HOUR must be a JST hour 0–23, got "24"/],
+  ['THURSDAY_HOUR', '10:30', /THURSDAY_HOUR must be a JST hour 0–23, got "10:30"/],
+  ['LONG_OVERDUE_GRACE_DAYS', '-1', /LONG_OVERDUE_GRACE_DAYS must be whole days 0–365, got "-1"/],
+  ['LONG_OVERDUE_GRACE_DAYS', '1.5', /LONG_OVERDUE_GRACE_DAYS must be whole days/],
+  ['THURSDAY_REBALANCE', 'maybe', /THURSDAY_REBALANCE must be on or off \(1\/0, true\/false\), got "maybe"/],
+])('%s=%s is refused, naming the variable and what it must be', (name, value, message) => {
+  expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);
+  expect(() => loadConfig({ ...base, [name]: value })).toThrow(message);
+});
