@@ -20,7 +20,7 @@
 // package.json runs this as `exec node --import tsx src/main.ts`: npm runs scripts with `sh -c`, and a
 // SIGTERM that npm relays would stop only that shell (dash does not exec its last command), leaving
 // this process running without its parent; `exec` makes npm's child this very process.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { DatabaseNotPreparedError } from './db/prepared-check';
 import { ConfigError, loadConfig, parseServiceRole, runsApi, runsWorker, type ServiceConfig } from './config';
 import { TemporalUnavailableError } from './infra/local-temporal';
@@ -37,7 +37,7 @@ import { checkNotStopping, Interrupted, startBackingServices, type BackingServic
 import { Lifecycle } from './start/lifecycle';
 import { startApiServer } from './api/server';
 import { connectTemporalClient, createWorker } from './worker/worker';
-import { THURSDAY_WORKFLOW_ID, thursdayProcessing } from './workflows/thursday-processing';
+import { THURSDAY_WORKFLOW_ID, thursdayProcessing, thursdaySettingsSignal } from './workflows/thursday-processing';
 import type { Db } from './db/client';
 
 /** For people at a terminal (the banner, start-up failures); everything else is in the JSON log. */
@@ -138,13 +138,16 @@ async function startWorker(
   const { worker, client, close } = await createWorker(config, db, { workflowBundle: bundle });
   life.onStop('the Temporal connections', close);
   checkNotStopping(life);
-  try {
-    // §6: the configured schedule (THURSDAY_WEEKDAY, THURSDAY_HOUR); rebalancing and grace days are the activities' own.
-    const { schedule } = config.thursday;
-    await client.workflow.start(thursdayProcessing, { taskQueue: config.taskQueue, workflowId: THURSDAY_WORKFLOW_ID, args: [{ schedule }] });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  // Started if not running; told the configured schedule either way (a running one takes a changed
+  // THURSDAY_WEEKDAY / THURSDAY_HOUR at once). Rebalancing and the grace days are the activities' own.
+  const { schedule } = config.thursday;
+  await client.workflow.signalWithStart(thursdayProcessing, {
+    taskQueue: config.taskQueue,
+    workflowId: THURSDAY_WORKFLOW_ID,
+    args: [{ schedule }],
+    signal: thursdaySettingsSignal,
+    signalArgs: [{ schedule }],
+  });
   const running = worker.run();
   life.onStop('the worker (drained)', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -218,6 +218,17 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
       activityLog().info('Thursday processing done', { ...summary });
       return summary;
     },
+
+    /**
+     * §6 Decision (catch-up): should a weekly workflow first started after `processingAt` still run that
+     * moment? Only if no run is recorded for its day and some reservation was 確保済み at that moment —
+     * otherwise there is nothing it would lend, and waiting for the next moment loses nothing.
+     */
+    async thursdayCatchUpDue({ processingAt }: { processingAt: string }): Promise<boolean> {
+      const at = new Date(processingAt);
+      if (await db.thursdayRun.findUnique({ where: { processingDate: toDbDate(jstDateOf(at)) }, select: { processingDate: true } })) return false;
+      return (await db.reservation.count({ where: { status: 'SECURED', securedAt: { lte: at } } })) > 0;
+    },
   };
 }
 

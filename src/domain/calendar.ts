@@ -66,6 +66,14 @@ export function nextProcessing(securedAt: Date, cfg: Partial<ProcessingSchedule>
   return jstInstant(addDays(securedDay, daysAhead + 7), schedule.hour, schedule.minute);
 }
 
+/**
+ * The most recent processing moment at or before `at` (the one a worker first started after it would
+ * catch up, see the Decision in spec §6). Moments are exactly a week apart (JST has no daylight saving).
+ */
+export function lastProcessing(at: Date, cfg: Partial<ProcessingSchedule> = {}): Date {
+  return nextProcessing(new Date(at.getTime() - 7 * 86_400_000 + 1), cfg);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Cooperating-library pickup (§6 table, R-COOP-3, R-COOP-4, R-LOAN-1, R-RETURN-4)
 

@@ -5,6 +5,7 @@ import {
   endOfJstDay,
   formatJst,
   jstDateOf,
+  lastProcessing,
   nextProcessing,
   prefHoldDates,
   renewalWindow,
@@ -102,6 +103,20 @@ describe('R-COOP-4 §6 Decision: which Thursday 10:00 JST takes a secured reserv
 
   test('an invalid Date is a programming error (RangeError)', () => {
     expect(() => nextProcessing(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
+  test('lastProcessing: the most recent processing moment at or before a moment (what a worker first started later catches up)', () => {
+    expect(formatJst(lastProcessing(jst('2026-12-03', '09:59')))).toBe('2026-11-26T10:00:00+09:00');
+    expect(formatJst(lastProcessing(jst('2026-12-03', '10:00')))).toBe('2026-12-03T10:00:00+09:00');
+    expect(formatJst(lastProcessing(jst('2026-12-09', '23:59')))).toBe('2026-12-03T10:00:00+09:00');
+    expect(formatJst(lastProcessing(jst('2027-01-01', '00:00')))).toBe('2026-12-31T10:00:00+09:00');
+    expect(formatJst(lastProcessing(jst('2026-12-09', '15:29'), { weekday: 3, hour: 15, minute: 30 }))).toBe('2026-12-02T15:30:00+09:00');
+    for (const day of eachDay(SWEEP_FIRST, SWEEP_LAST).slice(0, 60)) {
+      const at = jst(day, '12:00');
+      const last = lastProcessing(at);
+      expect(last.getTime()).toBeLessThanOrEqual(at.getTime());
+      expect(nextProcessing(new Date(last.getTime() + 1)).getTime()).toBeGreaterThan(at.getTime());
+    }
   });
 });
 

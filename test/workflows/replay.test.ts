@@ -1,6 +1,7 @@
 // Replays recorded histories (test/fixtures/histories: central pickup, cooperating pickup with
-// renewals, failed dispatches, Thursday processing) against today's workflow code. A change that
-// would break reservations already running — a different command order, a removed timer — fails here.
+// renewals, failed dispatches, Thursday processing before and after its catch-up) against today's
+// workflow code. A change that would break workflows already running — a different command order, a
+// removed timer — fails here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -25,7 +26,8 @@ test('there is a recorded history for each path: central pickup, cooperating pic
       'cooperating-pickup-renewed-twice.json',
       'failed-dispatch-three-times-released.json',
       'failed-dispatch-moved-down-twice.json',
-      'thursday-processing-two-runs.json',
+      'thursday-processing-two-runs.json', // recorded before the catch-up (patched) and the settings signal
+      'thursday-processing-caught-up-rescheduled.json', // after: the catch-up's marker, a settings signal cutting a wait short
     ]),
   );
 });

@@ -1,13 +1,15 @@
 // Thursday processing as a first-class step: its schedule is configurable, a run is idempotent per
 // processing day (staff may trigger it by hand), and it packs one dedicated bag per patron (R-COOP-2).
-// Events that commit while a run is under way (a staff cancel) are respected; one run at a time.
+// Events that commit while a run is under way (a staff cancel) are respected; one run at a time; a
+// weekly workflow first started after a processing moment catches it up (spec §6 Decision).
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
 import { temporalNotifier } from '../../src/activities/notifier';
 import { DEFAULT_THURSDAY_OPTIONS, thursdayActivities, ThursdayRunInProgressError, type ThursdayHooks } from '../../src/activities/thursday';
 import { sendgridMailer } from '../../src/mail/sendgrid';
 import { cancelUpdate } from '../../src/workflows/reservation-messages';
-import { THURSDAY_WORKFLOW_ID } from '../../src/workflows/thursday-processing';
+import { THURSDAY_WORKFLOW_ID, thursdaySettingsSignal } from '../../src/workflows/thursday-processing';
+import { recordHistory } from '../support/histories';
 import { LendingHarness, request } from '../support/lending-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
@@ -192,4 +194,52 @@ test('one run at a time: the weekly run that meets a run by hand in progress is 
   expect(JSON.parse(Buffer.from(payload).toString('utf8'))).toEqual(summary);
   expect(await h.db.loan.count({ where: { reservationId: 'HC-1' } })).toBe(1);
   expect((await h.view('HC-1')).status).toBe('IN_DELIVERY');
+});
+
+describe('§6 Decision (catch-up): a weekly workflow first started after a processing moment', () => {
+  let h2: LendingHarness;
+  let w2: WeekShift;
+  beforeAll(async () => {
+    h2 = await LendingHarness.start({ thursday: false }); // started by the tests, after their data
+    w2 = weekShift('2026-12-07T09:00', await h2.now());
+  }, 120_000);
+  afterAll(async () => h2?.stop());
+
+  test('runs the missed moment only if no run is recorded for it and something was 確保済み then', async () => {
+    const { thursdayCatchUpDue } = thursdayActivities(h2.db, temporalNotifier(h2.client), DEFAULT_THURSDAY_OPTIONS);
+    const p = await h2.patron('J0001');
+    await h2.title('T-J1', '題名 J1', [{ item: 'J1-1' }]);
+    await h2.advanceTo(w2.at('2026-12-07T09:00'));
+    expect(await thursdayCatchUpDue({ processingAt: w2.at('2026-12-10T10:00').toISOString() })).toBe(false); // nothing secured
+    await h2.reserve({ reservationId: 'J-1', patronId: p.id, titleId: 'T-J1', pickup: 'coop:30' });
+    await h2.advanceTo(w2.at('2026-12-10T12:00')); // Thursday 12:00: 10:00 has passed, nobody ran it
+    expect((await h2.view('J-1')).status).toBe('SECURED');
+    expect(await thursdayCatchUpDue({ processingAt: w2.at('2026-12-03T10:00').toISOString() })).toBe(false); // secured after that one
+    expect(await thursdayCatchUpDue({ processingAt: w2.at('2026-12-10T10:00').toISOString() })).toBe(true);
+
+    await h2.e.startThursdayProcessing({});
+    await h2.settle();
+    await h2.settle();
+    const day = w2.day('2026-12-10');
+    const run = await h2.db.thursdayRun.findUniqueOrThrow({ where: { processingDate: new Date(`${day}T00:00:00Z`) } });
+    expect(run).toMatchObject({ startedAt: w2.at('2026-12-10T10:00'), processed: 1, dispatched: 1 });
+    expect(await h2.view('J-1')).toMatchObject({ status: 'IN_DELIVERY', dates: { processingDay: day } });
+    expect(await thursdayCatchUpDue({ processingAt: w2.at('2026-12-10T10:00').toISOString() })).toBe(false); // recorded now
+
+    // It goes on weekly from the moment it caught up: Thursday 12-17, not 12-10 again.
+    await h2.advanceTo(w2.at('2026-12-17T10:05'));
+    expect(await h2.db.thursdayRun.count({ where: { processingDate: new Date(`${w2.day('2026-12-17')}T00:00:00Z`) } })).toBe(1);
+    expect(await h2.db.loan.count({ where: { reservationId: 'J-1' } })).toBe(1);
+  });
+
+  test('§6 Decision (configurable): a running workflow told another schedule (worker start) waits for that one from now on', async () => {
+    const weekly = h2.client.workflow.getHandle(THURSDAY_WORKFLOW_ID);
+    await weekly.signal(thursdaySettingsSignal, { schedule: { weekday: 4, hour: 10 } }); // the same: nothing changes
+    await weekly.signal(thursdaySettingsSignal, { schedule: { weekday: 2, hour: 14 } }); // Tuesday 14:00
+    await h2.advanceTo(w2.at('2026-12-22T14:05'));
+    await h2.advanceTo(w2.at('2026-12-24T10:05'));
+    const runs = await h2.db.thursdayRun.findMany({ where: { processingDate: { gt: new Date(`${w2.day('2026-12-17')}T00:00:00Z`) } } });
+    expect(runs.map((r) => r.startedAt.toISOString())).toEqual([w2.at('2026-12-22T14:00').toISOString()]);
+    await recordHistory(weekly, 'thursday-processing-caught-up-rescheduled');
+  });
 });
