@@ -45,11 +45,6 @@ export async function queueOf(tx: Tx, titleId: string): Promise<string[]> {
   return waiting.map((w) => w.id);
 }
 
-/** Temporary: Thursday processing still names it; the place in the queue is the records' alone (queueSeq). */
-export async function announceQueue(_tx: Tx, _titleId: string, _outbox: Outbox): Promise<number> {
-  return 0;
-}
-
 /** Puts a reservation into the title's queue: at the tail, or at the head (R-ITEM-4). Returns its position. */
 export async function enqueue(tx: Tx, reservationId: string, titleId: string, at: Date, where: 'tail' | 'head'): Promise<number> {
   const agg = await tx.reservation.aggregate({ where: { titleId, status: 'WAITING' }, _min: { queueSeq: true }, _max: { queueSeq: true } });

@@ -19,7 +19,7 @@ import type { Db } from '../db/client';
 import type { ThursdayRun } from '../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { reservationWorkflowId, thursdayOutcomeSignal, type ThursdayOutcome } from '../workflows/reservation-messages';
-import { announceQueue, enqueue, handOver, lockTitle, queueOf, recordTransition } from './allocation';
+import { enqueue, handOver, lockTitle, queueOf, recordTransition } from './allocation';
 import { transactThenSignal, type Notifier, type PendingSignal } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 import { endReservation } from './reservations';
@@ -134,8 +134,8 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
               const back = new Set(rebalance(secured, REBALANCE_THRESHOLD));
               for (const r of mine.filter((m) => back.has(m.id))) {
                 await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
-                const position = await enqueue(tx, r.id, r.titleId, at, 'head');
-                signal(r.id, { kind: 'rebalanced', queue: { position, version: await announceQueue(tx, r.titleId, outbox) } });
+                await enqueue(tx, r.id, r.titleId, at, 'head');
+                signal(r.id, { kind: 'rebalanced' });
                 counts.rebalanced++;
               }
             }
@@ -181,7 +181,9 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
                   data: { status: 'IN_DELIVERY', pickupFrom: toDbDate(dates.pickupFrom), pickupUntil: toDbDate(dates.pickupUntil) },
                 });
                 await recordTransition(tx, r.id, 'IN_DELIVERY', at);
-                signal(r.id, { kind: 'dispatched', processingDay: day, due: dates.due });
+                // The dates as recorded, for the workflow to wait on (it derives none of them).
+                const { pickupFrom, pickupUntil, mail: noticeOn, due } = dates;
+                signal(r.id, { kind: 'dispatched', processingDay: day, due, pickupFrom, pickupUntil, noticeOn });
                 counts.dispatched++;
                 continue;
               }
@@ -189,17 +191,17 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
               const failures = r.dispatchFailures + 1;
               const othersWaiting = (await queueOf(tx, r.titleId)).length > 0;
               const decision = afterFailedDispatch({ failures, othersWaiting });
-              await tx.reservation.update({ where: { id: r.id }, data: { dispatchFailures: failures } });
+              // The reason is shown while it stays 確保済み, too (R-DISPATCH-2's count, R-DISPATCH-3's move).
+              await tx.reservation.update({ where: { id: r.id }, data: { dispatchFailures: failures, reason: { ...decision.reason } } });
               if (decision.next === 'RELEASED') {
-                await endReservation(tx, r, 'RELEASED', at, decision.reason.rule, outbox); // R-DISPATCH-2
+                await endReservation(tx, r, 'RELEASED', at, decision.reason, outbox); // R-DISPATCH-2
                 counts.released++;
                 signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'RELEASED' });
               } else if (decision.next === 'WAITING') {
                 // R-DISPATCH-3: the copy goes to the next reserver; this one waits right behind them.
                 await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
-                const position = await enqueue(tx, r.id, r.titleId, at, 'head');
-                const queue = { position, version: await announceQueue(tx, r.titleId, outbox) };
-                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'WAITING', queue });
+                await enqueue(tx, r.id, r.titleId, at, 'head');
+                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'WAITING' });
               } else {
                 signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'SECURED' });
               }

@@ -39,14 +39,8 @@ export type ThursdayOutcome =
       pickupUntil?: LocalDate;
       noticeOn?: LocalDate;
     }
-  | { kind: 'failed'; failures: number; reason: Refusal; next: 'SECURED' | 'WAITING' | 'RELEASED'; queue?: QueuePosition }
-  | { kind: 'rebalanced'; queue?: QueuePosition };
-
-/** @deprecated the place in the queue is the records' (queueSeq); no longer sent, kept while Thursday still names it. */
-export interface QueuePosition {
-  position: number;
-  version: number;
-}
+  | { kind: 'failed'; failures: number; reason: Refusal; next: 'SECURED' | 'WAITING' | 'RELEASED' }
+  | { kind: 'rebalanced' };
 export const thursdayOutcomeSignal = defineSignal<[ThursdayOutcome]>('thursdayOutcome');
 
 /** The copy's return was processed at the prefectural library (R-RETURN-4). */
