@@ -15,14 +15,12 @@
 // and the queue are part of what is measured), BENCH_CONCURRENCY (default 10), LENDING_TEMPORAL
 // (java|dev|auto; default java).
 // Nothing here asserts a time: test/bench/api-load.test.ts only checks that it runs and reports.
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { InstanceRecord } from '../src/infra/instance-lock';
+import { join } from 'node:path';
 import { freeLoopbackPort } from '../src/infra/local-postgres';
+import { callApi, killRecordedServers, killService, percentiles, pool, serviceEnv, startService, stopService, waitReady } from './service-process';
 
-const ROOT = resolve(__dirname, '..');
 const OPAC = `opac-bench-${'k'.repeat(24)}`;
 const STAFF = `staff-bench-${'k'.repeat(24)}`;
 /** The demo catalogue's reservable titles (T005 is reference only, T006 a magazine: refused by design). */
@@ -37,34 +35,6 @@ const int = (source: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number ${min}–${max}, got "${v}"`);
   return n;
 };
-
-function percentiles(ms: number[]): { p50: number; p90: number; p99: number; max: number; mean: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? 0;
-  const round = (x: number): number => Math.round(x * 10) / 10;
-  return {
-    p50: round(at(0.5)),
-    p90: round(at(0.9)),
-    p99: round(at(0.99)),
-    max: round(s.at(-1) ?? 0),
-    mean: round(s.reduce((a, b) => a + b, 0) / (s.length || 1)),
-  };
-}
-
-/** Runs `tasks` with at most `concurrency` in flight. */
-async function pool<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, tasks.length) }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        out[i] = await tasks[i]!();
-      }
-    }),
-  );
-  return out;
-}
 
 export interface BenchSummary {
   machine: { cpus: number; node: string; temporal: string };
@@ -91,9 +61,7 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
   const dataDir = mkdtempSync(join(tmpdir(), 'lending-bench-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when this runs as root
   const port = await freeLoopbackPort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SENDGRID_API_KEY', 'SENDGRID_BASE_URL', 'NODE_ENV', 'SERVICE_ROLE']) delete env[name];
-  Object.assign(env, {
+  const env = serviceEnv({
     LENDING_TEMPORAL: temporal,
     LENDING_DATA_DIR: join(dataDir, 'data'),
     LENDING_DEMO_DATA: '1',
@@ -105,36 +73,10 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     RESERVATION_SECURITY_DELAY_SECONDS: '1',
   });
   const api = `http://127.0.0.1:${port}`;
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const service = startService('the service', env);
   try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${stderr}`);
-      if (performance.now() - t0 > READY_WITHIN_MS) throw new Error(`not ready within ${READY_WITHIN_MS / 1000} s:\n${stderr}`);
-      const res = await fetch(`${api}/readyz`).catch(() => undefined);
-      if (res?.status === 200) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const readyMs = Math.round(performance.now() - t0);
-
-    const call = async (
-      method: string,
-      path: string,
-      key: string,
-      body?: unknown,
-    ): Promise<{ status: number; ms: number; body: Record<string, unknown> }> => {
-      const t = performance.now();
-      const res = await fetch(`${api}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const parsed = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-      return { status: res.status, ms: performance.now() - t, body: parsed };
-    };
+    const readyMs = await waitReady(api, service, READY_WITHIN_MS);
+    const call = (method: string, path: string, key: string, body?: unknown) => callApi(api, method, path, key, body);
 
     // Patrons as the library registers them: temporary password, changed, e-mail (R-ACCOUNT-1).
     const cards = Array.from({ length: patrons }, (_, i) => `BENCH-${String(i + 1).padStart(4, '0')}`);
@@ -178,15 +120,11 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     for (const m of metrics.matchAll(/^http_requests_total\{.*status="(\d+)"\} (\d+)$/gm))
       requestsByStatus[m[1]!] = (requestsByStatus[m[1]!] ?? 0) + Number(m[2]);
 
-    const tStop = performance.now();
-    child.kill('SIGTERM');
-    const exitCode = await Promise.race([
-      exited,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no exit within 60 s of SIGTERM')), 60_000).unref()),
-    ]);
+    const stopped = await stopService(service, 60_000);
+    if (typeof stopped.exit !== 'number') throw new Error(`no exit within 60 s of SIGTERM (${stopped.exit})`);
     return {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version, temporal },
-      startup: { readyMs, stopMs: Math.round(performance.now() - tStop), exitCode },
+      startup: { readyMs, stopMs: stopped.ms, exitCode: stopped.exit },
       reserve: {
         requests: placed.length,
         created: placed.filter((p) => p.status === 201).length,
@@ -200,26 +138,10 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
       server: { requestsByStatus },
     };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-      await exited;
-    }
+    await killService(service);
     // The servers npm start ran run in process groups of their own: after a failed run, stop them by the
     // pids it recorded, before their data folder goes.
-    const record = join(dataDir, 'data', 'instance.json');
-    if (existsSync(record)) {
-      for (const c of (JSON.parse(readFileSync(record, 'utf8')) as InstanceRecord).children) {
-        try {
-          process.kill(c.pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    }
+    killRecordedServers(join(dataDir, 'data'));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
