@@ -14,8 +14,9 @@
 // says where everything is.
 //
 // Ctrl-C / SIGTERM stops everything in the reverse order (src/start/lifecycle.ts): /readyz turns 503,
-// the API stops taking connections and finishes the requests in flight (API_SHUTDOWN_GRACE_MS), the
-// worker drains its activities, then the connections, the mail stand-in, PostgreSQL and Temporal.
+// the API stops taking connections and finishes the requests in flight (API_SHUTDOWN_GRACE_MS), its
+// Idempotency-Key owner lock is released, the workflow starter finishes its pass, the worker drains its
+// activities, then the connections, the mail stand-in, PostgreSQL and Temporal.
 // Exit 0 after a clean stop, 1 on failure, 2 on bad configuration.
 // package.json runs this as `exec node --import tsx src/main.ts`: npm runs scripts with `sh -c`, and a
 // SIGTERM that npm relays would stop only that shell (dash does not exec its last command), leaving
@@ -30,11 +31,13 @@ import { installServiceRuntime, workflowBundle } from './infra/temporal-runtime'
 import { createLogger, parseLogLevel, temporalLogger, type Logger } from './ops/logger';
 import { registerLibraryMetrics } from './ops/library-metrics';
 import { scheduleSweeps } from './services/housekeeping';
+import { runWorkflowStarter } from './services/workflow-starter';
 import { ServiceMetrics } from './ops/metrics';
 import { startOpsServer } from './ops/ops-server';
 import { databaseCheck, Readiness, temporalCheck, workerCheck, type Check } from './ops/readiness';
 import { checkNotStopping, Interrupted, startBackingServices, type BackingServices } from './start/embedded';
 import { Lifecycle } from './start/lifecycle';
+import { ProcessLiveness } from './api/process-liveness';
 import { startApiServer } from './api/server';
 import { connectTemporalClient, createWorker } from './worker/worker';
 import { THURSDAY_WORKFLOW_ID, thursdayProcessing, thursdaySettingsSignal } from './workflows/thursday-processing';
@@ -81,6 +84,10 @@ async function main(): Promise<number> {
     const client = runsWorker(role) ? await startWorker(config, services.db, life, logger, checks, await bundle!) : await connectClient(config, life);
     checks.temporal = temporalCheck(client);
     checkNotStopping(life);
+    // No reservation without its workflow (src/services/workflow-starter.ts): every process that has the
+    // database and a Temporal client starts what a killed placement left unstarted, now and every 5 s.
+    const starter = runWorkflowStarter(services.db, client, config.taskQueue, logger);
+    life.onStop('the workflow starter', starter.stop);
 
     if (runsApi(role)) where.push(...(await startApi(config, services, client, life, logger, { metrics, readiness })));
     // Stopped first: from the first moment of a stop /readyz answers 503; SHUTDOWN_DELAY_MS gives a load
@@ -172,7 +179,11 @@ async function startApi(
   registerLibraryMetrics(ops.metrics, services.db);
   const sweeps = scheduleSweeps(services.db, { idempotencyRetentionHours: config.idempotencyRetentionHours }, logger);
   life.onStop('housekeeping', sweeps.stop);
-  const api = await startApiServer(config, services.db, client, { logger, ...ops });
+  // Held for the process's life, named in its Idempotency-Key claims (src/api/process-liveness.ts);
+  // released after the API has finished its requests (stops run last-registered first).
+  const liveness = await ProcessLiveness.hold(config.databaseUrl, logger);
+  life.onStop('the idempotency owner lock', () => liveness.close());
+  const api = await startApiServer(config, services.db, client, { logger, ...ops, liveness });
   life.onStop('the HTTP API', async () => {
     const { inFlight, cut } = await api.close();
     logger.info(`HTTP API closed: ${inFlight} request(s) were in flight, ${cut} cut after ${config.apiShutdownGraceMs} ms`);

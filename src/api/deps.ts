@@ -11,6 +11,7 @@ import { databaseCheck, Readiness, temporalCheck } from '../ops/readiness';
 import type { ReservationConfig } from '../workflows/reservation-state';
 import type { ApiKey } from './auth';
 import { IdempotencyStore } from './idempotency';
+import type { OwnerLiveness } from './process-liveness';
 
 export interface ApiDeps {
   db: Db;
@@ -40,6 +41,8 @@ export interface ApiDeps {
   metrics?: ServiceMetrics;
   /** /readyz (default: the database and the Temporal frontend). */
   readiness?: Readiness;
+  /** This process's liveness lock, named in Idempotency-Key claims (default: none, the 2-minute rule only). */
+  liveness?: OwnerLiveness;
 }
 
 export interface ApiContext {
@@ -54,7 +57,7 @@ export function apiContext(deps: ApiDeps): ApiContext {
   const clock = deps.clock ?? (() => new Date());
   return {
     deps,
-    idempotency: new IdempotencyStore(deps.db),
+    idempotency: new IdempotencyStore(deps.db, deps.liveness),
     metrics: deps.metrics ?? new ServiceMetrics(),
     readiness: deps.readiness ?? new Readiness({ database: databaseCheck(deps.db), temporal: temporalCheck(deps.temporal) }),
     now: async () => clock(),

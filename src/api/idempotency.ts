@@ -3,12 +3,15 @@
 // the same key and the same request gets the stored response again (header Idempotent-Replayed: true)
 // without acting twice. The same key with another request → 422; while the first is still being
 // processed → 409. A first attempt that failed with a server error is forgotten, so it can be retried;
-// one that never finished (its process was killed mid-request) is taken over after ABANDONED_AFTER, so
-// the key does not answer 409 for ever. Records are kept IDEMPOTENCY_RETENTION_HOURS (default 24) and
+// one that never finished because its process was killed mid-request is taken over as soon as that
+// process is known dead — its liveness lock is free (src/api/process-liveness.ts) — and in any case
+// after ABANDONED_AFTER (an owner alive but hung, or one whose death cannot be seen), so the key does
+// not answer 409 for ever. Records are kept IDEMPOTENCY_RETENTION_HOURS (default 24) and
 // then purged (src/services/housekeeping.ts): a repeat after that is a new request — placing a
 // reservation stays idempotent even then, its id being derived from the key.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client';
+import { LIVENESS_LOCK_CLASS, type OwnerLiveness } from './process-liveness';
 import { ApiProblem } from './problem';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -55,8 +58,8 @@ function canonical(value: unknown): string {
 
 /**
  * This request's hold on a key: the record's id and its creation time, as the database wrote it (text,
- * so that it compares exactly). A request taken over after ABANDONED_AFTER has lost its hold: what it
- * stores or forgets later must not touch the new holder's record.
+ * so that it compares exactly). A request taken over (its process taken for dead) has lost its hold:
+ * what it stores or forgets later must not touch the new holder's record.
  */
 export interface Claim {
   id: string;
@@ -64,7 +67,14 @@ export interface Claim {
 }
 
 export class IdempotencyStore {
-  constructor(private readonly db: Db) {}
+  /**
+   * `liveness`: this process's (src/api/process-liveness.ts); its id goes into each claim. Without it
+   * (tests, tools) claims name no owner and only ABANDONED_AFTER frees them.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly liveness?: OwnerLiveness,
+  ) {}
 
   recordId(keyName: string, key: string): string {
     return `${keyName}:${key}`;
@@ -78,8 +88,10 @@ export class IdempotencyStore {
     const requestHash = createHash('sha256')
       .update(`${req.method} ${req.path}\n${canonical(req.body ?? null)}`)
       .digest('hex');
+    const owner = this.liveness?.ownerId ?? null;
     const inserted = await this.db.$queryRaw<{ createdAt: string }[]>`
-      INSERT INTO idempotency_record (id, method, path, "requestHash") VALUES (${id}, ${req.method}, ${req.path}, ${requestHash})
+      INSERT INTO idempotency_record (id, method, path, "requestHash", "ownerInstance")
+      VALUES (${id}, ${req.method}, ${req.path}, ${requestHash}, ${owner}::int)
       ON CONFLICT (id) DO NOTHING RETURNING "createdAt"::text AS "createdAt"`;
     if (inserted.length === 1) return { claim: { id, createdAt: inserted[0]!.createdAt } };
     const first = await this.db.idempotencyRecord.findUnique({ where: { id } });
@@ -93,9 +105,14 @@ export class IdempotencyStore {
       );
     }
     if (first.status === null) {
+      // Abandoned: its owner's liveness lock can be taken (the owner's connection is gone: the process
+      // died), or it is older than ABANDONED_AFTER. The lock is tried transaction-level, so it is
+      // released again when this statement ends; a live owner's session lock makes the try fail.
       // createdAt is written by the database's clock (the column default), so compared with it.
       const abandoned = await this.db.$executeRaw`
-        DELETE FROM idempotency_record WHERE id = ${id} AND status IS NULL AND "createdAt" < LOCALTIMESTAMP - ${ABANDONED_AFTER}::interval`;
+        DELETE FROM idempotency_record WHERE id = ${id} AND status IS NULL AND (
+          "createdAt" < LOCALTIMESTAMP - ${ABANDONED_AFTER}::interval
+          OR ("ownerInstance" IS NOT NULL AND pg_try_advisory_xact_lock(${LIVENESS_LOCK_CLASS}::int, "ownerInstance")))`;
       if (abandoned === 1) return this.begin(id, req);
       throw new ApiProblem(
         409,

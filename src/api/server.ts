@@ -14,6 +14,7 @@ import type { Db } from '../db/client';
 import { thursdayByHand } from '../services/thursday-by-hand';
 import { createApp } from './app';
 import type { ApiKey } from './auth';
+import type { OwnerLiveness } from './process-liveness';
 import type { Logger } from '../ops/logger';
 import { listenGracefully, type CloseOutcome } from '../ops/graceful-close';
 import type { ServiceMetrics } from '../ops/metrics';
@@ -30,7 +31,7 @@ export async function startApiServer(
   config: ServiceConfig,
   db: Db,
   temporal: Client,
-  ops: { logger: Logger; metrics: ServiceMetrics; readiness: Readiness },
+  ops: { logger: Logger; metrics: ServiceMetrics; readiness: Readiness; liveness?: OwnerLiveness },
 ): Promise<RunningApi> {
   const generatedKeys: ApiKey[] =
     config.apiKeys.length > 0
@@ -52,6 +53,7 @@ export async function startApiServer(
     logger: ops.logger,
     metrics: ops.metrics,
     readiness: ops.readiness,
+    liveness: ops.liveness,
   });
   const listening = await listenGracefully(createServer(app), config.apiPort, config.apiHost);
   return {

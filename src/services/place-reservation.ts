@@ -2,9 +2,10 @@
 // need the database (limits, the title's copies, the patron's e-mail) run in one transaction with the
 // patron's row locked, so that concurrent requests cannot pass R-LIMIT-1 together; the workflow is
 // started after the commit with an id derived from the reservation id, so a repeated request finds
-// the same workflow instead of starting a second.
+// the same workflow instead of starting a second. The row is the outbox of that start
+// (src/services/workflow-starter.ts): written unconfirmed (workflowStartedAt null) with the workflow's
+// config, marked once the start is known; should this process die in between, the starter starts it.
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   checkRequestable,
   checkReservationLimit,
@@ -17,8 +18,10 @@ import {
   type Outcome,
 } from '../domain';
 import type { Db } from '../db/client';
+import type { Prisma } from '../generated/prisma/client';
 import { reservationWorkflowId } from '../workflows/reservation-messages';
 import type { ReservationConfig } from '../workflows/reservation-state';
+import { markWorkflowStarted, startReservationWorkflow } from './workflow-starter';
 
 export interface PlaceReservationRequest {
   reservationId: string;
@@ -27,6 +30,7 @@ export interface PlaceReservationRequest {
   /** "pref" or "coop:<no>" */
   pickup: string;
   at: Date;
+  /** Passed to the workflow; stored with the row, so that a start after a crash passes it too. */
   config?: Partial<ReservationConfig>;
 }
 
@@ -56,7 +60,7 @@ export async function placeReservation(
   const decided = await db.$transaction(
     async (tx) => {
       const existing = await tx.reservation.findUnique({ where: { id: req.reservationId } });
-      if (existing) return { ok: true as const, existing: true, input: null };
+      if (existing) return { ok: true as const, existing: true };
       await tx.$queryRaw`SELECT id FROM patron WHERE id = ${req.patronId}::uuid FOR UPDATE`;
       const patron = await tx.patron.findUnique({ where: { id: req.patronId } });
       if (!patron) return refuse('R-ACCOUNT-1', '利用者が登録されていません。', `No patron ${req.patronId}.`);
@@ -98,10 +102,13 @@ export async function placeReservation(
           placedWhileOnShelf: requestable.route === 'shelf',
           usualLibraryNo: patron.usualLibraryNo,
           usualLibraryWasClosed: usual ? !usual.isOpen : false,
+          // The outbox of the workflow's start: unconfirmed until marked below (or by the starter).
+          workflowStartedAt: null,
+          ...(req.config ? { workflowConfig: req.config as Prisma.InputJsonObject } : {}),
           transitions: { create: { status: 'APPLIED', at: req.at } },
         },
       });
-      return { ok: true as const, existing: false, input: { patronId: patron.id, titleId: title.id } };
+      return { ok: true as const, existing: false };
       // Concurrent requests of one patron queue on the row lock (and for a pooled connection): waiting
       // their turn is the point, so they wait longer than Prisma's defaults (2 s / 5 s) before failing.
     },
@@ -111,23 +118,12 @@ export async function placeReservation(
 
   const workflowId = reservationWorkflowId(req.reservationId);
   const row = await db.reservation.findUniqueOrThrow({ where: { id: req.reservationId } });
-  try {
-    await temporal.workflow.start('reservation', {
-      taskQueue,
-      workflowId,
-      args: [
-        {
-          reservationId: row.id,
-          patronId: row.patronId,
-          titleId: row.titleId,
-          pickup: row.pickupPlaceCode,
-          placedAt: row.placedAt.toISOString(),
-          config: req.config,
-        },
-      ],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // a repeated request: same workflow
+  // Unconfirmed: this request just committed it, or it repeats one that died before the start (started
+  // now, not at the starter's next pass). A workflow that has ended is never started again
+  // (REJECT_DUPLICATE). Confirmed: a repeat, nothing to start.
+  if (row.workflowStartedAt === null) {
+    await startReservationWorkflow(temporal, taskQueue, row);
+    await markWorkflowStarted(db, row.id);
   }
   return { ok: true as const, reservationId: row.id, workflowId };
 }
