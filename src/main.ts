@@ -21,6 +21,7 @@
 // package.json runs this as `exec node --import tsx src/main.ts`: npm runs scripts with `sh -c`, and a
 // SIGTERM that npm relays would stop only that shell (dash does not exec its last command), leaving
 // this process running without its parent; `exec` makes npm's child this very process.
+import { drainSignalOutbox, scheduleSignalDrain, temporalNotifier } from './activities/notifier';
 import type { Client } from '@temporalio/client';
 import { DatabaseNotPreparedError } from './db/prepared-check';
 import { ConfigError, loadConfig, parseServiceRole, runsApi, runsWorker, type ServiceConfig } from './config';
@@ -155,6 +156,11 @@ async function startWorker(
     signal: thursdaySettingsSignal,
     signalArgs: [{ schedule }],
   });
+  // Signals a killed process owed its workflows (signal_outbox) are sent before the worker starts,
+  // then every few seconds: a process may die between its commit and its send at any time.
+  await drainSignalOutbox(db, temporalNotifier(client), { olderThanSeconds: 0 });
+  const drain = scheduleSignalDrain(db, temporalNotifier(client), logger);
+  life.onStop('the signal outbox drain', drain.stop);
   const running = worker.run();
   life.onStop('the worker (drained)', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -1,6 +1,8 @@
-// Activities change the database in one transaction and only then tell the workflows concerned,
-// with Signals. If the worker dies between the two, the activity is retried: its transaction finds
-// the work already done and sends the same signals again, which the workflows ignore when repeated.
+// Activities (and the counter's check-in) change the database in one transaction and only then tell
+// the workflows concerned, with Signals. The signals are written into signal_outbox in that same
+// transaction, so a process that dies between the commit and the send loses none of them: the rows
+// it leaves are sent by the worker's drain (drainSignalOutbox). A signal may so arrive twice; the
+// workflows ignore a repeated one.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/workflow';
 import type { Db, Tx } from '../db/client';
@@ -48,9 +50,11 @@ export class Outbox {
 }
 
 /**
- * Runs `work` in one database transaction; the signals it adds to the outbox are sent only after the
- * commit (a workflow must never hear of a change that was rolled back). Every activity that changes
- * reservations and tells their workflows goes through here.
+ * Runs `work` in one database transaction; the signals it adds to the outbox are written to
+ * signal_outbox in the same transaction and sent only after the commit (a workflow must never hear
+ * of a change that was rolled back), each row deleted once sent. A send that fails leaves its row —
+ * and the later ones, to keep their order — for the drain. Every change that tells workflows goes
+ * through here.
  */
 export async function transactThenSignal<T>(
   db: Db,
@@ -59,7 +63,81 @@ export async function transactThenSignal<T>(
   options?: { timeout?: number; maxWait?: number },
 ): Promise<T> {
   const outbox = new Outbox(notifier);
-  const result = await db.$transaction((tx) => work(tx, outbox), options);
-  await outbox.flush();
+  let owed: bigint[] = [];
+  const result = await db.$transaction(async (tx) => {
+    const value = await work(tx, outbox);
+    if (outbox.pending.length > 0) {
+      const rows = await tx.signalOutbox.createManyAndReturn({
+        data: outbox.pending.map((s) => ({ workflowId: s.workflowId, signal: s.signal, args: s.args as never })),
+        select: { id: true },
+      });
+      owed = rows.map((r) => r.id).sort((x, y) => (x < y ? -1 : 1)); // one INSERT: ids in the order written
+    }
+    return value;
+  }, options);
+  const sent = outbox.pending.splice(0);
+  for (let i = 0; i < sent.length; i++) {
+    try {
+      await notifier.send(sent[i]!);
+    } catch {
+      return result; // the commit stands; the drain sends the rest, in order
+    }
+    await db.signalOutbox.deleteMany({ where: { id: owed[i]! } });
+  }
   return result;
+}
+
+/**
+ * Sends the signals left in signal_outbox by a process that died between its commit and its send
+ * (rows older than `olderThanSeconds`, so a live sender's own rows are not raced), oldest first, and
+ * deletes each once sent. Several processes may drain at once (SKIP LOCKED). Returns how many it sent.
+ */
+export async function drainSignalOutbox(db: Db, notifier: Notifier, opts: { olderThanSeconds?: number; batch?: number } = {}): Promise<number> {
+  const olderThan = opts.olderThanSeconds ?? 10;
+  return db.$transaction(
+    async (tx) => {
+      // createdAt is written by the database's clock (the column default), so compared with it.
+      const rows = await tx.$queryRaw<{ id: bigint; workflowId: string; signal: string; args: unknown[] }[]>`
+        SELECT id, "workflowId", signal, args FROM signal_outbox
+        WHERE "createdAt" <= LOCALTIMESTAMP - make_interval(secs => ${olderThan})
+        ORDER BY id LIMIT ${opts.batch ?? 200} FOR UPDATE SKIP LOCKED`;
+      for (const r of rows) {
+        await notifier.send({ workflowId: r.workflowId, signal: r.signal, args: r.args });
+        await tx.signalOutbox.delete({ where: { id: r.id } });
+      }
+      return rows.length;
+    },
+    { timeout: 60_000 },
+  );
+}
+
+/** Drains now and then every `intervalMs` (default 5 s) until stopped; a failed drain is logged and tried again. */
+export function scheduleSignalDrain(
+  db: Db,
+  notifier: Notifier,
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
+  opts: { intervalMs?: number } = {},
+): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const run = (): void => {
+    running = running.then(() =>
+      stopped
+        ? undefined
+        : drainSignalOutbox(db, notifier).then(
+            (n) => void (n > 0 && log.info({ signals: n }, 'signal outbox: signals left by a stopped process sent')),
+            (err: unknown) => log.warn({ err }, 'signal outbox drain failed; tried again at the next interval'),
+          ),
+    );
+  };
+  run();
+  const timer = setInterval(run, opts.intervalMs ?? 5_000);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
