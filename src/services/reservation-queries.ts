@@ -1,5 +1,5 @@
-// What the OPAC's My Library and the staff screens read: reservations and loans from the database
-// projection (the workflows keep it in step), and one reservation's full state from its workflow.
+// What the OPAC's My Library and the staff screens read: reservations and loans from the records,
+// which own every fact of them (one reservation's full state: reservation-view.ts).
 import {
   alreadyReturned,
   checkCancel,

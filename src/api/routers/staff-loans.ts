@@ -41,7 +41,7 @@ export const staffLoanRoutes: RouteDef[] = [
     path: '/staff/loans',
     operationId: 'listLoans',
     summary: 'Loans filtered by state, patron, title and due date',
-    description: 'From the database projection, earliest due first, paginated.',
+    description: 'From the records, earliest due first, paginated.',
     tag: 'Staff: loans',
     auth: ['staff'],
     query: LoanFilterQuery,

@@ -1,5 +1,5 @@
-// Staff: reservations — the lists from the database projection, one reservation's full state from
-// its workflow, and the counter's requests: cancel at any stage (R-CANCEL-2) and pickup.
+// Staff: reservations — the lists and one reservation's full state from the records, and the
+// counter's requests: cancel at any stage (R-CANCEL-2) and pickup.
 import { z } from 'zod';
 import { isReservationStatus, type ReservationStatus } from '../../domain';
 import { listReservations, reservationDetail } from '../../services/reservation-queries';
@@ -17,7 +17,7 @@ export const staffReservationRoutes: RouteDef[] = [
     path: '/staff/reservations',
     operationId: 'listReservations',
     summary: 'Reservations filtered by status, pickup place, patron, title and date placed',
-    description: 'From the database projection, newest first, paginated. Dates are JST calendar days, inclusive.',
+    description: 'From the records, newest first, paginated. Dates are JST calendar days, inclusive.',
     tag: TAG,
     auth: ['staff'],
     query: ReservationFilterQuery,
