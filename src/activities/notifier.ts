@@ -6,6 +6,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/workflow';
 import type { Db, Tx } from '../db/client';
+import { repeatEvery, type Repeating } from '../ops/repeat';
 
 /** One signal to send, as plain data (so a Thursday run can store and resend its own). */
 export interface PendingSignal {
@@ -35,17 +36,12 @@ export function temporalNotifier(client: Client): Notifier {
   };
 }
 
-/** Collects signals during a transaction, to send after it commits. */
+/** Collects the signals a transaction owes, written to signal_outbox with it and sent after its commit. */
 export class Outbox {
   readonly pending: PendingSignal[] = [];
-  constructor(private readonly notifier: Notifier) {}
 
   add<Args extends unknown[]>(workflowId: string, def: SignalDefinition<Args>, ...args: Args): void {
     this.pending.push({ workflowId, signal: def.name, args });
-  }
-
-  async flush(): Promise<void> {
-    for (const s of this.pending.splice(0)) await this.notifier.send(s);
   }
 }
 
@@ -62,7 +58,7 @@ export async function transactThenSignal<T>(
   work: (tx: Tx, outbox: Outbox) => Promise<T>,
   options?: { timeout?: number; maxWait?: number },
 ): Promise<T> {
-  const outbox = new Outbox(notifier);
+  const outbox = new Outbox();
   let owed: bigint[] = [];
   const result = await db.$transaction(async (tx) => {
     const value = await work(tx, outbox);
@@ -117,27 +113,11 @@ export function scheduleSignalDrain(
   notifier: Notifier,
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
   opts: { intervalMs?: number } = {},
-): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const run = (): void => {
-    running = running.then(() =>
-      stopped
-        ? undefined
-        : drainSignalOutbox(db, notifier).then(
-            (n) => void (n > 0 && log.info({ signals: n }, 'signal outbox: signals left by a stopped process sent')),
-            (err: unknown) => log.warn({ err }, 'signal outbox drain failed; tried again at the next interval'),
-          ),
-    );
-  };
-  run();
-  const timer = setInterval(run, opts.intervalMs ?? 5_000);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+): Repeating {
+  return repeatEvery(opts.intervalMs ?? 5_000, () =>
+    drainSignalOutbox(db, notifier).then(
+      (n) => void (n > 0 && log.info({ signals: n }, 'signal outbox: signals left by a stopped process sent')),
+      (err: unknown) => log.warn({ err }, 'signal outbox drain failed; tried again at the next interval'),
+    ),
+  );
 }

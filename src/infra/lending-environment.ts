@@ -165,11 +165,6 @@ export class LendingEnvironment {
     return s;
   }
 
-  /** Kept for the simulator and tests that ask for the view at the end: the records' view, as `view`. */
-  finalView(reservationId: string): Promise<ReservationView> {
-    return this.view(reservationId);
-  }
-
   /**
    * Replaces the worker with a new one, as after a crash or a deploy: every open workflow is
    * continued by the new worker from its history (its cache starts empty).

@@ -4,6 +4,7 @@
 //   minutes, not days; a repeat after that is a new request (src/api/idempotency.ts says why that is safe);
 // - login_throttle rows whose counting window and lock are long over (R-ACCOUNT-1 counts 15 minutes).
 import type { Db } from '../db/client';
+import { repeatEvery, type Repeating } from '../ops/repeat';
 import { LOGIN_LOCK_MS, LOGIN_WINDOW_MS } from './accounts';
 
 export interface Swept {
@@ -28,21 +29,11 @@ export function scheduleSweeps(
   db: Db,
   opts: { idempotencyRetentionHours: number; intervalMs?: number },
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
-): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  const run = (): void => {
-    running = sweep(db, opts).then(
+): Repeating {
+  return repeatEvery(opts.intervalMs ?? 3_600_000, () =>
+    sweep(db, opts).then(
       (swept) => log.info({ ...swept }, 'housekeeping: expired rows deleted'),
       (err: unknown) => log.warn({ err }, 'housekeeping failed; tried again at the next interval'),
-    );
-  };
-  run();
-  const timer = setInterval(run, opts.intervalMs ?? 3_600_000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running; // not in the middle of a delete when the connections close
-    },
-  };
+    ),
+  );
 }

@@ -3,6 +3,7 @@
 // started by hand, idempotent per processing day like the scheduled one (src/activities/thursday.ts).
 import { DEFAULT_PROCESSING_SCHEDULE, formatDateEn, formatDateJa, jstInstant, weekday, type LocalDate, type ProcessingSchedule } from '../domain';
 import type { Db } from '../db/client';
+import type { ThursdayRun } from '../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { ThursdayRunInProgressError, type ThursdaySummary } from '../activities/thursday';
 import { NotFoundError } from './errors';
@@ -22,17 +23,7 @@ function libraryView(l: { no: number; region: string; municipality: string; name
   return { no: l.no, region: l.region, municipality: l.municipality, name: l.name ?? l.municipality, isOpen: l.isOpen };
 }
 
-type RunRow = {
-  processingDate: Date;
-  startedAt: Date;
-  finishedAt: Date | null;
-  processed: number;
-  dispatched: number;
-  failed: number;
-  released: number;
-  rebalanced: number;
-  bags: number;
-};
+type RunRow = Omit<ThursdayRun, 'outcomes'>;
 
 function runView(r: RunRow) {
   return {

@@ -30,6 +30,7 @@
 // it stays 予約申込 a few seconds longer than configured, never shorter (docs/spec.md, Decision).
 // REJECT_DUPLICATE protects only as long as the server keeps the ended run (the namespace's retention);
 // a row is left unmarked only for the seconds between a start and its mark, far less than that.
+import { repeatEvery, type Repeating } from '../ops/repeat';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Db, Tx } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
@@ -159,10 +160,9 @@ export function runWorkflowStarter(
   taskQueue: string,
   log: StarterLog,
   opts: { intervalMs?: number; batch?: number } = {},
-): { stop(): Promise<void> } {
+): Repeating {
   const batch = opts.batch ?? STARTER_BATCH;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   const run = async (): Promise<void> => {
     while (!stopped) {
       let pass: StarterPass;
@@ -185,23 +185,11 @@ export function runWorkflowStarter(
       if (pass.started.length + pass.alreadyStarted.length < batch) return;
     }
   };
-  let running = run();
-  const schedule = (): void => {
-    timer = setTimeout(() => {
-      running = run().finally(() => {
-        if (!stopped) schedule();
-      });
-    }, opts.intervalMs ?? STARTER_INTERVAL_MS);
-    timer.unref();
-  };
-  void running.finally(() => {
-    if (!stopped) schedule();
-  });
+  const repeating = repeatEvery(opts.intervalMs ?? STARTER_INTERVAL_MS, run);
   return {
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running; // not in the middle of a pass when the connections close
+      stopped = true; // a full batch's follow-up pass is not begun
+      await repeating.stop();
     },
   };
 }

@@ -86,7 +86,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<T
     const stopped = await runOut(e, s, timeline.placedIds(), check);
     await e.settle();
     const views = new Map<string, ReservationView>();
-    for (const id of timeline.placedIds()) views.set(id, await e.finalView(id));
+    for (const id of timeline.placedIds()) views.set(id, await e.view(id));
     const end = stopped.end ?? lastMoment(s, views, start.getTime());
     log(`stopped at ${jstMinute(end)} (${stopped.because})`);
     return timeline.build({
