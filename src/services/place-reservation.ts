@@ -60,7 +60,7 @@ export async function placeReservation(
   const decided = await db.$transaction(
     async (tx) => {
       const existing = await tx.reservation.findUnique({ where: { id: req.reservationId } });
-      if (existing) return { ok: true as const, existing: true };
+      if (existing) return { ok: true as const, row: existing }; // a repeated request
       await tx.$queryRaw`SELECT id FROM patron WHERE id = ${req.patronId}::uuid FOR UPDATE`;
       const patron = await tx.patron.findUnique({ where: { id: req.patronId } });
       if (!patron) return refuse('R-ACCOUNT-1', '利用者が登録されていません。', `No patron ${req.patronId}.`);
@@ -91,7 +91,7 @@ export async function placeReservation(
       const limit = checkReservationLimit(active, patron.reservationLimit); // R-LIMIT-1
       if (!limit.ok) return limit;
       const usual = patron.usualLibraryNo ? await tx.cooperatingLibrary.findUnique({ where: { no: patron.usualLibraryNo } }) : null;
-      await tx.reservation.create({
+      const row = await tx.reservation.create({
         data: {
           id: req.reservationId,
           patronId: patron.id,
@@ -108,7 +108,7 @@ export async function placeReservation(
           transitions: { create: { status: 'APPLIED', at: req.at } },
         },
       });
-      return { ok: true as const, existing: false };
+      return { ok: true as const, row };
       // Concurrent requests of one patron queue on the row lock (and for a pooled connection): waiting
       // their turn is the point, so they wait longer than Prisma's defaults (2 s / 5 s) before failing.
     },
@@ -117,7 +117,7 @@ export async function placeReservation(
   if (!decided.ok) return decided;
 
   const workflowId = reservationWorkflowId(req.reservationId);
-  const row = await db.reservation.findUniqueOrThrow({ where: { id: req.reservationId } });
+  const { row } = decided;
   // Unconfirmed: this request just committed it, or it repeats one that died before the start (started
   // now, not at the starter's next pass). A workflow that has ended is never started again
   // (REJECT_DUPLICATE). Confirmed: a repeat, nothing to start.
