@@ -13,6 +13,7 @@ import { formatJst, parsePlace } from '../domain';
 import { copySecuredSignal, reservationWorkflowId } from '../workflows/reservation-messages';
 import type { Tx } from '../db/client';
 import type { Outbox } from './notifier';
+import { refreshPullList } from './pull-list';
 
 export type { Tx } from '../db/client';
 
@@ -46,16 +47,17 @@ export async function queueOf(tx: Tx, titleId: string): Promise<string[]> {
 }
 
 /** Puts a reservation into the title's queue: at the tail, or at the head (R-ITEM-4). Returns its position. */
-export async function enqueue(tx: Tx, reservationId: string, titleId: string, at: Date, where: 'tail' | 'head'): Promise<number> {
+export async function enqueue(tx: Tx, reservationId: string, titleId: string, at: Date, where: 'tail' | 'head', outbox: Outbox): Promise<number> {
   const agg = await tx.reservation.aggregate({ where: { titleId, status: 'WAITING' }, _min: { queueSeq: true }, _max: { queueSeq: true } });
   const queueSeq = where === 'head' ? (agg._min.queueSeq ?? 1) - 1 : (agg._max.queueSeq ?? 0) + 1;
   await tx.reservation.update({ where: { id: reservationId }, data: { status: 'WAITING', queueSeq, itemNumber: null } });
   await recordTransition(tx, reservationId, 'WAITING', at);
+  await refreshPullList(tx, titleId, at, outbox); // R-STATUS-1: a copy on the shelf is listed for staff to pull
   return (await queueOf(tx, titleId)).indexOf(reservationId) + 1;
 }
 
 /**
- * A copy became available (returned and checked in, released by a cancellation, a missed pickup or a
+ * A copy became available (scanned off the shelf by staff, returned and checked in, released by a cancellation, a missed pickup or a
  * failed dispatch): it goes to the first waiting reservation of the title (R-CANCEL-3), or back to
  * the shelf (書架). Returns the reservation it went to.
  */
@@ -66,6 +68,7 @@ export async function handOver(tx: Tx, itemNumber: string, titleId: string, at: 
     return null;
   }
   await secureFor(tx, nextId, itemNumber, at, outbox);
+  await refreshPullList(tx, titleId, at, outbox); // one fewer waits: a copy listed for it comes off the list
   return nextId;
 }
 

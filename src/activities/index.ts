@@ -7,6 +7,7 @@ import { lendingNoticeActivities } from './lending-notice';
 import { loanActivities } from './loans';
 import type { Notifier } from './notifier';
 import { reservationActivities } from './reservations';
+import { shelfPulling } from './shelf-pulling';
 import { DEFAULT_THURSDAY_OPTIONS, thursdayActivities, type ThursdayOptions } from './thursday';
 
 export interface ActivityDeps {
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
   const graceDays = deps.longOverdueGraceDays ?? DEFAULT_THURSDAY_OPTIONS.longOverdueGraceDays;
   return {
     ...reservationActivities(deps.db, deps.notifier),
+    pullListedCopy: shelfPulling(deps.db, deps.notifier).pullListedCopy,
     ...loanActivities(deps.db, deps.notifier, { longOverdueGraceDays: graceDays }),
     ...lendingNoticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),
     ...thursdayActivities(deps.db, deps.notifier, { ...DEFAULT_THURSDAY_OPTIONS, longOverdueGraceDays: graceDays, ...deps.thursday }),
@@ -31,4 +33,4 @@ export function createActivities(deps: ActivityDeps) {
 
 export type ReservationActivities = ReturnType<typeof createActivities>;
 
-export { circulation };
+export { circulation, shelfPulling };

@@ -17,6 +17,12 @@ export interface PendingSignal {
 
 export interface Notifier {
   send(signal: PendingSignal): Promise<void>;
+  /**
+   * The workflow told of every copy put on the pull list, when one stands in for the staff who pull
+   * (the simulator and the tests: src/workflows/pulling-stand-in.ts); unset in the service, where
+   * staff read the list.
+   */
+  readonly pullListWatcher?: string;
 }
 
 /**
@@ -24,8 +30,9 @@ export interface Notifier {
  * released) has nobody left to tell — e.g. a re-run Thursday resending its stored signals weeks later.
  * It is skipped rather than failing the activity, which would retry for ever.
  */
-export function temporalNotifier(client: Client): Notifier {
+export function temporalNotifier(client: Client, opts: { pullListWatcher?: string } = {}): Notifier {
   return {
+    ...opts,
     async send({ workflowId, signal, args }) {
       try {
         await client.workflow.getHandle(workflowId).signal(signal, ...args);
@@ -39,6 +46,8 @@ export function temporalNotifier(client: Client): Notifier {
 /** Collects the signals a transaction owes, written to signal_outbox with it and sent after its commit. */
 export class Outbox {
   readonly pending: PendingSignal[] = [];
+
+  constructor(readonly pullListWatcher?: string) {}
 
   add<Args extends unknown[]>(workflowId: string, def: SignalDefinition<Args>, ...args: Args): void {
     this.pending.push({ workflowId, signal: def.name, args });
@@ -58,7 +67,7 @@ export async function transactThenSignal<T>(
   work: (tx: Tx, outbox: Outbox) => Promise<T>,
   options?: { timeout?: number; maxWait?: number },
 ): Promise<T> {
-  const outbox = new Outbox();
+  const outbox = new Outbox(notifier.pullListWatcher);
   let owed: bigint[] = [];
   const result = await db.$transaction(async (tx) => {
     const value = await work(tx, outbox);

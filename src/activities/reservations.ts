@@ -1,7 +1,8 @@
 // Activities of the reservation workflow that move a reservation through the title's queue.
 import { isFinalStatus, parsePlace, pickupMissedReason, type Refusal, type RuleId } from '../domain';
 import type { Db } from '../db/client';
-import { enqueue, handOver, lockTitle, recordTransition, secureFor, type Tx } from './allocation';
+import { enqueue, handOver, lockTitle, recordTransition, type Tx } from './allocation';
+import { refreshPullList } from './pull-list';
 import { transactThenSignal, type Notifier, type Outbox } from './notifier';
 
 /** What secureOrQueue recorded: the copy set aside and the status it gave, or a place in the queue. */
@@ -24,9 +25,12 @@ export function reservationActivities(db: Db, notifier: Notifier) {
 
   return {
     /**
-     * R-STATUS-1, R-ITEM-3, R-ITEM-4: after the security delay, secure a copy on the shelf, or join
-     * the queue — at its head if a copy was on the shelf when the request was made but a walk-in took
-     * it first. Idempotent: a retry returns what the first attempt decided.
+     * R-STATUS-1, R-ITEM-3, R-ITEM-4: after the security delay the request is 確保待ち — in the title's
+     * queue, and, if a copy is on the shelf, with that copy on the pull list for staff to take off the
+     * shelf (the scan secures it: shelf-pulling.ts). At the head of the queue if a copy was on the
+     * shelf when the request was made but a walk-in took it first. Idempotent: a retry returns what
+     * the first attempt decided. (`secured` is what the first attempt of an earlier version returned,
+     * when the shelf copy was set aside by this activity itself.)
      */
     async secureOrQueue({ reservationId, at }: { reservationId: string; at: string }): Promise<Allocation> {
       return underTitleLock(reservationId, async (tx, { titleId }, outbox) => {
@@ -38,21 +42,12 @@ export function reservationActivities(db: Db, notifier: Notifier) {
           return { kind: 'waiting' };
         }
         const when = new Date(at);
-        const shelf = await tx.item.findFirst({
-          // R-ITEM-1: only books and DAISY recordings are lent online (isLendable in src/domain).
-          where: { titleId, status: 'ON_SHELF', materialType: { in: ['BOOK', 'DAISY'] } },
-          orderBy: { itemNumber: 'asc' },
-        });
-        if (shelf) {
-          const status = await secureFor(tx, reservationId, shelf.itemNumber, when, outbox);
-          return { kind: 'secured', itemNumber: shelf.itemNumber, status };
-        }
         // R-ITEM-4: the copy was 書架 when the request was made and a visitor took it at the counter
         // since — the request goes to the head of the queue. (A copy that went to an earlier online
         // request is no walk-in: then the queue's own order holds.)
         const lostToWalkIn =
           r.placedWhileOnShelf && (await tx.loan.count({ where: { reservationId: null, item: { titleId }, lentAt: { gte: r.placedAt } } })) > 0;
-        await enqueue(tx, reservationId, titleId, when, lostToWalkIn ? 'head' : 'tail');
+        await enqueue(tx, reservationId, titleId, when, lostToWalkIn ? 'head' : 'tail', outbox);
         return { kind: 'waiting' };
       });
     },
@@ -103,7 +98,10 @@ export async function endReservation(
     data: { status, queueSeq: null, endedAt: at, endReason: note, ...(typeof reason === 'string' ? {} : { reason: { ...reason } }) },
   });
   await recordTransition(tx, r.id, status, at, typeof reason === 'string' ? undefined : reason.rule);
-  if (!r.itemNumber) return;
+  if (!r.itemNumber) {
+    await refreshPullList(tx, r.titleId, at, outbox); // R-STATUS-1: one fewer waits, a listed copy may come off the list
+    return;
+  }
   if (r.status === 'IN_DELIVERY') {
     await tx.loan.updateMany({ where: { reservationId: r.id, state: 'ACTIVE' }, data: { state: 'UNDONE' } });
     await tx.item.update({ where: { itemNumber: r.itemNumber }, data: { status: 'IN_TRANSIT', loanCategory: null } });

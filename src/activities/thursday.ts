@@ -134,7 +134,7 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
               const back = new Set(rebalance(secured, REBALANCE_THRESHOLD));
               for (const r of mine.filter((m) => back.has(m.id))) {
                 await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
-                await enqueue(tx, r.id, r.titleId, at, 'head');
+                await enqueue(tx, r.id, r.titleId, at, 'head', outbox);
                 signal(r.id, { kind: 'rebalanced' });
                 counts.rebalanced++;
               }
@@ -200,7 +200,7 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
               } else if (decision.next === 'WAITING') {
                 // R-DISPATCH-3: the copy goes to the next reserver; this one waits right behind them.
                 await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
-                await enqueue(tx, r.id, r.titleId, at, 'head');
+                await enqueue(tx, r.id, r.titleId, at, 'head', outbox);
                 signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'WAITING' });
               } else {
                 signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'SECURED' });

@@ -11,3 +11,4 @@ export * from './places';
 export * from './calendar';
 export * from './rules';
 export * from './queue';
+export * from './shelf-pulling';

@@ -103,12 +103,17 @@ export function countLoans(statuses: readonly ReservationStatus[]): number {
  * 資料の状態 as the OPAC shows it. `貸出〇〇` carries the loan category after 貸出 (貸出一般 …), so it is a
  * family of values rather than one.
  */
-export type ItemStatus = '書架' | '禁帯' | '予受待' | '予回送' | `貸出${string}`;
+export type ItemStatus = '書架' | '禁帯' | '予受待' | '予回送' | '不明' | `貸出${string}`;
 
 export const ON_SHELF: ItemStatus = '書架';
 export const NOT_FOR_LOAN: ItemStatus = '禁帯';
 export const HELD_FOR_RESERVER: ItemStatus = '予受待';
 export const IN_TRANSIT_FOR_RESERVATION: ItemStatus = '予回送';
+/**
+ * Not found on the shelf when staff came to pull it, twice (R-STATUS-1 Decision, spec §3). Not in
+ * the guide's list of statuses: staff see it, and it serves no request until a check-in finds it.
+ */
+export const MISSING: ItemStatus = '不明';
 
 /** Reads the OPAC's text; undefined for anything that is not one of R-ITEM-2's statuses. */
 export function parseItemStatus(text: string): ItemStatus | undefined {

@@ -11,13 +11,15 @@ import { Worker } from '@temporalio/worker';
 import { Context } from '@temporalio/activity';
 import { createActivities, type ActivityDeps, type ReservationActivities } from '../activities';
 import { circulation } from '../activities/circulation';
-import { temporalNotifier } from '../activities/notifier';
+import { temporalNotifier, type Notifier } from '../activities/notifier';
+import { shelfPulling } from '../activities/shelf-pulling';
 import type { Db } from '../db/client';
 import { isFinalStatus } from '../domain';
 import { LIBRARY_MAIL_FROM } from '../mail/lending-notice';
 import { sendgridMailer } from '../mail/sendgrid';
 import { reservationView, type ReservationView } from '../services/reservation-view';
 import { reservationWorkflowId, viewQuery, type WorkflowState } from '../workflows/reservation-messages';
+import { PULLING_STAND_IN_WORKFLOW_ID, pullingStandIn } from '../workflows/pulling-stand-in';
 import { THURSDAY_WORKFLOW_ID, thursdayProcessing, type ThursdayInput } from '../workflows/thursday-processing';
 import { MailSink } from './mail-sink';
 import { installQuietRuntime, workflowBundle } from './temporal-runtime';
@@ -44,7 +46,16 @@ export interface LendingEnvironmentOptions {
    * commit and reporting back. Temporal retries it; the retry must find the work done.
    */
   dieAfterCommit?: readonly (keyof ReservationActivities)[];
+  /**
+   * Who takes the copies on the pull list off the shelf (R-STATUS-1): a stand-in for staff that scans
+   * each copy `afterMinutes` after it was listed (default: 60 minutes), or nobody (`'manual'`: the
+   * caller scans, `shelf.pullFromShelf`, or reports it missing, `shelf.reportNotOnShelf`).
+   */
+  pulling?: 'manual' | { afterMinutes: number };
 }
+
+/** The simulator's default: a copy on the pull list is scanned an hour after it was listed. */
+export const DEFAULT_PULL_AFTER_MINUTES = 60;
 
 /** Wraps the named activities so that each call's first attempt fails after it completed (see dieAfterCommit). */
 function dyingAfterCommit<T extends Record<string, unknown>>(activities: T, names: readonly string[]): T {
@@ -72,6 +83,8 @@ export class LendingEnvironment {
     readonly env: TestWorkflowEnvironment,
     readonly db: Db,
     readonly mail: MailSink,
+    /** Tells the workflows; and the stand-in for staff of every copy listed, when it is there. */
+    readonly notifier: Notifier,
   ) {}
 
   static async start(opts: LendingEnvironmentOptions): Promise<LendingEnvironment> {
@@ -82,7 +95,9 @@ export class LendingEnvironment {
     const clock = (): number | Promise<number> => (env ? env.currentTimeMs() : Date.now());
     const [started, mail, bundle] = await Promise.all([createTimeSkippingEnv(), MailSink.start({ clock }), workflowBundle()]);
     env = started;
-    const e = new LendingEnvironment(env, opts.db, mail);
+    const pulling = opts.pulling ?? { afterMinutes: DEFAULT_PULL_AFTER_MINUTES };
+    const notifier = temporalNotifier(started.client, pulling === 'manual' ? {} : { pullListWatcher: PULLING_STAND_IN_WORKFLOW_ID });
+    const e = new LendingEnvironment(env, opts.db, mail, notifier);
     e.newWorker = () =>
       Worker.create({
         connection: started.nativeConnection,
@@ -92,7 +107,7 @@ export class LendingEnvironment {
         activities: dyingAfterCommit(
           createActivities({
             db: opts.db,
-            notifier: temporalNotifier(started.client),
+            notifier,
             mailer: sendgridMailer({ apiKey: 'SG.test-key', baseUrl: mail.url }),
             mailFrom: MAIL_FROM,
             ...opts.activities,
@@ -103,6 +118,13 @@ export class LendingEnvironment {
     try {
       e.worker = await e.newWorker();
       e.running = e.worker.run();
+      if (pulling !== 'manual') {
+        await started.client.workflow.start(pullingStandIn, {
+          taskQueue: e.taskQueue,
+          workflowId: PULLING_STAND_IN_WORKFLOW_ID,
+          args: [{ afterMs: pulling.afterMinutes * 60_000 }],
+        });
+      }
       if (opts.thursday !== false) await e.startThursdayProcessing(typeof opts.thursday === 'object' ? opts.thursday : {});
     } catch (err) {
       await e.stop().catch(() => undefined);
@@ -122,7 +144,12 @@ export class LendingEnvironment {
 
   /** The counter and the central check-in (walk-in loans, returns processed at the prefectural library). */
   get desk() {
-    return circulation(this.db, temporalNotifier(this.env.client), { longOverdueGraceDays: 0 });
+    return circulation(this.db, this.notifier, { longOverdueGraceDays: 0 });
+  }
+
+  /** Staff at the shelf: the scan of a copy on the pull list, or "not on the shelf" (R-STATUS-1). */
+  get shelf() {
+    return shelfPulling(this.db, this.notifier);
   }
 
   async now(): Promise<Date> {

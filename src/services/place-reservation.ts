@@ -41,6 +41,7 @@ export const ITEM_STATUS_JA: Record<string, ItemStatus> = {
   ON_LOAN: '貸出一般',
   AWAITING_PICKUP: '予受待',
   IN_TRANSIT: '予回送',
+  MISSING: '不明',
 };
 
 export async function placeReservation(

@@ -114,6 +114,18 @@ async function other(ctx: EventContext, ev: Exclude<ScenarioEvent, ReservationEv
         ? { ...base, result: 'accepted', returned: r.returned, handedTo: r.handedTo }
         : { ...base, result: 'rejected', ...refusalFields(r.refusal) };
     }
+    case 'pull': {
+      const r = await ctx.e.shelf.pullFromShelf({ itemNumber: ev.item, at: new Date(ev.at) });
+      const base = { at, do: ev.do, item: ev.item };
+      return r.ok
+        ? { ...base, result: 'accepted', securedFor: r.slip.reservationId, status: r.slip.status }
+        : { ...base, result: 'rejected', ...refusalFields(r.refusal) };
+    }
+    case 'notOnShelf': {
+      const r = await ctx.e.shelf.reportNotOnShelf({ itemNumber: ev.item, at: new Date(ev.at) });
+      const base = { at, do: ev.do, item: ev.item };
+      return r.ok ? { ...base, result: 'accepted', missing: r.missing } : { ...base, result: 'rejected', ...refusalFields(r.refusal) };
+    }
     case 'libraryClosed':
     case 'libraryOpened':
       await db.cooperatingLibrary.update({ where: { no: ev.library }, data: { isOpen: ev.do === 'libraryOpened' } });

@@ -13,7 +13,7 @@
 import type { Db } from '../db/client';
 import { formatJst, isFinalStatus } from '../domain';
 import { fromDbDate } from '../db/dates';
-import { LendingEnvironment } from '../infra/lending-environment';
+import { DEFAULT_PULL_AFTER_MINUTES, LendingEnvironment } from '../infra/lending-environment';
 import { workflowBundle } from '../infra/temporal-runtime';
 import { createThrowawayDatabase } from '../infra/throwaway-database';
 import type { ReservationView } from '../services/reservation-view';
@@ -61,7 +61,9 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<T
     // Thursday processing starts with the story, at its first event: the runs between the real now and
     // a scenario set months ahead could only find nothing 確保済み, and each costs an activity. (A run
     // due at exactly that moment is skipped; nothing can be 確保済み before the first event either.)
-    e = await LendingEnvironment.start({ db, thursday: false });
+    // R-STATUS-1: staff pulling copies off the shelf are stood in for unless the scenario does it.
+    const pulling = s.pulling === 'manual' ? 'manual' : { afterMinutes: s.pullAfterMinutes ?? DEFAULT_PULL_AFTER_MINUTES };
+    e = await LendingEnvironment.start({ db, thursday: false, pulling });
     const start = await e.now();
     const late = checkMomentsAfter(s, start.getTime(), formatJst(start));
     if (late.length > 0) throw new ScenarioInvalid(late);

@@ -110,6 +110,8 @@ export const EVENT_KINDS = [
   'libraryOpened',
   'setLoanLimit',
   'setUsualLibrary',
+  'pull',
+  'notOnShelf',
 ] as const;
 
 const at = { at: moment };
@@ -139,6 +141,9 @@ const event = z.discriminatedUnion(
     z.strictObject({ ...at, do: z.literal('libraryOpened'), library: libraryNo }),
     z.strictObject({ ...at, do: z.literal('setLoanLimit'), patron: id, limit: z.number() }),
     z.strictObject({ ...at, do: z.literal('setUsualLibrary'), patron: id, library: libraryNo }),
+    // R-STATUS-1: staff take a copy on the pull list off the shelf (its scan secures it), or do not find it.
+    z.strictObject({ ...at, do: z.literal('pull'), item: id }),
+    z.strictObject({ ...at, do: z.literal('notOnShelf'), item: id }),
   ],
   {
     error: (iss) =>
@@ -156,6 +161,18 @@ const scenarioShape = z.strictObject({
   loans: z.array(loan).default([]),
   events: z.array(event),
   until: moment.optional(),
+  /**
+   * R-STATUS-1: who takes the copies on the pull list off the shelf. `auto` (default): staff scan each
+   * `pullAfterMinutes` (default 60) after it was listed; `manual`: only the `pull` and `notOnShelf`
+   * events do (docs/simulator.md).
+   */
+  pulling: z.enum(['auto', 'manual']).default('auto'),
+  pullAfterMinutes: z
+    .number()
+    .int('must be a whole number of minutes')
+    .min(0, 'must not be negative')
+    .max(10_080, 'at most a week (10080)')
+    .optional(),
 });
 
 export const scenarioSchema = scenarioShape.superRefine((s, ctx) =>
@@ -238,6 +255,10 @@ function crossCheck(s: z.output<typeof scenarioShape>, issue: (path: (string | n
       if (!change.ok) issue(path('limit'), `${change.refusal.rule}: ${change.refusal.en}`);
     }
   });
+
+  if (s.pullAfterMinutes !== undefined && s.pulling === 'manual') {
+    issue(['pullAfterMinutes'], 'pullAfterMinutes applies to "pulling": "auto" only; with "manual" the pull and notOnShelf events scan');
+  }
 
   if (s.until !== undefined && s.events.length > 0) {
     const last = s.events[s.events.length - 1]!.at;

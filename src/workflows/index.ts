@@ -1,3 +1,4 @@
 // The workflow bundle's entry point: every workflow type the worker runs.
 export { reservation } from './reservation';
 export { thursdayProcessing } from './thursday-processing';
+export { pullingStandIn } from './pulling-stand-in';

@@ -14,7 +14,8 @@ test('R-DISPATCH-1, R-DISPATCH-2, R-DISPATCH-3, R-LIMIT-2, R-COOP-3: the example
   const r1 = t.reservations.R1!;
   expect(statuses(r1)).toEqual([
     [at(w, '2027-03-01T09:00'), 'APPLIED'],
-    [at(w, '2027-03-01T09:05'), 'SECURED'],
+    [at(w, '2027-03-01T09:05'), 'WAITING'], // R-STATUS-1: 確保待ち, the copy on the pull list
+    [at(w, '2027-03-01T10:05'), 'SECURED'], // pulled an hour later
     [at(w, '2027-03-04T10:00'), 'WAITING'],
     [at(w, '2027-03-17T11:00'), 'SECURED'], // R2's copy checked in: R1 is next
     [at(w, '2027-03-18T10:00'), 'WAITING'],
@@ -36,7 +37,8 @@ test('R-DISPATCH-1, R-DISPATCH-2, R-DISPATCH-3, R-LIMIT-2, R-COOP-3: the example
   const r4 = t.reservations.R4!;
   expect(statuses(r4)).toEqual([
     [at(w, '2027-03-01T10:00'), 'APPLIED'],
-    [at(w, '2027-03-01T10:05'), 'SECURED'],
+    [at(w, '2027-03-01T10:05'), 'WAITING'],
+    [at(w, '2027-03-01T11:05'), 'SECURED'],
     [at(w, '2027-03-18T10:00'), 'RELEASED'],
   ]);
   expect(r4).toMatchObject({ dispatchFailures: 3, reason: { rule: 'R-DISPATCH-2' } });

@@ -12,11 +12,12 @@ test('R-PREF-1, R-PREF-2, R-PREF-4, R-PREF-5, R-CANCEL-1, R-RENEW-1, R-RENEW-3, 
   expect(r1.final).toBe('RETURNED');
   expect(r1.transitions.map((x) => [x.at, x.status])).toEqual([
     [at(w, '2027-03-02T19:00'), 'APPLIED'],
-    [at(w, '2027-03-02T19:05'), 'READY'], // R-PREF-1: any day, at once
+    [at(w, '2027-03-02T19:05'), 'WAITING'], // R-STATUS-1: 確保待ち, the copy on the pull list
+    [at(w, '2027-03-02T20:05'), 'READY'], // R-PREF-1: any day, the notice at once (pulled an hour later)
     [at(w, '2027-03-08T17:00'), 'ON_LOAN'],
     [at(w, '2027-03-27T11:05'), 'RETURNED'], // R-RETURN-1: at the prefectural counter, processed at once
   ]);
-  expect(r1.mails.map((m) => [m.at, m.to])).toEqual([[at(w, '2027-03-02T19:05'), 'p1@example.jp']]);
+  expect(r1.mails.map((m) => [m.at, m.to])).toEqual([[at(w, '2027-03-02T20:05'), 'p1@example.jp']]);
   expect(r1.requests.map(brief)).toEqual([
     ['reserve', 'accepted', 'APPLIED'],
     ['cancel', 'rejected', 'R-CANCEL-1'], // 貸出可能: not in My Library

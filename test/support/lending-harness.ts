@@ -20,10 +20,13 @@ export class LendingHarness {
     readonly t: TestDatabase,
   ) {}
 
-  static async start(opts: Pick<LendingEnvironmentOptions, 'thursday' | 'cacheWorkflows' | 'dieAfterCommit'> = {}): Promise<LendingHarness> {
+  static async start(opts: Pick<LendingEnvironmentOptions, 'thursday' | 'cacheWorkflows' | 'dieAfterCommit' | 'pulling'> = {}): Promise<LendingHarness> {
     const t = await createTestDatabase();
     try {
-      return new LendingHarness(await LendingEnvironment.start({ db: t.db, ...opts }), t);
+      // Staff pull a listed copy the moment it is listed, unless a test says otherwise: the tests of
+      // the other rules then see the copy secured right after the security delay, as they always
+      // have; the pull list's own tests pass `pulling: 'manual'` and scan (test/workflows/shelf-pulling.test.ts).
+      return new LendingHarness(await LendingEnvironment.start({ db: t.db, pulling: { afterMinutes: 0 }, ...opts }), t);
     } catch (err) {
       await t.drop().catch(() => undefined);
       throw err;
@@ -52,6 +55,10 @@ export class LendingHarness {
 
   get desk() {
     return this.e.desk;
+  }
+
+  get shelf() {
+    return this.e.shelf;
   }
 
   now(): Promise<Date> {

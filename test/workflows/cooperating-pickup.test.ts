@@ -90,7 +90,7 @@ describe('the worked example of §6, date for date', () => {
     await h.settle();
     v = await h.view('R-EX');
     expect(v.status).toBe('RETURNED');
-    expect(v.transitions.map((t) => t.status)).toEqual(['APPLIED', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
+    expect(v.transitions.map((t) => t.status)).toEqual(['APPLIED', 'WAITING', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
     expect((await h.db.item.findUniqueOrThrow({ where: { itemNumber: 'I-0001' } })).status).toBe('ON_SHELF');
     expect(h.mail.to('taro@example.jp')).toHaveLength(1);
   });

@@ -57,7 +57,7 @@ test('R-RENEW-2, R-RENEW-3: a renewal whose worker died after the commit is not 
   await h.advanceTo(w.at('2026-12-30T10:00'));
   expect((await h.desk.checkIn({ itemNumber: 'Z1-1', at: await h.now() })).ok).toBe(true);
   await h.settle();
-  expect((await h.view('Z1')).transitions.map((t) => t.status)).toEqual(['APPLIED', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
+  expect((await h.view('Z1')).transitions.map((t) => t.status)).toEqual(['APPLIED', 'WAITING', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
   await agrees('Z1');
   expect(h.mail.to('z1@example.jp')).toHaveLength(1); // R-MAIL-1: one notice, not one per attempt
   expect(await h.db.loan.count({ where: { itemNumber: 'Z1-1' } })).toBe(1);

@@ -42,7 +42,7 @@ test('R-MAIL-1, R-COOP-4: a new worker at every step — the loan runs its cours
   await step('2026-12-30T10:05');
   const v = await h.view('H1');
   expect(v.status).toBe('RETURNED');
-  expect(v.transitions.map((t) => t.status)).toEqual(['APPLIED', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
+  expect(v.transitions.map((t) => t.status)).toEqual(['APPLIED', 'WAITING', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
   expect(h.mail.to('h1@example.jp')).toHaveLength(1);
   expect(await h.db.mailOutbox.count({ where: { reservationId: 'H1' } })).toBe(1);
 });
