@@ -45,8 +45,12 @@ export function reservationActivities(db: Db, notifier: Notifier) {
         // R-ITEM-4: the copy was 書架 when the request was made and a visitor took it at the counter
         // since — the request goes to the head of the queue. (A copy that went to an earlier online
         // request is no walk-in: then the queue's own order holds.)
+        // Not ahead of a reservation placed before it, though: a copy on the shelf while others wait
+        // was on the pull list for them (R-STATUS-1), not this request's to lose.
         const lostToWalkIn =
-          r.placedWhileOnShelf && (await tx.loan.count({ where: { reservationId: null, item: { titleId }, lentAt: { gte: r.placedAt } } })) > 0;
+          r.placedWhileOnShelf &&
+          (await tx.loan.count({ where: { reservationId: null, item: { titleId }, lentAt: { gte: r.placedAt } } })) > 0 &&
+          (await tx.reservation.count({ where: { titleId, status: 'WAITING', placedAt: { lt: r.placedAt } } })) === 0;
         await enqueue(tx, reservationId, titleId, when, lostToWalkIn ? 'head' : 'tail', outbox);
         return { kind: 'waiting' };
       });

@@ -136,6 +136,24 @@ describe('R-ITEM-4: a walk-in before the scan wins', () => {
   });
 });
 
+describe('R-ITEM-4 with a queue', () => {
+  test('R-ITEM-4, R-STATUS-1: a request made while the copy was 書架 but listed for an earlier reserver does not jump ahead when a walk-in takes it', async () => {
+    const a = await h.patron('S0013', { email: 's13@example.jp' });
+    const b = await h.patron('S0014', { email: 's14@example.jp' });
+    const visitor = await h.patron('S0015');
+    await h.title('T-S9', '永訣の朝', [{ item: 'S9-1' }]);
+    await h.advanceTo(w.at('2026-12-29T10:00'));
+    await h.reserve({ reservationId: 'RS9a', patronId: a.id, titleId: 'T-S9', pickup: 'pref' });
+    await h.advanceTo(w.at('2026-12-29T10:06')); // RS9a 確保待ち, S9-1 listed for it
+    await h.reserve({ reservationId: 'RS9b', patronId: b.id, titleId: 'T-S9', pickup: 'pref' }); // S9-1 still 書架
+    expect((await h.db.reservation.findUniqueOrThrow({ where: { id: 'RS9b' } })).placedWhileOnShelf).toBe(true);
+    expect((await h.desk.counterCheckout({ itemNumber: 'S9-1', patronId: visitor.id, at: await h.now() })).ok).toBe(true);
+    await h.advanceTo(w.at('2026-12-29T10:12'));
+    expect(await h.view('RS9a')).toMatchObject({ status: 'WAITING', queuePosition: 1 });
+    expect(await h.view('RS9b')).toMatchObject({ status: 'WAITING', queuePosition: 2 });
+  });
+});
+
 describe('R-STATUS-1 Decision: not on the shelf moves on; twice → 不明', () => {
   test('R-STATUS-1: the next copy is listed; the missed one is looked for again only when no other is left, then marked 不明', async () => {
     const a = await h.patron('S0020', { email: 's20@example.jp' });
