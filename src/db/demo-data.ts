@@ -16,6 +16,8 @@ export interface DemoTitle {
   author: string;
   /** Why this title is in the demo: what a reservation of it shows. */
   shows: string;
+  /** 請求記号 and 配架場所 of its copies, as the pull list shows them. */
+  shelf?: { callNumber: string; shelfLocation: string };
   items: { itemNumber: string; materialType: 'BOOK' | 'DAISY' | 'MAGAZINE' | 'AUDIOVISUAL'; status?: 'ON_SHELF' | 'NOT_FOR_LOAN' }[];
 }
 
@@ -32,7 +34,9 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
     id: 'DEMO-T001',
     title: '【デモ】津軽',
     author: '太宰治',
-    shows: 'one copy on the shelf: the first reservation secures it, the next ones queue (予約順位)',
+    shows:
+      'one copy on the shelf: the first reservation is 確保待ち with the copy on the pull list until staff scan it, the next ones queue (予約順位)',
+    shelf: { callNumber: '913.6/ダザ', shelfLocation: '2階 一般開架' },
     items: [{ itemNumber: 'DEMO-I0001', materialType: 'BOOK' }],
   },
   {
@@ -40,6 +44,7 @@ export const DEMO_TITLES: readonly DemoTitle[] = [
     title: '【デモ】銀河鉄道の夜',
     author: '宮沢賢治',
     shows: 'two copies on the shelf',
+    shelf: { callNumber: '913.6/ミヤ', shelfLocation: '2階 一般開架' },
     items: [
       { itemNumber: 'DEMO-I0002', materialType: 'BOOK' },
       { itemNumber: 'DEMO-I0003', materialType: 'BOOK' },
@@ -104,7 +109,7 @@ export async function seedDemoData(db: Db): Promise<{ titles: number; items: num
         // A copy's status belongs to the service once it exists (it may be on loan): create only.
         if (!haveItem.has(item.itemNumber)) {
           await tx.item.create({
-            data: { itemNumber: item.itemNumber, titleId: t.id, materialType: item.materialType, status: item.status ?? 'ON_SHELF' },
+            data: { itemNumber: item.itemNumber, titleId: t.id, materialType: item.materialType, status: item.status ?? 'ON_SHELF', ...t.shelf },
           });
         }
       }
