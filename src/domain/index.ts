@@ -12,3 +12,4 @@ export * from './calendar';
 export * from './rules';
 export * from './queue';
 export * from './shelf-pulling';
+export * from './notices';
