@@ -1,15 +1,17 @@
 // A real PostgreSQL server started from the machine's own server binaries, for tests and for
 // `npm start` when no DATABASE_URL is given. No Docker here, and no mocks of the database: this is
 // the same server production runs, only on a loopback port in a folder we own.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, chownSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface LocalPostgres {
   /** postgresql://postgres@127.0.0.1:<port>/postgres — the maintenance database. */
   adminUrl: string;
   port: number;
+  /** Where its files are: the folder asked for, or the one it was moved to (see reachableDataDir). */
   dataDir: string;
   /** The postmaster's pid. */
   pid: number;
@@ -50,17 +52,63 @@ export async function freeLoopbackPort(): Promise<number> {
 }
 
 /** Postgres refuses to run as root; as root we run its binaries as the `postgres` user. */
+function postgresUser(): { uid: number; gid: number } {
+  try {
+    const uid = Number(
+      execFileSync('id', ['-u', 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+    );
+    const gid = Number(
+      execFileSync('id', ['-g', 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+    );
+    return { uid, gid };
+  } catch {
+    throw new Error(
+      "Running as root, PostgreSQL must run as the `postgres` user, and there is none. Install Debian's server package " +
+        '(`apt-get install postgresql`, which creates it), run as another user, or set DATABASE_URL to a PostgreSQL you run.',
+    );
+  }
+}
+
 function asServerUser(dataDir: string): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
-  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  const { uid, gid } = postgresUser();
   chownSync(dataDir, uid, gid);
   return { uid, gid };
 }
 
 /**
+ * What can be checked before anything is started or downloaded (npm start runs it first): the server
+ * binaries are there and, as root, the `postgres` user they run as. Throws with what to do.
+ */
+export function checkLocalPostgres(): void {
+  findPostgresBinDir();
+  if (process.getuid?.() === 0) postgresUser();
+}
+
+/**
+ * As root the server runs as `postgres`, which must be able to reach its folder. Under a private
+ * folder (mode 700, like /root or `mktemp -d`) it cannot, so its files go to a folder of their own in
+ * /var/tmp instead — named after the folder asked for, so the next start finds the same data.
+ */
+export function reachableDataDir(dataDir: string): { dir: string; moved: boolean } {
+  if (process.getuid?.() !== 0) return { dir: dataDir, moved: false };
+  const parent = dirname(resolve(dataDir));
+  mkdirSync(parent, { recursive: true });
+  const { uid, gid } = postgresUser();
+  if (spawnSync('test', ['-x', parent], { uid, gid, stdio: 'ignore' }).status === 0) return { dir: dataDir, moved: false };
+  const tag = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12);
+  return { dir: join('/var/tmp', `online-lending-postgres-${tag}`), moved: true };
+}
+
+/**
  * Initialises `dataDir` if it is empty (kept across runs when the caller keeps the folder) and
- * starts the server on a free loopback port. Trust authentication on loopback only.
+ * starts the server on a free loopback port. Trust authentication on loopback only. As root, a
+ * `dataDir` the `postgres` user cannot reach is replaced by one it can (reachableDataDir; the
+ * result's `dataDir` says which).
  */
 export async function startLocalPostgres(
   dataDir: string,
@@ -74,6 +122,7 @@ export async function startLocalPostgres(
   } = {},
 ): Promise<LocalPostgres> {
   const bin = findPostgresBinDir();
+  dataDir = reachableDataDir(dataDir).dir;
   mkdirSync(dataDir, { recursive: true });
   const user = asServerUser(dataDir);
   const pgdata = join(dataDir, 'pgdata');

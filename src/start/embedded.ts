@@ -23,7 +23,7 @@ import { DEMO_PATRONS, DEMO_TITLES, seedDemoData } from '../db/demo-data';
 import { checkDatabasePrepared } from '../db/prepared-check';
 import { seedReferenceData } from '../db/seed';
 import { acquireInstanceLock, type InstanceLock } from '../infra/instance-lock';
-import { startLocalPostgres, withDatabase } from '../infra/local-postgres';
+import { checkLocalPostgres, startLocalPostgres, withDatabase } from '../infra/local-postgres';
 import { parseTemporalMode, startLocalTemporal } from '../infra/local-temporal';
 import { MailSink } from '../infra/mail-sink';
 import { killAtExit } from '../infra/managed-process';
@@ -124,19 +124,27 @@ export async function startBackingServices(
     return temporal.durable;
   };
   const pgDir = dataDir ? path.join(dataDir, 'postgres') : '';
-  const startPostgres = async (): Promise<{ adminUrl: string; port: number; ms: number } | undefined> => {
+  const startPostgres = async (): Promise<{ adminUrl: string; port: number; ms: number; dataDir: string } | undefined> => {
     if (env.DATABASE_URL) return undefined;
     const started = Date.now();
     const pg = await startLocalPostgres(pgDir, { detached: true });
     const forget = killAtExit(pg.pid, 'PostgreSQL', 'SIGQUIT'); // last resort: "immediate" shutdown
-    lock!.addChild({ name: 'PostgreSQL', pid: pg.pid, match: path.join(pgDir, 'pgdata'), signal: 'SIGINT' });
+    lock!.addChild({ name: 'PostgreSQL', pid: pg.pid, match: path.join(pg.dataDir, 'pgdata'), signal: 'SIGINT' });
+    if (pg.dataDir !== pgDir) {
+      warnings.push(
+        `PostgreSQL's files are in ${pg.dataDir}, not ${rel(pgDir)}: as root the server runs as the postgres user, which cannot reach ` +
+          `the data folder (a private folder on its way, mode 700). The same folder is used at every start; LENDING_DATA_DIR moves it.`,
+      );
+    }
     life.onStop('PostgreSQL', async () => {
       await pg.stop();
       forget();
     });
     life.watch('PostgreSQL', pg.exited);
-    return { adminUrl: pg.adminUrl, port: pg.port, ms: Date.now() - started };
+    return { adminUrl: pg.adminUrl, port: pg.port, ms: Date.now() - started, dataDir: pg.dataDir };
   };
+  // What can fail without a download or a build fails now, not after minutes of provisioning Temporal.
+  if (!env.DATABASE_URL) checkLocalPostgres();
   // Both run to the end even if one fails, so that whatever started is registered to be stopped.
   const [temporalStarted, postgresStarted] = await Promise.allSettled([startTemporal(), startPostgres()]);
   if (temporalStarted.status === 'rejected') throw temporalStarted.reason;
@@ -153,7 +161,7 @@ export async function startBackingServices(
     const name = durableWorkflows ? 'lending' : 'lending_memory';
     await prepareDatabase(pg.adminUrl, name, !durableWorkflows);
     databaseUrl = withDatabase(pg.adminUrl, name);
-    where.push(['PostgreSQL', `${databaseUrl} (data: ${rel(pgDir)})`]);
+    where.push(['PostgreSQL', `${databaseUrl} (data: ${pg.dataDir === pgDir ? rel(pgDir) : pg.dataDir})`]);
     fellBack.push(
       `PostgreSQL: DATABASE_URL is not set: a server from the machine's binaries on 127.0.0.1:${pg.port}, ` +
         `database ${name}${durableWorkflows ? ' (kept across restarts)' : ' (emptied at every start: workflows are in memory)'} ` +
