@@ -196,14 +196,14 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
               if (decision.next === 'RELEASED') {
                 await endReservation(tx, r, 'RELEASED', at, decision.reason, outbox); // R-DISPATCH-2
                 counts.released++;
-                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'RELEASED' });
+                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'RELEASED', cause: lendable.refusal });
               } else if (decision.next === 'WAITING') {
                 // R-DISPATCH-3: the copy goes to the next reserver; this one waits right behind them.
                 await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
                 await enqueue(tx, r.id, r.titleId, at, 'head', outbox);
-                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'WAITING' });
+                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'WAITING', cause: lendable.refusal });
               } else {
-                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'SECURED' });
+                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'SECURED', cause: lendable.refusal });
               }
             }
           }

@@ -39,7 +39,14 @@ export type ThursdayOutcome =
       pickupUntil?: LocalDate;
       noticeOn?: LocalDate;
     }
-  | { kind: 'failed'; failures: number; reason: Refusal; next: 'SECURED' | 'WAITING' | 'RELEASED' }
+  | {
+      kind: 'failed';
+      failures: number;
+      reason: Refusal;
+      next: 'SECURED' | 'WAITING' | 'RELEASED';
+      /** R-DISPATCH-1: why it could not be lent (over the loan limit, an overdue loan), for the notice. */
+      cause?: Refusal;
+    }
   | { kind: 'rebalanced' };
 export const thursdayOutcomeSignal = defineSignal<[ThursdayOutcome]>('thursdayOutcome');
 
