@@ -16,6 +16,11 @@ export interface PatronLendingFacts {
  */
 export async function patronLendingFacts(tx: Tx, patronId: string, today: LocalDate, graceDays = 0): Promise<PatronLendingFacts> {
   await tx.$queryRaw`SELECT id FROM patron WHERE id = ${patronId}::uuid FOR UPDATE`;
+  return readPatronLendingFacts(tx, patronId, today, graceDays);
+}
+
+/** The same facts read without the patron's row lock: for what only looks (the Thursday preview). */
+export async function readPatronLendingFacts(tx: Tx, patronId: string, today: LocalDate, graceDays = 0): Promise<PatronLendingFacts> {
   const patron = await tx.patron.findUniqueOrThrow({ where: { id: patronId } });
   const loans = await tx.loan.findMany({ where: { patronId, state: { in: ['ACTIVE', 'RETURNED_IN_TRANSIT'] } } });
   return {

@@ -14,16 +14,23 @@
 // each title. So every reservation is read again once its title is locked, and passed over if it
 // changed meanwhile: the event that changed it has decided for it (R-CANCEL-3 gave the copy to the
 // next reserver; lending it as well would give one copy to two holders).
-import { afterFailedDispatch, checkLendable, coopDates, jstDateOf, rebalance, REBALANCE_THRESHOLD, type LocalDate } from '../domain';
-import type { Db } from '../db/client';
+//
+// What each reservation gets, and in which order, is thursday-decisions.ts (processThursday): the run
+// hands it the records (recordsLedger, below), the preview a read-only copy of them. The bags it packed
+// (R-COOP-2) are stored with the run, so that their labels and transit slips can be printed again.
+import { jstDateOf, type LocalDate } from '../domain';
+import type { Db, Tx } from '../db/client';
 import type { ThursdayRun } from '../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { reservationWorkflowId, thursdayOutcomeSignal, type ThursdayOutcome } from '../workflows/reservation-messages';
 import { enqueue, handOver, lockTitle, queueOf, recordTransition } from './allocation';
-import { transactThenSignal, type Notifier, type PendingSignal } from './notifier';
+import { transactThenSignal, type Notifier, type Outbox, type PendingSignal } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 import { endReservation } from './reservations';
 import { activityLog } from './activity-log';
+import { bySecuredOrder, processThursday, type CopyFate, type ThursdayHooks, type ThursdayLedger } from './thursday-decisions';
+
+export type { ThursdayHooks } from './thursday-decisions';
 
 export interface ThursdaySummary {
   processingDay: LocalDate;
@@ -48,24 +55,8 @@ export class ThursdayRunInProgressError extends Error {
   }
 }
 
-/**
- * TEST-ONLY seams, never set by the service: awaited at the named point of a run, inside its
- * transaction and holding the processing lock, so that a test can commit another event exactly there
- * (test/workflows/thursday-processing.test.ts). Nothing else may depend on them.
- */
-export interface ThursdayHooks {
-  /** The run has read these 確保済み reservations (one, or one patron's for R-DISPATCH-4) and is about to lock their titles. */
-  beforeTitleLock?(step: 'rebalance' | 'dispatch', reservationIds: readonly string[]): Promise<void>;
-}
-
 /** The processing lock (pg_try_advisory_xact_lock): one Thursday run at a time, whichever day it is for. */
 export const PROCESSING_LOCK = 'online-lending:thursday-processing';
-
-type Row = { id: string; status: string; itemNumber: string | null; securedAt: Date | null };
-
-/** Changed since it was listed: another event committed for it before the run locked its title. */
-const changedSince = (listed: Row, now: Row | null): boolean =>
-  !now || now.status !== 'SECURED' || now.itemNumber !== listed.itemNumber || now.securedAt?.getTime() !== listed.securedAt?.getTime();
 
 export interface ThursdayOptions {
   /** R-DISPATCH-4 Decision: rebalance automatically (default on). */
@@ -101,117 +92,23 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
             outbox.pending.push(...(finished.outcomes as unknown as PendingSignal[]));
             return finished;
           }
-          const counts = { processed: 0, dispatched: 0, failed: 0, released: 0, rebalanced: 0, bags: 0 };
-          const bags = new Set<string>();
-          const signal = (reservationId: string, o: ThursdayOutcome) => outbox.add(reservationWorkflowId(reservationId), thursdayOutcomeSignal, o);
-          const securedByThen = { status: 'SECURED', securedAt: { lte: at } } as const;
-          const inSecuredOrder = [{ securedAt: 'asc' }, { id: 'asc' }] as const;
-
-          // R-DISPATCH-4: a patron with 10 or more 確保済み whose titles others wait for goes back
-          // to 確保待ち for those titles, one place down, and the copy serves the next reserver.
-          // Decided per patron under the locks of all their titles, from what is there then.
-          if (opts.rebalance) {
-            const listed = await tx.reservation.findMany({ where: securedByThen, orderBy: [...inSecuredOrder] });
-            const byPatron = new Map<string, typeof listed>();
-            for (const r of listed) byPatron.set(r.patronId, [...(byPatron.get(r.patronId) ?? []), r]);
-            for (const [patronId, theirs] of byPatron) {
-              if (theirs.length < REBALANCE_THRESHOLD) continue;
-              const ids = theirs.map((r) => r.id);
-              await hooks.beforeTitleLock?.('rebalance', ids);
-              const locked = new Set<string>();
-              let mine = theirs;
-              for (;;) {
-                const titles = [...new Set(mine.map((r) => r.titleId))].filter((t) => !locked.has(t)).sort();
-                if (titles.length === 0) break;
-                for (const t of titles) {
-                  await lockTitle(tx, t);
-                  locked.add(t);
-                }
-                mine = await tx.reservation.findMany({ where: { ...securedByThen, patronId }, orderBy: [...inSecuredOrder] });
-              }
-              const secured = [];
-              for (const r of mine) secured.push({ reservationId: r.id, othersWaiting: (await queueOf(tx, r.titleId)).length > 0 });
-              const back = new Set(rebalance(secured, REBALANCE_THRESHOLD));
-              for (const r of mine.filter((m) => back.has(m.id))) {
-                await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
-                await enqueue(tx, r.id, r.titleId, at, 'head', outbox);
-                signal(r.id, { kind: 'rebalanced' });
-                counts.rebalanced++;
-              }
-            }
-          }
-
-          // Every reservation 確保済み at this moment, in the order the copies were secured. Copies
-          // handed on by a failure during the run are taken in the same run (they are here today).
-          const seen = new Set<string>();
-          for (;;) {
-            const batch = (await tx.reservation.findMany({ where: securedByThen, orderBy: [...inSecuredOrder] })).filter((r) => !seen.has(r.id));
-            if (batch.length === 0) break;
-            for (const listed of batch) {
-              await hooks.beforeTitleLock?.('dispatch', [listed.id]);
-              await lockTitle(tx, listed.titleId);
-              // Read again under the title's lock: a cancel (R-CANCEL-3) or any other event that
-              // committed since the list was read has decided for it. Still 確保済み by then with
-              // another copy or moment, it comes back in the next batch as it is now.
-              const r = await tx.reservation.findUnique({ where: { id: listed.id } });
-              if (!r || changedSince(listed, r)) continue;
-              seen.add(r.id);
-              counts.processed++;
-              const lendable = checkLendable({ ...(await patronLendingFacts(tx, r.patronId, day, opts.longOverdueGraceDays)), at: 'dispatch' });
-              if (lendable.ok) {
-                const dates = coopDates(day);
-                // R-COOP-2: one dedicated bag per patron and cooperating library this Thursday.
-                const { cardNumber } = await tx.patron.findUniqueOrThrow({ where: { id: r.patronId }, select: { cardNumber: true } });
-                const bag = `${day}/${r.pickupPlaceCode}/${cardNumber}`;
-                bags.add(bag);
-                await tx.loan.create({
-                  data: {
-                    itemNumber: r.itemNumber!,
-                    patronId: r.patronId,
-                    reservationId: r.id,
-                    lentAt: at,
-                    lentOn: toDbDate(day),
-                    due: toDbDate(dates.due),
-                    bag,
-                  },
-                });
-                await tx.item.update({ where: { itemNumber: r.itemNumber! }, data: { status: 'ON_LOAN', loanCategory: '一般' } });
-                await tx.reservation.update({
-                  where: { id: r.id },
-                  data: { status: 'IN_DELIVERY', pickupFrom: toDbDate(dates.pickupFrom), pickupUntil: toDbDate(dates.pickupUntil) },
-                });
-                await recordTransition(tx, r.id, 'IN_DELIVERY', at);
-                // The dates as recorded, for the workflow to wait on (it derives none of them).
-                const { pickupFrom, pickupUntil, mail: noticeOn, due } = dates;
-                signal(r.id, { kind: 'dispatched', processingDay: day, due, pickupFrom, pickupUntil, noticeOn });
-                counts.dispatched++;
-                continue;
-              }
-              counts.failed++;
-              const failures = r.dispatchFailures + 1;
-              const othersWaiting = (await queueOf(tx, r.titleId)).length > 0;
-              const decision = afterFailedDispatch({ failures, othersWaiting });
-              // The reason is shown while it stays 確保済み, too (R-DISPATCH-2's count, R-DISPATCH-3's move).
-              await tx.reservation.update({ where: { id: r.id }, data: { dispatchFailures: failures, reason: { ...decision.reason } } });
-              if (decision.next === 'RELEASED') {
-                await endReservation(tx, r, 'RELEASED', at, decision.reason, outbox); // R-DISPATCH-2
-                counts.released++;
-                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'RELEASED', cause: lendable.refusal });
-              } else if (decision.next === 'WAITING') {
-                // R-DISPATCH-3: the copy goes to the next reserver; this one waits right behind them.
-                await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
-                await enqueue(tx, r.id, r.titleId, at, 'head', outbox);
-                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'WAITING', cause: lendable.refusal });
-              } else {
-                signal(r.id, { kind: 'failed', failures, reason: decision.reason, next: 'SECURED', cause: lendable.refusal });
-              }
-            }
-          }
-          counts.bags = bags.size;
+          // What each 確保済み reservation gets: the same code the preview runs (thursday-decisions.ts).
+          const { counts, bags } = await processThursday(recordsLedger(tx, outbox, { at, day, graceDays: opts.longOverdueGraceDays }), {
+            processingDay: day,
+            rebalance: opts.rebalance,
+            hooks,
+          });
           return tx.thursdayRun.upsert({
             where: { processingDate: toDbDate(day) },
-            create: { processingDate: toDbDate(day), startedAt: at, finishedAt: new Date(), ...counts, outcomes: outbox.pending as never },
-            update: { finishedAt: new Date(), ...counts, outcomes: outbox.pending as never },
+            create: {
+              processingDate: toDbDate(day),
+              startedAt: at,
+              finishedAt: new Date(),
+              ...counts,
+              outcomes: outbox.pending as never,
+              packedBags: bags as never,
+            },
+            update: { finishedAt: new Date(), ...counts, outcomes: outbox.pending as never, packedBags: bags as never },
           });
         },
         { timeout: 120_000, maxWait: 30_000 },
@@ -230,6 +127,84 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
       const at = new Date(processingAt);
       if (await db.thursdayRun.findUnique({ where: { processingDate: toDbDate(jstDateOf(at)) }, select: { processingDate: true } })) return false;
       return (await db.reservation.count({ where: { status: 'SECURED', securedAt: { lte: at } } })) > 0;
+    },
+  };
+}
+
+/**
+ * The run's ledger: the records, in the run's transaction. Each 確保済み reservation is read again under
+ * its title's lock, the patron's facts under the patron's lock (patronLendingFacts); every change
+ * writes the signals it owes to the run's outbox (stored with the run, so a repeated run resends them).
+ */
+function recordsLedger(tx: Tx, outbox: Outbox, run: { at: Date; day: LocalDate; graceDays: number }): ThursdayLedger {
+  const { at, day } = run;
+  const signal = (reservationId: string, o: ThursdayOutcome) => outbox.add(reservationWorkflowId(reservationId), thursdayOutcomeSignal, o);
+  const fate = (to: string | null): Promise<CopyFate> =>
+    to === null
+      ? Promise.resolve({ to: 'shelf' })
+      : tx.reservation
+          .findUniqueOrThrow({ where: { id: to }, select: { status: true } })
+          .then(({ status }) => ({ to: 'reservation', reservationId: to, status: status === 'READY' ? 'READY' : 'SECURED' }));
+  return {
+    async secured(patronId) {
+      const rows = await tx.reservation.findMany({
+        where: { status: 'SECURED', securedAt: { lte: at }, ...(patronId ? { patronId } : {}) },
+        orderBy: [{ securedAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.sort(bySecuredOrder);
+    },
+    lockTitle: (titleId) => lockTitle(tx, titleId),
+    reread: (id) => tx.reservation.findUnique({ where: { id } }),
+    othersWaiting: async (titleId) => (await queueOf(tx, titleId)).length > 0,
+    lendingFacts: (patronId) => patronLendingFacts(tx, patronId, day, run.graceDays),
+    cardNumber: async (patronId) => (await tx.patron.findUniqueOrThrow({ where: { id: patronId }, select: { cardNumber: true } })).cardNumber,
+    async putBack(r) {
+      const to = await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
+      await enqueue(tx, r.id, r.titleId, at, 'head', outbox);
+      signal(r.id, { kind: 'rebalanced' });
+      return fate(to);
+    },
+    async lend(r, { bag, dates }) {
+      await tx.loan.create({
+        data: {
+          itemNumber: r.itemNumber!,
+          patronId: r.patronId,
+          reservationId: r.id,
+          lentAt: at,
+          lentOn: toDbDate(day),
+          due: toDbDate(dates.due),
+          bag,
+        },
+      });
+      await tx.item.update({ where: { itemNumber: r.itemNumber! }, data: { status: 'ON_LOAN', loanCategory: '一般' } });
+      await tx.reservation.update({
+        where: { id: r.id },
+        data: { status: 'IN_DELIVERY', pickupFrom: toDbDate(dates.pickupFrom), pickupUntil: toDbDate(dates.pickupUntil) },
+      });
+      await recordTransition(tx, r.id, 'IN_DELIVERY', at);
+      // The dates as recorded, for the workflow to wait on (it derives none of them).
+      const { pickupFrom, pickupUntil, mail: noticeOn, due } = dates;
+      signal(r.id, { kind: 'dispatched', processingDay: day, due, pickupFrom, pickupUntil, noticeOn });
+    },
+    async fail(r, { cause, failures, next, reason }) {
+      // The reason is shown while it stays 確保済み, too (R-DISPATCH-2's count, R-DISPATCH-3's move).
+      await tx.reservation.update({ where: { id: r.id }, data: { dispatchFailures: failures, reason: { ...reason } } });
+      let copy: CopyFate = { to: 'kept' };
+      if (next === 'RELEASED') {
+        // R-DISPATCH-2: ended; the copy is here and goes to the next reserver or the shelf.
+        await endReservation(tx, r, 'RELEASED', at, reason, outbox);
+        const holder = await tx.reservation.findFirst({
+          where: { itemNumber: r.itemNumber, status: { in: ['SECURED', 'READY'] } },
+          select: { id: true },
+        });
+        copy = await fate(holder?.id ?? null);
+      } else if (next === 'WAITING') {
+        // R-DISPATCH-3: the copy goes to the next reserver; this one waits right behind them.
+        copy = await fate(await handOver(tx, r.itemNumber!, r.titleId, at, outbox));
+        await enqueue(tx, r.id, r.titleId, at, 'head', outbox);
+      }
+      signal(r.id, { kind: 'failed', failures, reason, next, cause }); // cause: R-DISPATCH-1's refusal, for the notice
+      return copy;
     },
   };
 }

@@ -140,6 +140,18 @@ export function afterFailedDispatch(q: FailedDispatchQuestion): FailedDispatchDe
 }
 
 /**
+ * R-DISPATCH-4: why Thursday processing put a 確保済み reservation back to 確保待ち (the patron holds
+ * `threshold` or more 確保済み and others wait for this title) — in the guide's words.
+ */
+export function rebalancedReason(threshold: number): Refusal {
+  return refusal(
+    'R-DISPATCH-4',
+    `「確保済み」の冊数が${threshold}冊以上になり、他の利用者の予約が入っているため、「確保待ち」に状態を戻し、他の利用者への提供を優先しました。`,
+    `${threshold} or more items were secured for you and others are waiting for this title, so it went back to waiting and the others are served first.`,
+  );
+}
+
+/**
  * R-PREF-5, R-COOP-3: the reason shown when a copy was not collected within its hold window and the
  * reservation is released (予約解除). At a cooperating library this also undoes Thursday's loan.
  */
