@@ -16,6 +16,7 @@ import { staffLibraryRoutes } from './routers/staff-library';
 import { staffLoanRoutes } from './routers/staff-loans';
 import { staffPatronRoutes } from './routers/staff-patrons';
 import { staffReservationRoutes } from './routers/staff-reservations';
+import { staffWorkListRoutes } from './routers/staff-work-lists';
 
 export type { ApiDeps } from './deps';
 
@@ -29,6 +30,7 @@ export function apiRoutes(document: () => Record<string, unknown> = () => openAp
     staffReservationRoutes,
     staffLoanRoutes,
     staffPatronRoutes,
+    staffWorkListRoutes, // before staffLibraryRoutes: /staff/thursday-runs/preview is not a {processingDay}
     staffLibraryRoutes,
   ];
 }

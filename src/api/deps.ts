@@ -2,7 +2,7 @@
 // it opens nothing and listens on nothing, so tests hand it the time-skipping environment's pieces.
 import type { Client } from '@temporalio/client';
 import type { circulation } from '../activities/circulation';
-import type { ThursdaySummary } from '../activities/thursday';
+import type { ThursdayOptions, ThursdaySummary } from '../activities/thursday';
 import type { Db } from '../db/client';
 import type { ProcessingSchedule } from '../domain';
 import type { Logger } from '../ops/logger';
@@ -22,6 +22,8 @@ export interface ApiDeps {
   desk: ReturnType<typeof circulation>;
   /** Thursday processing for one processing moment, idempotent per day (src/activities/thursday.ts). */
   runThursdayProcessing(req: { processingAt: string }): Promise<ThursdaySummary>;
+  /** The options that processing runs with (THURSDAY_REBALANCE, LONG_OVERDUE_GRACE_DAYS), for its preview (default: the defaults). */
+  thursdayOptions?: ThursdayOptions;
   keys: readonly ApiKey[];
   /** The library's clock (default: the machine's; tests: the time-skipping server's). */
   clock?: () => Date | Promise<Date>;

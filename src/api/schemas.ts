@@ -315,3 +315,200 @@ export const TriggerThursdayBody = z.strictObject({
 
 export const Health = z.object({ status: z.literal('ok') });
 export const Ready = z.object({ status: z.literal('ready'), checks: z.array(ReadinessCheck) });
+
+// ---- staff work lists (Thursday preview, bag labels, transit slips, hold shelf, in transit) ----
+
+export const Headings = z
+  .record(z.string(), z.string())
+  .meta({ description: 'The library’s own words for the columns (見出し), by field: 受取館, 受取期間, 利用者番号, 氏名, 資料番号, 書名 …' });
+
+export const BagLabel = z
+  .object({
+    bag: z.string().meta({ description: 'R-COOP-2: the dedicated bag (専用袋), one per patron, cooperating library and processing day' }),
+    libraryNo: LibraryNo,
+    pickup: PlaceRef.meta({ description: '受取館' }),
+    cardNumber: z.string().meta({ description: '利用者番号' }),
+    name: z.string().meta({ description: '氏名 (personal data: staff answers only, never logged)' }),
+    pickupFrom: LocalDateText.meta({ description: '受取期間: first day (Sun P+3, R-COOP-4)' }),
+    pickupUntil: LocalDateText.meta({ description: '受取期間: last day (Sun P+10)' }),
+    pickupWindow: z.string().meta({ description: '受取期間 as printed, e.g. 2026年12月6日(日) ~ 2026年12月13日(日)' }),
+    items: z.array(
+      z.object({
+        reservationId: z.string(),
+        itemNumber: z.string().meta({ description: '資料番号' }),
+        titleId: z.string(),
+        title: z.string().meta({ description: '書名' }),
+      }),
+    ),
+    printed: z.array(z.string()).meta({ description: 'The label as printed, line by line' }),
+  })
+  .meta({ description: 'The label of one dedicated bag (R-COOP-2)' });
+
+export const ThursdayLabels = z.object({
+  processingDay: LocalDateText,
+  headings: Headings,
+  labels: z.array(BagLabel).meta({ description: 'Every bag the run packed (for one library if asked), by library number, then in packing order' }),
+});
+
+export const TransitSlip = z
+  .object({
+    libraryNo: LibraryNo,
+    pickup: PlaceRef.meta({ description: '受取館' }),
+    transportOn: LocalDateText.meta({ description: 'Fri P+1: 協力館へ搬送' }),
+    bags: z.array(
+      z.object({
+        bag: z.string(),
+        cardNumber: z.string().meta({ description: '利用者番号 (no names: the slip travels with the courier)' }),
+        itemCount: z.int(),
+        itemNumbers: z.array(z.string()),
+      }),
+    ),
+    bagCount: z.int(),
+    itemCount: z.int(),
+  })
+  .meta({ description: '搬送リスト of one cooperating library: its bags, with counts' });
+
+export const ThursdayTransitSlips = z.object({
+  processingDay: LocalDateText,
+  transportOn: LocalDateText,
+  headings: Headings,
+  slips: z.array(TransitSlip),
+  bagCount: z.int(),
+  itemCount: z.int(),
+});
+
+export const ReservationBrief = z.object({
+  reservationId: z.string(),
+  cardNumber: z.string(),
+  name: z.string(),
+  pickup: PlaceRef,
+  status: Status,
+  statusLabel: z.string(),
+});
+
+export const DispatchFailurePreview = z
+  .object({
+    reservationId: z.string(),
+    cardNumber: z.string(),
+    name: z.string(),
+    itemNumber: z.string(),
+    titleId: z.string(),
+    title: z.string(),
+    cause: Refusal.meta({ description: 'Why it is not sent: R-DISPATCH-1 (loan limit, long-overdue loan) or R-DISPATCH-4 (put back)' }),
+    failures: z.int().meta({ description: 'Failed dispatches after this run (R-DISPATCH-2: the third releases it)' }),
+    next: Status.meta({ description: 'Its status after the run: SECURED (kept), WAITING (R-DISPATCH-3/4), RELEASED (R-DISPATCH-2)' }),
+    nextLabel: z.string(),
+    reason: Refusal.nullable().meta({ description: 'R-DISPATCH-2/3: what My Library will show; null when put back (R-DISPATCH-4)' }),
+    copy: z.object({
+      goesTo: z.enum(['kept', 'shelf', 'reservation']),
+      label: z.string(),
+      reservation: ReservationBrief.nullable().meta({ description: 'The reservation the copy goes to (R-DISPATCH-3/4, R-CANCEL-3)' }),
+    }),
+  })
+  .meta({ description: 'A 確保済み reservation Thursday processing will not send, and what follows' });
+
+export const ThursdayPreview = z.object({
+  processingDay: LocalDateText,
+  processingAt: JstInstant,
+  options: z.object({ rebalance: z.boolean(), longOverdueGraceDays: z.int() }).meta({ description: 'The worker’s settings the run uses' }),
+  headings: Headings,
+  totals: z.object({ processed: z.int(), dispatched: z.int(), failed: z.int(), released: z.int(), rebalanced: z.int(), bags: z.int() }),
+  libraries: z.array(
+    z.object({
+      libraryNo: LibraryNo,
+      pickup: PlaceRef.meta({ description: '受取館' }),
+      bags: z.array(BagLabel),
+      bagCount: z.int(),
+      itemCount: z.int(),
+      failures: z.array(DispatchFailurePreview),
+    }),
+  ),
+});
+
+export const PreviewQuery = z.strictObject({
+  date: LocalDateText.optional().meta({ description: 'The processing day (default: the next one)' }),
+});
+export const LibraryFilterQuery = z.strictObject({
+  library: z.coerce.number().int().min(1).max(COOP_LIBRARY_COUNT).optional().meta({ description: 'Only this cooperating library (1–59)' }),
+});
+
+export const HoldShelf = z.object({
+  today: LocalDateText,
+  headings: Headings,
+  items: z.array(
+    z.object({
+      reservationId: z.string(),
+      itemNumber: z.string(),
+      titleId: z.string(),
+      title: z.string(),
+      cardNumber: z.string(),
+      name: z.string(),
+      pickup: PlaceRef,
+      securedAt: JstInstant.nullable().meta({ description: 'When the copy was set aside (貸出可能)' }),
+      pickupFrom: LocalDateText.nullable(),
+      pickupUntil: LocalDateText.nullable().meta({
+        description: '取置期限, the last day to collect (R-PREF-2); null until the lending notice is sent',
+      }),
+      daysLeft: z.int().nullable().meta({ description: 'Days after today still to collect (0: today is the last day)' }),
+    }),
+  ),
+});
+
+export const HoldShelfExpired = z.object({
+  date: LocalDateText,
+  headings: Headings,
+  items: z.array(
+    z.object({
+      reservationId: z.string(),
+      itemNumber: z.string(),
+      titleId: z.string(),
+      title: z.string(),
+      cardNumber: z.string(),
+      name: z.string(),
+      pickupUntil: LocalDateText.nullable().meta({ description: 'The last day of the hold (the day before the release)' }),
+      releasedAt: JstInstant,
+      reason: Refusal.nullable(),
+      itemStatus: z.string().nullable().meta({ description: '資料の状態 of the copy now (R-ITEM-2)' }),
+      action: z
+        .enum(['reshelve', 'next-reserver'])
+        .meta({ description: 'What the release did with the copy (spec §5 Decision): back to 書架, or to the next reserver' }),
+      actionLabel: z.string(),
+      next: ReservationBrief.nullable().meta({ description: 'The reservation the copy was secured for' }),
+    }),
+  ),
+});
+
+export const InTransit = z.object({
+  today: LocalDateText,
+  headings: Headings,
+  libraries: z.array(
+    z.object({
+      libraryNo: LibraryNo,
+      library: PlaceRef,
+      items: z.array(
+        z.object({
+          kind: z.enum(['returned', 'uncollected', 'cancelled']),
+          kindLabel: z.string(),
+          itemNumber: z.string(),
+          titleId: z.string(),
+          title: z.string(),
+          cardNumber: z.string(),
+          reservationId: z.string().nullable(),
+          loanId: z.string(),
+          handedInOn: LocalDateText.meta({
+            description: 'Returned at the library, or the day the copy stopped waiting there (cancel; last pickup day)',
+          }),
+          collectionOn: LocalDateText.meta({ description: '回収 (Monday)' }),
+          expectedOn: LocalDateText.meta({ description: 'R-RETURN-4: the day it should arrive and be processed (Wednesday)' }),
+          late: z.boolean().meta({ description: 'Its day has passed and it has not been checked in' }),
+        }),
+      ),
+      count: z.int(),
+      lateCount: z.int(),
+    }),
+  ),
+  count: z.int(),
+  lateCount: z.int(),
+});
+
+export const DateQuery = z.strictObject({ date: LocalDateText.optional().meta({ description: 'A calendar day in JST (default: today)' }) });

@@ -47,6 +47,7 @@ export async function startApiServer(
       rebalance: config.thursday.rebalance,
       longOverdueGraceDays: config.thursday.longOverdueGraceDays,
     }),
+    thursdayOptions: { rebalance: config.thursday.rebalance, longOverdueGraceDays: config.thursday.longOverdueGraceDays },
     processingSchedule: config.thursday.schedule,
     keys: [...config.apiKeys, ...generatedKeys],
     reservationConfig: { securityDelayMs: config.securityDelayMs },
