@@ -381,7 +381,9 @@ export async function holdShelfExpired(db: Db, date: LocalDate) {
       patron: { select: { cardNumber: true, name: true } },
       item: { select: { status: true } },
     },
-    orderBy: [{ endedAt: 'asc' }, { id: 'asc' }],
+    // Oldest first: the hold that ended first, the copy set aside first (not the moment of the release,
+    // which is the workflow's timer firing just after midnight).
+    orderBy: [{ pickupUntil: 'asc' }, { securedAt: 'asc' }, { id: 'asc' }],
   });
   // The copy's next holder: secured in the release's own transaction, so at the very same moment.
   const moments = [...new Set(released.map((r) => r.endedAt!.getTime()))].map((t) => new Date(t));

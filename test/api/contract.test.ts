@@ -56,6 +56,8 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   setLibraryOpen: { params: { no: 99 }, body: { isOpen: true } },
   getThursdayRun: { params: { processingDay: '2026-12-04' } },
   triggerThursdayRun: { body: { processingDay: '2026-12-04' } },
+  thursdayRunLabels: { params: { processingDay: '2026-12-04' } },
+  thursdayRunTransitSlips: { params: { processingDay: '2026-12-04' } },
 };
 
 const roleFor = (r: RouteDef): 'opac' | 'staff' | undefined => (r.auth === 'public' ? undefined : r.auth[0]);
@@ -115,7 +117,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(35);
+    expect(documented.length).toBe(41);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -418,6 +420,16 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/staff/thursday-runs', 'staff')).status).toBe(200);
     expect((await a.get('/staff/thursday-runs/{processingDay}', 'staff', { processingDay: w.day('2026-12-10') })).status).toBe(200);
     expect((await a.post('/staff/thursday-runs', 'staff', {}, { processingDay: w.day('2026-12-24') })).status).toBe(200);
+
+    // Work lists: the Thursday preview (200; 422 not a processing day; 409 already processed), a run's labels and slips, the shelves.
+    expect((await a.get('/staff/thursday-runs/preview', 'staff')).status).toBe(200);
+    expect((await a.get('/staff/thursday-runs/preview', 'staff', {}, { date: w.day('2026-12-23') })).status).toBe(422);
+    expect((await a.get('/staff/thursday-runs/preview', 'staff', {}, { date: w.day('2026-12-24') })).status).toBe(409);
+    expect((await a.get('/staff/thursday-runs/{processingDay}/labels', 'staff', { processingDay: w.day('2026-12-24') })).status).toBe(200);
+    expect((await a.get('/staff/thursday-runs/{processingDay}/transit-slips', 'staff', { processingDay: w.day('2026-12-24') })).status).toBe(200);
+    expect((await a.get('/staff/hold-shelf', 'staff')).status).toBe(200);
+    expect((await a.get('/staff/hold-shelf/expired', 'staff')).status).toBe(200);
+    expect((await a.get('/staff/in-transit', 'staff')).status).toBe(200);
   }, 60_000);
 
   test('GET /readyz answers 503 from the moment the process begins to stop, while the other operations still answer', async () => {
