@@ -5,9 +5,12 @@
 // Wednesday is what Thursday's run did — the bags it stored, its counts, every reservation's outcome.
 //
 // Copies are made 確保済み by the central check-in of a copy someone waits for (it secures it at once).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_THURSDAY_OPTIONS } from '../../src/activities/thursday';
 import type { PackedBag } from '../../src/activities/thursday-decisions';
 import { jstInstant } from '../../src/domain';
+import { ROOT } from '../../src/infra/prisma-cli';
 import { previewThursday } from '../../src/services/thursday-preview';
 import { existingLoan, LendingHarness } from '../support/lending-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
@@ -80,4 +83,14 @@ test('R-DISPATCH-4, R-DISPATCH-2, R-COOP-2: the preview on Wednesday is what the
   }
   expect((await h.db.item.findUniqueOrThrow({ where: { itemNumber: 'O-1' } })).status).toBe('ON_SHELF'); // R-DISPATCH-2: back to 書架
   expect((await h.view('Q-S1')).status).toBe('READY'); // held here for S0001
+});
+
+test('R-COOP-2: a run recorded before its bags were stored gets them from its loans (the migration 20261204110000_thursday_work_lists)', async () => {
+  const day = new Date(`${w.day('2026-12-10')}T00:00:00Z`);
+  const stored = (await h.db.thursdayRun.findUniqueOrThrow({ where: { processingDate: day } })).packedBags;
+  expect(stored).not.toEqual([]);
+  await h.db.thursdayRun.update({ where: { processingDate: day }, data: { packedBags: [] } }); // as the column's default left it
+  const sql = readFileSync(join(ROOT, 'prisma', 'migrations', '20261204110000_thursday_work_lists', 'migration.sql'), 'utf8');
+  await h.db.$executeRawUnsafe(sql.slice(sql.indexOf('UPDATE "thursday_run"')));
+  expect((await h.db.thursdayRun.findUniqueOrThrow({ where: { processingDate: day } })).packedBags).toEqual(stored);
 });
