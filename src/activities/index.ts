@@ -5,6 +5,7 @@ import type { Mailer } from '../mail/sendgrid';
 import { circulation } from './circulation';
 import { lendingNoticeActivities } from './lending-notice';
 import { loanActivities } from './loans';
+import { noticeActivities } from './notices';
 import type { Notifier } from './notifier';
 import { reservationActivities } from './reservations';
 import { shelfPulling } from './shelf-pulling';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     pullListedCopy: shelfPulling(deps.db, deps.notifier).pullListedCopy,
     ...loanActivities(deps.db, deps.notifier, { longOverdueGraceDays: graceDays }),
     ...lendingNoticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),
+    ...noticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),
     ...thursdayActivities(deps.db, deps.notifier, { ...DEFAULT_THURSDAY_OPTIONS, longOverdueGraceDays: graceDays, ...deps.thursday }),
   };
 }

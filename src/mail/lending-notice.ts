@@ -1,7 +1,7 @@
 // 貸出通知メール (R-MAIL-1): card number, name, pickup place, hold period, item number, title, and
 // the date the reservation was made — in the library's own words. Sent from the library's own domain
 // (R-MAIL-2).
-import { formatDateJa, type LocalDate } from '../domain';
+import { formatDateEn, formatDateJa, type LocalDate, type NoticeLanguage } from '../domain';
 
 /** R-MAIL-2: mail comes from the library's own domain (MAIL_FROM may name another address there). */
 export const LIBRARY_MAIL_FROM = 'noreply@plib.pref.aomori.lg.jp';
@@ -19,7 +19,11 @@ export interface LendingNoticeFacts {
 
 export const LENDING_NOTICE_SUBJECT = '【青森県立図書館】貸出通知メール(オンライン貸出サービス)';
 
-export function renderLendingNotice(f: LendingNoticeFacts): { subject: string; text: string } {
+export const LENDING_NOTICE_SUBJECT_EN = '[Aomori Prefectural Library] Your reserved item is ready (online lending)';
+
+/** In Japanese, as the library writes it; in English when the patron chose it (docs/notices.md). */
+export function renderLendingNotice(f: LendingNoticeFacts, language: NoticeLanguage = 'ja'): { subject: string; text: string } {
+  if (language === 'en') return renderLendingNoticeEn(f);
   const howToCollect =
     f.pickupPlace.kind === 'pref'
       ? '当館カウンターで利用者カードを提示し、貸出を受けてください。'
@@ -44,4 +48,31 @@ export function renderLendingNotice(f: LendingNoticeFacts): { subject: string; t
     '青森県立図書館',
   ].join('\n');
   return { subject: LENDING_NOTICE_SUBJECT, text };
+}
+
+function renderLendingNoticeEn(f: LendingNoticeFacts): { subject: string; text: string } {
+  const howToCollect =
+    f.pickupPlace.kind === 'pref'
+      ? 'Please show your library card at our counter to borrow it.'
+      : "At the pickup place's counter (or designated place), say that it is an online loan from the prefectural library and show the prefectural library's card.";
+  const text = [
+    `Dear ${f.name},`,
+    '',
+    'The item you reserved is ready for you.',
+    '',
+    `Card number: ${f.cardNumber}`,
+    `Name: ${f.name}`,
+    `Pickup place: ${f.pickupPlace.label}`,
+    `Held: ${formatDateEn(f.holdFrom)} to ${formatDateEn(f.holdUntil)}`,
+    `Item number: ${f.itemNumber}`,
+    `Title: ${f.title}`,
+    `Reserved on: ${formatDateEn(f.reservedOn)}`,
+    '',
+    howToCollect,
+    'The hold cannot be extended. If it is not collected within the hold, it is taken back and the reservation is released.',
+    'You can see this in My Library, too.',
+    '',
+    'Aomori Prefectural Library (青森県立図書館)',
+  ].join('\n');
+  return { subject: LENDING_NOTICE_SUBJECT_EN, text };
 }

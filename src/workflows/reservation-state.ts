@@ -4,7 +4,17 @@
 // carried, after the activity committed it to the records. The records (PostgreSQL) own every fact
 // staff and patrons see: status, dates, queue position, renewals, mails, dispatch failures, reasons,
 // history (src/services/reservation-view.ts reads them). Nothing here is derived a second time.
-import { isFinalStatus, parsePlace, type LocalDate, type Place, type ReservationStatus } from '../domain';
+import {
+  DEFAULT_NOTICE_HOUR,
+  DEFAULT_OVERDUE_NOTICE_MAX,
+  isFinalStatus,
+  parsePlace,
+  type Actor,
+  type LocalDate,
+  type Place,
+  type Refusal,
+  type ReservationStatus,
+} from '../domain';
 import type { WorkflowState } from './reservation-messages';
 
 export interface ReservationInput {
@@ -28,13 +38,26 @@ export interface ReservationConfig {
   prefNoticeDelayMs: number;
   /** R-COOP-4: the Saturday notice goes out at this JST time (default 09:00; the guide gives the day only). */
   coopNoticeHour: number;
+  /** The hour (JST) of the timed notices: PICKUP_REMINDER, PRE_DUE, OVERDUE (default 09:00, NOTICE_HOUR). */
+  noticeHour: number;
+  /** At most this many OVERDUE notices, a week apart (default 3, OVERDUE_NOTICE_MAX). */
+  overdueNoticeMax: number;
 }
 
 export const DEFAULT_RESERVATION_CONFIG: ReservationConfig = {
   securityDelayMs: 5 * 60_000,
   prefNoticeDelayMs: 0,
   coopNoticeHour: 9,
+  noticeHour: DEFAULT_NOTICE_HOUR,
+  overdueNoticeMax: DEFAULT_OVERDUE_NOTICE_MAX,
 };
+
+/** A notice an event made owed, for the workflow's main path to send (a signal handler cannot wait for it). */
+export interface OwedNotice {
+  kind: 'DISPATCH_FAILED';
+  occurrence: string;
+  cause?: Refusal;
+}
 
 /** The loan's facts the validators of renew and return need, as the activities reported them. */
 export interface LoanFacts {
@@ -56,6 +79,12 @@ export class ReservationState {
   loan: LoanFacts | null = null;
   /** R-RETURN-4: the return counts only once processed centrally. */
   checkedIn = false;
+  /** Notices owed by an event (a failed dispatch), sent by the main path (docs/notices.md). */
+  readonly noticesOwed: OwedNotice[] = [];
+  /** Who cancelled it (CANCELLED_BY_STAFF is sent only for staff, R-CANCEL-2). */
+  cancelledBy: Actor | null = null;
+  /** R-DISPATCH-1: why the last dispatch failed, for the RELEASED notice after the third (R-DISPATCH-2). */
+  lastDispatchCause: Refusal | null = null;
 
   constructor(
     readonly input: ReservationInput,

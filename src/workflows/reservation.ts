@@ -6,7 +6,7 @@
 // event, `SELECT … FOR UPDATE` on the title), not in this workflow: see src/activities/allocation.ts.
 // The records own every fact (status, dates, queue, renewals, mails, reasons, history): the workflow
 // adopts what each activity returns or each signal carries, and keeps only what it needs to wait.
-import { ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
   alreadyReturned,
   checkCancel,
@@ -16,10 +16,13 @@ import {
   endOfJstDay,
   jstDateOf,
   jstInstant,
+  nextLoanNotice,
   notOnLoan,
   nothingToCollect,
   parsePlace,
   pickupMissedReason,
+  pickupReminderAt,
+  type LocalDate,
   type Refusal,
 } from '../domain';
 import type { ReservationActivities } from '../activities';
@@ -54,6 +57,22 @@ function refused(r: Refusal): never {
 
 const now = (): Date => new Date(); // deterministic inside a workflow: the time of the current task
 
+/**
+ * The notices after the lending notice (docs/notices.md), each behind its own patch so that workflows
+ * already running replay their recorded histories unchanged and take up the notices from the next
+ * step they reach after the upgrade.
+ */
+export const NOTICE_PATCHES = {
+  /** PICKUP_REMINDER: a timer before the end of the hold (R-PREF-2, R-COOP-4). */
+  pickupReminder: 'notices-pickup-reminder',
+  /** PRE_DUE and OVERDUE: the loan's timers (R-RENEW-3, R-OVERDUE-1). */
+  loan: 'notices-loan',
+  /** DISPATCH_FAILED: owed when Thursday processing reports a failure (R-DISPATCH-1…3). */
+  dispatchFailed: 'notices-dispatch-failed',
+  /** RELEASED, CANCELLED_BY_STAFF: when the reservation ends so (R-PREF-5, R-COOP-3, R-DISPATCH-2, R-CANCEL-2). */
+  ending: 'notices-ending',
+} as const;
+
 export async function reservation(input: ReservationInput): Promise<WorkflowState> {
   // Each change of status is a line in the structured log (with workflowId, hence reservationId; the
   // SDK leaves it out while replaying, so a line is written once per change).
@@ -67,7 +86,16 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
   setHandler(viewQuery, () => r.snapshot());
 
   setHandler(copySecuredSignal, ({ status }) => r.secured(status));
-  setHandler(thursdayOutcomeSignal, (o) => adoptThursdayOutcome(r, o));
+  setHandler(thursdayOutcomeSignal, (o) => {
+    const wasSecured = r.status === 'SECURED';
+    adoptThursdayOutcome(r, o);
+    if (!wasSecured || o.kind !== 'failed') return;
+    r.lastDispatchCause = o.cause ?? null;
+    // R-DISPATCH-1…3: told at once; after the third the RELEASED notice says it (R-DISPATCH-2).
+    if (o.next !== 'RELEASED' && patched(NOTICE_PATCHES.dispatchFailed)) {
+      r.noticesOwed.push({ kind: 'DISPATCH_FAILED', occurrence: String(o.failures), ...(o.cause ? { cause: o.cause } : {}) });
+    }
+  });
   setHandler(checkedInSignal, () => {
     r.checkedIn = true; // R-RETURN-4: the return counts only once processed centrally
   });
@@ -80,6 +108,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
         () => cancelAllowed(req),
         async () => {
           const ended = await act.withdraw({ reservationId, by: req.by, at: now().toISOString() }); // R-CANCEL-3 inside
+          if ((ended?.status ?? 'CANCELLED') === 'CANCELLED') r.cancelledBy = req.by;
           r.moveTo(ended?.status ?? 'CANCELLED');
           return r.snapshot();
         },
@@ -181,15 +210,32 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     if (r.status === 'READY') await holdAtPrefecturalLibrary(r, reservationId, turns);
     else if (r.status === 'SECURED') {
       // ---- 確保済み: Thursday processing decides (dispatched, failed, rebalanced) ----
-      await condition(() => r.status !== 'SECURED');
+      // A failure that leaves it 確保済み wakes it only to send DISPATCH_FAILED (nothing owed in
+      // histories from before that notice: the wait is then the one it always was).
+      do {
+        await condition(() => r.status !== 'SECURED' || r.noticesOwed.length > 0);
+        await sendOwedNotices(r, reservationId);
+      } while (r.status === 'SECURED');
     }
     if (r.status === 'IN_DELIVERY') await deliverToCooperatingLibrary(r, reservationId, turns);
   }
 
   // ---- 貸出中: renewals come as updates; the loan ends when the return is processed centrally ----
   if (r.status === 'ON_LOAN') {
+    if (patched(NOTICE_PATCHES.loan)) await remindDuringLoan(r, reservationId);
     await condition(() => r.checkedIn);
     r.moveTo('RETURNED');
+  }
+
+  // ---- ended by the library or by staff: the patron is told (R-PREF-5, R-COOP-3, R-DISPATCH-2, R-CANCEL-2) ----
+  const ending = r.status === 'RELEASED' ? 'RELEASED' : r.status === 'CANCELLED' && r.cancelledBy === 'staff' ? 'CANCELLED_BY_STAFF' : null;
+  if (ending && patched(NOTICE_PATCHES.ending)) {
+    await act.sendNotice({
+      reservationId,
+      kind: ending,
+      at: now().toISOString(),
+      ...(ending === 'RELEASED' && r.lastDispatchCause ? { cause: r.lastDispatchCause } : {}),
+    });
   }
 
   await condition(allHandlersFinished);
@@ -224,6 +270,10 @@ async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: stri
     r.pickupUntil = mail.holdUntil; // the notice's day starts the hold: the activity recorded both
   } // else R-PREF-3: borrowed (or cancelled) before the notice went out — no mail
   if (r.status !== 'READY' || !r.pickupUntil) return;
+  if (patched(NOTICE_PATCHES.pickupReminder)) {
+    await remindBeforeHoldEnds(r, reservationId, 'READY', r.pickupUntil);
+    if (r.status !== 'READY') return; // collected (or cancelled by staff) before the reminder
+  }
   const collected = await condition(() => r.status !== 'READY', msUntil(endOfJstDay(r.pickupUntil)));
   if (!collected) await releaseUncollected(r, reservationId, turns, 'READY');
 }
@@ -234,6 +284,10 @@ async function deliverToCooperatingLibrary(r: ReservationState, reservationId: s
   await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(noticeOn!, r.config.coopNoticeHour, 0)));
   if (r.status !== 'IN_DELIVERY') return; // cancelled by staff (R-CANCEL-2)
   await act.sendLendingNotice({ reservationId, at: now().toISOString() });
+  if (patched(NOTICE_PATCHES.pickupReminder)) {
+    await remindBeforeHoldEnds(r, reservationId, 'IN_DELIVERY', pickupUntil!);
+    if (r.status !== 'IN_DELIVERY') return; // collected (or cancelled by staff) before the reminder
+  }
   const collected = await condition(() => r.status !== 'IN_DELIVERY', msUntil(endOfJstDay(pickupUntil!)));
   if (!collected) await releaseUncollected(r, reservationId, turns, 'IN_DELIVERY');
 }
@@ -253,6 +307,62 @@ async function releaseUncollected(r: ReservationState, reservationId: string, tu
       r.moveTo(ended?.status ?? 'RELEASED', rule);
     },
   );
+}
+
+/**
+ * PICKUP_REMINDER (R-PREF-2 day 6 of 7; R-COOP-4 the Saturday before the closing Sunday): a timer; a
+ * pickup or an end before it cancels it. A reminder whose moment has already passed is not sent late.
+ */
+async function remindBeforeHoldEnds(
+  r: ReservationState,
+  reservationId: string,
+  holding: 'READY' | 'IN_DELIVERY',
+  pickupUntil: LocalDate,
+): Promise<void> {
+  const at = pickupReminderAt(pickupUntil, r.config.noticeHour);
+  if (at.getTime() <= Date.now()) return;
+  const changed = await condition(() => r.status !== holding, msUntil(at));
+  if (!changed) await act.sendNotice({ reservationId, kind: 'PICKUP_REMINDER', at: now().toISOString() });
+}
+
+/**
+ * 貸出中: PRE_DUE on the day renewal opens (R-RENEW-3), then OVERDUE from the day after the due date,
+ * every 7 days, at most `overdueNoticeMax` (R-OVERDUE-1) — each a timer from the calendar
+ * (nextLoanNotice). A renewal (a new due date) or a return (at a cooperating library it still travels,
+ * R-RETURN-4) wakes the wait and the next notice is chosen again: a renewal moves them, a return
+ * cancels them. Ends when nothing more is owed or the return is processed.
+ */
+async function remindDuringLoan(r: ReservationState, reservationId: string): Promise<void> {
+  let preDueSentFor: LocalDate | null = null;
+  let overdueSent = 0;
+  const timing = { hour: r.config.noticeHour, overdueMax: r.config.overdueNoticeMax };
+  while (!r.checkedIn && r.loan) {
+    const loan = r.loan;
+    const next = nextLoanNotice(
+      { due: loan.due, ...(loan.returnedOn ? { returnedOn: loan.returnedOn } : {}), preDueSentFor, overdueSent },
+      now(),
+      timing,
+    );
+    if (!next) return;
+    const changed = await condition(() => r.checkedIn || r.loan !== loan, msUntil(next.at));
+    if (changed) continue;
+    await act.sendNotice({ reservationId, kind: next.kind, occurrence: next.occurrence, at: now().toISOString() });
+    if (next.kind === 'PRE_DUE') preDueSentFor = loan.due;
+    else overdueSent = next.number;
+  }
+}
+
+/** Sends the notices an event made owed (DISPATCH_FAILED), in order. */
+async function sendOwedNotices(r: ReservationState, reservationId: string): Promise<void> {
+  for (let owed = r.noticesOwed.shift(); owed; owed = r.noticesOwed.shift()) {
+    await act.sendNotice({
+      reservationId,
+      kind: owed.kind,
+      occurrence: owed.occurrence,
+      at: now().toISOString(),
+      ...(owed.cause ? { cause: owed.cause } : {}),
+    });
+  }
 }
 
 function msUntil(deadline: Date): number {

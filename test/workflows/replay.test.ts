@@ -1,5 +1,6 @@
 // Replays recorded histories (test/fixtures/histories: central pickup, cooperating pickup with
-// renewals, failed dispatches, Thursday processing before and after its catch-up) against today's
+// renewals, failed dispatches, Thursday processing before and after its catch-up, the notices'
+// timers and owed notices after their patches) against today's
 // workflow code. A change that would break workflows already running — a different command order, a
 // removed timer — fails here.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -28,6 +29,8 @@ test('there is a recorded history for each path: central pickup, cooperating pic
       'failed-dispatch-moved-down-twice.json',
       'thursday-processing-two-runs.json', // recorded before the catch-up (patched) and the settings signal
       'thursday-processing-caught-up-rescheduled.json', // after: the catch-up's marker, a settings signal cutting a wait short
+      'central-pickup-notices-renewed-overdue.json', // the notices' patches: PRE_DUE twice (renewed), OVERDUE
+      'failed-dispatch-notices-released.json', // DISPATCH_FAILED owed by the Thursday signal, RELEASED at the end
     ]),
   );
 });
