@@ -63,28 +63,29 @@ export async function issueTemporaryPassword(db: Db, cardNumber: string): Promis
   await patronByCard(db, cardNumber);
   const password = temporaryPassword();
   const patron = await db.patron.update({ where: { cardNumber }, data: { passwordHash: await hashPassword(password), mustChangePassword: true } });
-  await db.loginThrottle.deleteMany({ where: { cardNumber } });
+  await clearLoginAttempts(db, cardNumber);
   return { patron, temporaryPassword: password };
 }
 
 export type LoginResult = { kind: 'ok'; patron: Patron } | { kind: 'invalid' } | { kind: 'locked'; retryAfterSeconds: number };
 
 /**
- * Checks a card number and password, rate-limited per card number (known or not, so that the answer
- * tells nothing about which cards exist): after LOGIN_MAX_FAILURES failures within LOGIN_WINDOW_MS the
- * card is locked for LOGIN_LOCK_MS. Each attempt is counted *before* the password is checked, under
- * the throttle row's lock, so parallel guesses cannot slip past the limit; a success clears the count.
+ * Counts one login attempt for `key` (a card number, or "staff:<staff number>" for a staff sign-in:
+ * one table, names that cannot meet), *before* the password is checked, under the throttle row's lock,
+ * so parallel guesses cannot slip past the limit: after LOGIN_MAX_FAILURES attempts within
+ * LOGIN_WINDOW_MS without a success the key is locked for LOGIN_LOCK_MS. Returns the seconds left of
+ * a lock (then the password must not be checked), or 0.
  */
-export async function checkPassword(db: Db, cardNumber: string, password: string, now: Date): Promise<LoginResult> {
-  const admitted = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`INSERT INTO login_throttle ("cardNumber", failures, "windowStart") VALUES (${cardNumber}, 0, ${now}) ON CONFLICT DO NOTHING`;
-    await tx.$queryRaw`SELECT "cardNumber" FROM login_throttle WHERE "cardNumber" = ${cardNumber} FOR UPDATE`;
-    const t = await tx.loginThrottle.findUniqueOrThrow({ where: { cardNumber } });
-    if (t.lockedUntil && t.lockedUntil > now) return { locked: Math.ceil((t.lockedUntil.getTime() - now.getTime()) / 1000) };
+export async function countLoginAttempt(db: Db, key: string, now: Date): Promise<number> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`INSERT INTO login_throttle ("cardNumber", failures, "windowStart") VALUES (${key}, 0, ${now}) ON CONFLICT DO NOTHING`;
+    await tx.$queryRaw`SELECT "cardNumber" FROM login_throttle WHERE "cardNumber" = ${key} FOR UPDATE`;
+    const t = await tx.loginThrottle.findUniqueOrThrow({ where: { cardNumber: key } });
+    if (t.lockedUntil && t.lockedUntil > now) return Math.ceil((t.lockedUntil.getTime() - now.getTime()) / 1000);
     const fresh = now.getTime() - t.windowStart.getTime() >= LOGIN_WINDOW_MS || (t.lockedUntil !== null && t.lockedUntil <= now);
     const failures = (fresh ? 0 : t.failures) + 1;
     await tx.loginThrottle.update({
-      where: { cardNumber },
+      where: { cardNumber: key },
       data: {
         failures,
         windowStart: fresh ? now : t.windowStart,
@@ -92,13 +93,26 @@ export async function checkPassword(db: Db, cardNumber: string, password: string
         lockedUntil: failures >= LOGIN_MAX_FAILURES ? new Date(now.getTime() + LOGIN_LOCK_MS) : null,
       },
     });
-    return { locked: 0 };
+    return 0;
   });
-  if (admitted.locked > 0) return { kind: 'locked', retryAfterSeconds: admitted.locked };
+}
+
+/** A right password (or a new temporary one) clears the count. */
+export async function clearLoginAttempts(db: Db, key: string): Promise<void> {
+  await db.loginThrottle.deleteMany({ where: { cardNumber: key } });
+}
+
+/**
+ * Checks a card number and password, rate-limited per card number (known or not, so that the answer
+ * tells nothing about which cards exist): countLoginAttempt; a success clears the count.
+ */
+export async function checkPassword(db: Db, cardNumber: string, password: string, now: Date): Promise<LoginResult> {
+  const locked = await countLoginAttempt(db, cardNumber, now);
+  if (locked > 0) return { kind: 'locked', retryAfterSeconds: locked };
   const patron = await db.patron.findUnique({ where: { cardNumber } });
   const ok = await verifyPassword(password, patron?.passwordHash ?? (await dummyHash()));
   if (!ok || !patron?.passwordHash) return { kind: 'invalid' };
-  await db.loginThrottle.deleteMany({ where: { cardNumber } });
+  await clearLoginAttempts(db, cardNumber);
   return { kind: 'ok', patron };
 }
 

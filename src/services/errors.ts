@@ -10,6 +10,7 @@ const WHAT_JA: Record<string, string> = {
   title: '書誌',
   library: '協力館',
   thursdayRun: '貸出処理日',
+  'staff account': '職員アカウント',
 };
 
 export class NotFoundError extends Error {

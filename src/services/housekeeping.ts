@@ -2,7 +2,8 @@
 // and every hour, src/main.ts):
 // - idempotency_record older than IDEMPOTENCY_RETENTION_HOURS (default 24): a client retries within
 //   minutes, not days; a repeat after that is a new request (src/api/idempotency.ts says why that is safe);
-// - login_throttle rows whose counting window and lock are long over (R-ACCOUNT-1 counts 15 minutes).
+// - login_throttle rows whose counting window and lock are long over (R-ACCOUNT-1 counts 15 minutes);
+// - staff_session rows ended (expired or revoked) more than a day ago (staff_action keeps who did what).
 import type { Db } from '../db/client';
 import { repeatEvery, type Repeating } from '../ops/repeat';
 import { LOGIN_LOCK_MS, LOGIN_WINDOW_MS } from './accounts';
@@ -10,6 +11,7 @@ import { LOGIN_LOCK_MS, LOGIN_WINDOW_MS } from './accounts';
 export interface Swept {
   idempotencyRecords: number;
   loginThrottles: number;
+  staffSessions: number;
 }
 
 export async function sweep(db: Db, opts: { idempotencyRetentionHours: number; now?: Date }): Promise<Swept> {
@@ -21,7 +23,11 @@ export async function sweep(db: Db, opts: { idempotencyRetentionHours: number; n
   const { count: loginThrottles } = await db.loginThrottle.deleteMany({
     where: { windowStart: { lt: before }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: before } }] },
   });
-  return { idempotencyRecords, loginThrottles };
+  const dayAgo = new Date((opts.now ?? new Date()).getTime() - 24 * 3_600_000);
+  const { count: staffSessions } = await db.staffSession.deleteMany({
+    where: { OR: [{ expiresAt: { lt: dayAgo } }, { revokedAt: { lt: dayAgo } }] },
+  });
+  return { idempotencyRecords, loginThrottles, staffSessions };
 }
 
 /** Sweeps now and then every `intervalMs` (default an hour) until stopped; a failed sweep is logged and retried next time. */

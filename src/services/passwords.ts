@@ -36,15 +36,15 @@ export function dummyHash(): Promise<string> {
 }
 
 /**
- * A temporary password staff hand to the patron: 10 characters, letters and digits, without the
- * look-alikes 0/O, 1/l/I, so that it can be read out on the phone.
+ * A temporary password staff hand to the patron: 10 characters (`length`: staff accounts take 16),
+ * letters and digits, without the look-alikes 0/O, 1/l/I, so that it can be read out on the phone.
  */
-export function temporaryPassword(): string {
+export function temporaryPassword(length = 10): string {
   const letters = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ';
   const digits = '23456789';
   const all = letters + digits;
   const chars = [letters[randomInt(letters.length)]!, digits[randomInt(digits.length)]!];
-  while (chars.length < 10) chars.push(all[randomInt(all.length)]!);
+  while (chars.length < length) chars.push(all[randomInt(all.length)]!);
   for (let i = chars.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
     [chars[i], chars[j]] = [chars[j]!, chars[i]!];
