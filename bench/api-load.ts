@@ -76,20 +76,30 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
   const service = startService('the service', env);
   try {
     const readyMs = await waitReady(api, service, READY_WITHIN_MS);
-    const call = (method: string, path: string, key: string, body?: unknown) => callApi(api, method, path, key, body);
+    const call = (method: string, path: string, key: string, body?: unknown, token?: string) =>
+      callApi(api, method, path, key, body, token ? { headers: { 'x-patron-token': token } } : {});
 
-    // Patrons as the library registers them: temporary password, changed, e-mail (R-ACCOUNT-1).
+    // Patrons as the library registers them: temporary password, login, changed, e-mail (R-ACCOUNT-1);
+    // the OPAC keeps each patron's token (X-Patron-Token) for that patron's calls.
     const cards = Array.from({ length: patrons }, (_, i) => `BENCH-${String(i + 1).padStart(4, '0')}`);
+    const tokens = new Map<string, string>();
     await pool(
       cards.map((card) => async () => {
         const made = await call('POST', '/staff/patrons', STAFF, { cardNumber: card, name: `ベンチ ${card}` });
         if (made.status !== 201) throw new Error(`registering ${card}: ${made.status} ${JSON.stringify(made.body)}`);
-        const pw = await call('PUT', `/opac/patrons/${card}/password`, OPAC, {
-          currentPassword: made.body.temporaryPassword,
-          newPassword: 'bench2026pw',
-        });
-        const mail = await call('PUT', `/opac/patrons/${card}/email`, OPAC, { email: `${card.toLowerCase()}@example.com` });
-        if (pw.status !== 200 || mail.status !== 200) throw new Error(`preparing ${card}: password ${pw.status}, e-mail ${mail.status}`);
+        const login = await call('POST', '/opac/login', OPAC, { cardNumber: card, password: made.body.temporaryPassword });
+        const pw = await call(
+          'PUT',
+          `/opac/patrons/${card}/password`,
+          OPAC,
+          { currentPassword: made.body.temporaryPassword, newPassword: 'bench2026pw' },
+          String(login.body.patronToken),
+        );
+        const token = String(pw.body.patronToken); // the change revokes the login's token and hands a new one
+        const mail = await call('PUT', `/opac/patrons/${card}/email`, OPAC, { email: `${card.toLowerCase()}@example.com` }, token);
+        if (login.status !== 200 || pw.status !== 200 || mail.status !== 200)
+          throw new Error(`preparing ${card}: login ${login.status}, password ${pw.status}, e-mail ${mail.status}`);
+        tokens.set(card, token);
       }),
       concurrency,
     );
@@ -100,7 +110,9 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     );
     const tLoad = performance.now();
     const placed = await pool(
-      requests.map((r) => () => call('POST', `/opac/patrons/${r.card}/reservations`, OPAC, { titleId: r.titleId, pickup: 'pref' })),
+      requests.map(
+        (r) => () => call('POST', `/opac/patrons/${r.card}/reservations`, OPAC, { titleId: r.titleId, pickup: 'pref' }, tokens.get(r.card)),
+      ),
       concurrency,
     );
     const wallMs = performance.now() - tLoad;

@@ -69,7 +69,9 @@ import {
 
 const OPAC = `opac-chaos-${'c'.repeat(24)}`;
 const STAFF = `staff-chaos-${'c'.repeat(24)}`;
-const API_KEYS = `opac-chaos:opac:${OPAC},staff-chaos:staff:${STAFF}`;
+// The OPAC key is a trusted one (role opac-trusted: no patron tokens): this run is about kills, and a
+// token would not outlive phase 1's restarts, whose PATRON_TOKEN_SECRET is made anew at every start.
+const API_KEYS = `opac-chaos:opac-trusted:${OPAC},staff-chaos:staff:${STAFF}`;
 const PASSWORD = 'chaos2026pw';
 const READY_WITHIN_MS = 120_000;
 /** Titles written into the database before the load: few copies each, so every title is busy. */

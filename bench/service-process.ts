@@ -19,6 +19,9 @@ export const SERVICE_VARIABLES = [
   'NODE_ENV',
   'SERVICE_ROLE',
   'API_KEYS',
+  'PATRON_TOKEN_SECRET',
+  'STAFF_KEY_ACCESS',
+  'STAFF_BOOTSTRAP_ADMIN',
 ];
 
 /** process.env without SERVICE_VARIABLES (nor LENDING_*), then `extra`. */

@@ -1,8 +1,10 @@
 // Configuration comes from the environment only; every variable is listed in the README.
 // Bad or missing configuration fails at start with a message naming the variable.
 import { parseApiKeys, type ApiKey } from './api/auth';
+import { DEFAULT_PATRON_TOKEN_TTL_MS, MIN_PATRON_TOKEN_SECRET_LENGTH } from './api/patron-tokens';
 import { DEFAULT_PROCESSING_SCHEDULE, type ProcessingSchedule } from './domain';
 import { LIBRARY_MAIL_FROM } from './mail/lending-notice';
+import { checkStaffPassword, DEFAULT_STAFF_SESSION_POLICY, type BootstrapAdmin, type StaffSessionPolicy } from './services/staff-accounts';
 
 /**
  * What this process runs (SERVICE_ROLE): everything (the default, and `npm start`'s embedded mode), only
@@ -51,6 +53,19 @@ export interface ServiceConfig {
   /** How long Idempotency-Key records are kept (IDEMPOTENCY_RETENTION_HOURS, default 24). */
   idempotencyRetentionHours: number;
   /**
+   * The HMAC key of patron tokens (PATRON_TOKEN_SECRET, 32+ characters; required in production). Unset
+   * elsewhere: the API makes a random one for its run (tokens then end with the process).
+   */
+  patronTokenSecret: string | undefined;
+  /** How long a patron token lasts (PATRON_TOKEN_MINUTES, default 30). */
+  patronTokenTtlMs: number;
+  /** Staff sessions end idle (STAFF_SESSION_IDLE_MINUTES, default 480) or old (STAFF_SESSION_MAX_HOURS, default 12). */
+  staffSessions: StaffSessionPolicy;
+  /** STAFF_KEY_ACCESS (default on): off refuses the staff API keys, so that every staff act is a signed-in person's. */
+  staffKeyAccess: boolean;
+  /** STAFF_BOOTSTRAP_ADMIN=number:name:temporaryPassword — the first admin, created at start if that number is free. */
+  staffBootstrapAdmin: BootstrapAdmin | undefined;
+  /**
    * Thursday processing (spec §6, §7), one source for the weekly workflow, the worker's activities and
    * a run by hand through the API (so the worker and the API containers must be given the same values).
    */
@@ -98,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     shutdownDelayMs: 0,
     securityDelayMs: 5 * 60_000,
     idempotencyRetentionHours: 24,
+    patronTokenSecret: undefined,
+    patronTokenTtlMs: DEFAULT_PATRON_TOKEN_TTL_MS,
+    staffSessions: { ...DEFAULT_STAFF_SESSION_POLICY },
+    staffKeyAccess: true,
+    staffBootstrapAdmin: undefined,
     thursday: { schedule: { ...DEFAULT_PROCESSING_SCHEDULE }, rebalance: true, longOverdueGraceDays: 0 },
   };
   const problems: string[] = [];
@@ -109,6 +129,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     } catch (err) {
       problems.push(`API_KEYS: ${(err as Error).message}`);
     }
+  }
+  // Patron tokens: required in production (the API refuses to start without), a random one elsewhere.
+  const secret = env.NODE_ENV === 'production' && runsApi(role) ? need('PATRON_TOKEN_SECRET') : env.PATRON_TOKEN_SECRET || '';
+  if (secret && secret.length < MIN_PATRON_TOKEN_SECRET_LENGTH)
+    problems.push(`PATRON_TOKEN_SECRET must have at least ${MIN_PATRON_TOKEN_SECRET_LENGTH} characters`);
+  else if (secret) config.patronTokenSecret = secret;
+  const bootstrap = env.STAFF_BOOTSTRAP_ADMIN;
+  if (bootstrap) {
+    const [staffNumber, name, ...rest] = bootstrap.split(':');
+    const temporaryPassword = rest.join(':');
+    const strong = checkStaffPassword(temporaryPassword);
+    if (!staffNumber || !/^[A-Za-z0-9-]{1,32}$/.test(staffNumber) || !name || !temporaryPassword)
+      problems.push('STAFF_BOOTSTRAP_ADMIN must be staffNumber:name:temporaryPassword (staff number: 1–32 letters, digits or "-")');
+    else if (!strong.ok) problems.push(`STAFF_BOOTSTRAP_ADMIN: the temporary password is too weak: ${strong.en}`);
+    else config.staffBootstrapAdmin = { staffNumber, name, temporaryPassword };
   }
   /** An optional whole number in [min, max]; the message names the variable and what it must be. */
   const whole = (name: string, what: string, min: number, max: number, set: (n: number) => void): void => {
@@ -123,6 +158,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   whole('SHUTDOWN_DELAY_MS', 'milliseconds', 0, 600_000, (n) => (config.shutdownDelayMs = n));
   whole('RESERVATION_SECURITY_DELAY_SECONDS', 'whole seconds', 0, 86_400, (n) => (config.securityDelayMs = n * 1000));
   whole('IDEMPOTENCY_RETENTION_HOURS', 'whole hours', 1, 8_760, (n) => (config.idempotencyRetentionHours = n));
+  whole('PATRON_TOKEN_MINUTES', 'whole minutes', 1, 1_440, (n) => (config.patronTokenTtlMs = n * 60_000));
+  whole('STAFF_SESSION_IDLE_MINUTES', 'whole minutes', 1, 10_080, (n) => (config.staffSessions = { ...config.staffSessions, idleMs: n * 60_000 }));
+  whole('STAFF_SESSION_MAX_HOURS', 'whole hours', 1, 720, (n) => (config.staffSessions = { ...config.staffSessions, maxMs: n * 3_600_000 }));
   const thursday = config.thursday;
   whole('THURSDAY_WEEKDAY', 'a JST weekday number (0 = Sunday, 4 = Thursday)', 0, 6, (n) => {
     thursday.schedule = { ...thursday.schedule, weekday: n };
@@ -135,6 +173,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     if (on === undefined) problems.push(`THURSDAY_REBALANCE must be on or off (1/0, true/false), got "${rebalance}"`);
     else thursday.rebalance = on;
   }
+  const staffKeys = env.STAFF_KEY_ACCESS;
+  if (staffKeys !== undefined && staffKeys !== '') {
+    const on = ON_OFF[staffKeys.toLowerCase()];
+    if (on === undefined) problems.push(`STAFF_KEY_ACCESS must be on or off (1/0, true/false), got "${staffKeys}"`);
+    else config.staffKeyAccess = on;
+  }
   if (missing.length > 0) {
     throw new ConfigError(
       `missing configuration: ${missing.join(', ')}.\n` +
@@ -142,7 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
         '  TEMPORAL_ADDRESS  host:port of a Temporal frontend\n' +
         '  SENDGRID_API_KEY  SendGrid API key (SENDGRID_BASE_URL may point the client at another endpoint)\n' +
         "  API_KEYS          (production) the HTTP API's keys: name:role:key entries, comma-separated, role opac or staff, keys of 24+ characters\n" +
-        '                    (e.g. opac-main:opac:<random>,counter:staff:<random>)' +
+        '                    (e.g. opac-main:opac:<random>,counter:staff:<random>)\n' +
+        '  PATRON_TOKEN_SECRET (production) the HMAC key of patron tokens, 32+ characters (e.g. openssl rand -base64 48)' +
         (problems.length ? `\nalso: ${problems.join('; ')}` : ''),
     );
   }

@@ -200,6 +200,7 @@ async function startApi(
   ];
   for (const k of api.generatedKeys) where.push([`API key (${k.role})`, `${k.secret}  — API_KEYS not set: made for this run`]);
   if (api.generatedKeys.length > 0) services.fellBack.push('API keys (API_KEYS): one per role, printed above, valid until stop');
+  if (api.generatedPatronTokenSecret) services.fellBack.push('patron tokens (PATRON_TOKEN_SECRET): a random secret, valid until stop');
   services.lock?.setEndpoints(
     { api: api.url, ...services.endpoints, taskQueue: config.taskQueue, namespace: config.temporalNamespace },
     services.fellBack,

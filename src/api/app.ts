@@ -8,10 +8,13 @@ import { openApiDocument } from './openapi';
 import { ApiProblem } from './problem';
 import { observeRequests } from './request-log';
 import { resourceRouter, sendProblem, toProblem, type RouteDef } from './route';
+import { sendgridWebhookRouter } from './sendgrid-webhook';
 import { accountRoutes } from './routers/accounts';
 import { catalogueRoutes } from './routers/catalogue';
 import { metaRoutes } from './routers/meta';
 import { myLibraryRoutes } from './routers/my-library';
+import { noticeRoutes } from './routers/notices';
+import { staffAccountRoutes } from './routers/staff-accounts';
 import { staffLibraryRoutes } from './routers/staff-library';
 import { staffLoanRoutes } from './routers/staff-loans';
 import { staffPatronRoutes } from './routers/staff-patrons';
@@ -32,6 +35,8 @@ export function apiRoutes(document: () => Record<string, unknown> = () => openAp
     staffPatronRoutes,
     staffWorkListRoutes, // before staffLibraryRoutes: /staff/thursday-runs/preview is not a {processingDay}
     staffLibraryRoutes,
+    staffAccountRoutes,
+    noticeRoutes,
   ];
 }
 
@@ -47,6 +52,7 @@ export function createApp(deps: ApiDeps): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
+  app.use(sendgridWebhookRouter(ctx)); // its own raw body: the signature covers the bytes (docs/notices.md)
   for (const routes of groups) app.use(resourceRouter(routes, ctx));
 
   app.use((req: Request) => {

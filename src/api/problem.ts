@@ -16,6 +16,7 @@ export type ProblemKind =
   | 'malformed-request'
   | 'unauthorized'
   | 'forbidden'
+  | 'password-change-required'
   | 'not-found'
   | 'conflict'
   | 'payload-too-large'
@@ -55,6 +56,7 @@ const TITLES: Record<ProblemKind, string> = {
   'malformed-request': 'The request could not be read',
   unauthorized: 'Credentials are missing or wrong',
   forbidden: 'Not allowed for this caller',
+  'password-change-required': 'The temporary password must be changed first',
   'not-found': 'Not found',
   conflict: 'Conflicts with the current state',
   'payload-too-large': 'The request body is too large',

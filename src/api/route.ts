@@ -9,9 +9,12 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../services/errors';
-import { authenticator, forbidden, type Caller, type Role } from './auth';
+import { sessionByToken } from '../services/staff-accounts';
+import { admits, authenticator, forbidden, passwordChangeFirst, staffCaller, type Access, type Caller } from './auth';
 import type { ApiContext } from './deps';
 import { checkKey, IDEMPOTENCY_HEADER, type Claim } from './idempotency';
+import { actsForPatron, needsPatronToken, patronCaller } from './patron-access';
+import { PATRON_TOKEN_HEADER } from './patron-tokens';
 import { ApiProblem, fieldErrors, fieldProblem, PROBLEM_CONTENT_TYPE } from './problem';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -39,8 +42,14 @@ export interface RouteDef<P extends AnyObject = AnyObject, Q extends AnyObject =
   summary: string;
   description?: string;
   tag: string;
-  /** 'public', or the roles allowed (others get 403). */
-  auth: 'public' | readonly Role[];
+  /**
+   * 'public', or whom it admits (others get 403): `opac`, `staff` (a staff API key or any member of
+   * staff signed in), `staff-member` (signed in, not a key), `admin` (signed in with the admin role).
+   * `/opac/patrons/{cardNumber}/…` operations also want that patron's token (patron-access.ts).
+   */
+  auth: 'public' | readonly Access[];
+  /** A member of staff still signed in with a temporary password may call it (the change itself, sign-out); else 403. */
+  beforePasswordChange?: true;
   params?: P;
   query?: Q;
   body?: B;
@@ -128,19 +137,31 @@ function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, w
 /** The Express router of one resource: its routes, each behind the same steps. */
 export function resourceRouter(routes: readonly RouteDef[], ctx: ApiContext): Router {
   const router = Router();
-  const authenticate = authenticator(ctx.deps.keys);
+  const authenticate = authenticator(ctx.deps.keys, {
+    staffKeys: ctx.deps.staffKeys,
+    staffSession: async (token) => {
+      const found = await sessionByToken(ctx.deps.db, token, await ctx.now(), ctx.staffSessions);
+      return found ? staffCaller(found.account, found.session.id) : null;
+    },
+  });
   const json = express.json({ limit: ctx.deps.bodyLimit ?? '16kb', type: JSON_TYPES, strict: true });
 
   for (const route of routes) {
     const steps: RequestHandler[] = [];
-    steps.push((req, res, next) => {
+    steps.push(async (req, res, next) => {
       // For the request log and the metrics (app.ts): the operation, never the concrete path.
       res.locals.route = route.path;
       if (typeof req.params.reservationId === 'string') res.locals.reservationId = req.params.reservationId;
       if (route.auth === 'public') return next();
-      const caller = authenticate(req);
-      if (!route.auth.includes(caller.role)) throw forbidden(caller.role, route.auth);
+      let caller = await authenticate(req);
       res.locals.caller = caller;
+      if (!admits(route.auth, caller)) throw forbidden(caller, route.auth);
+      if (caller.mustChangePassword && !route.beforePasswordChange) throw passwordChangeFirst();
+      if (actsForPatron(route) && needsPatronToken(caller)) {
+        const card = typeof req.params.cardNumber === 'string' ? req.params.cardNumber : undefined;
+        caller = await patronCaller(ctx, caller, card, req.get(PATRON_TOKEN_HEADER));
+        res.locals.caller = caller;
+      }
       next();
     });
     if (route.body) {

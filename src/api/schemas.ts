@@ -118,12 +118,23 @@ export const PatronProfile = z.object({
 export const Password = z.string().min(1).max(200);
 
 export const LoginBody = z.strictObject({ cardNumber: CardNumber, password: Password });
+const PatronTokenFields = {
+  patronToken: z.string().meta({
+    description:
+      'The patron token (pt_…): the OPAC sends it as X-Patron-Token on this patron’s /opac/patrons/{cardNumber}/… calls. ' +
+      'Expires (PATRON_TOKEN_MINUTES, default 30); a password change revokes it.',
+  }),
+  patronTokenExpiresAt: z.string().meta({ description: 'When the patron token expires (ISO 8601)' }),
+};
 export const LoginResult = z.object({
   cardNumber: z.string(),
   name: z.string(),
   mustChangePassword: z.boolean(),
   emailRegistered: z.boolean().meta({ description: 'An e-mail address is needed before reserving (R-ACCOUNT-1)' }),
+  ...PatronTokenFields,
 });
+/** The password change answers with a new patron token: the change revokes the tokens issued before it. */
+export const ChangedPasswordResult = PatronProfile.extend(PatronTokenFields);
 export const ChangePasswordBody = z.strictObject({
   currentPassword: Password,
   newPassword: z.string().max(200).meta({ description: 'R-ACCOUNT-1: 8–20 characters, letters and digits, both' }),

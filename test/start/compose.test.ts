@@ -29,7 +29,11 @@ function interpolate(value: string, given: Record<string, string>): string {
     throw new Error(`${name} must be given`);
   });
 }
-const operator = { API_KEYS: `opac-main:opac:${'o'.repeat(24)},counter:staff:${'s'.repeat(24)}`, SENDGRID_API_KEY: 'SG.example' };
+const operator = {
+  API_KEYS: `opac-main:opac:${'o'.repeat(24)},counter:staff:${'s'.repeat(24)}`,
+  PATRON_TOKEN_SECRET: 'p'.repeat(48),
+  SENDGRID_API_KEY: 'SG.example',
+};
 const envOf = (name: string): NodeJS.ProcessEnv =>
   Object.fromEntries(Object.entries(services[name]!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), operator)]));
 const seconds = (d: string): number => Number(/^(\d+)s$/.exec(d)?.[1] ?? NaN);
@@ -45,6 +49,8 @@ test('the worker and the API are two containers of the one image, each with a co
   expect(envOf('api').NODE_ENV).toBe('production');
   // Required values are required by compose too, not silently empty.
   expect(() => interpolate(services.api!.environment!.API_KEYS!, {})).toThrow(/API_KEYS/);
+  expect(() => interpolate(services.api!.environment!.PATRON_TOKEN_SECRET!, {})).toThrow(/PATRON_TOKEN_SECRET/);
+  expect(api).toMatchObject({ patronTokenSecret: 'p'.repeat(48), staffKeyAccess: true, staffBootstrapAdmin: undefined });
   expect(() => interpolate(services.worker!.environment!.SENDGRID_API_KEY!, {})).toThrow(/SENDGRID_API_KEY/);
 });
 

@@ -20,6 +20,7 @@ test.each([
   ['a short key', 'x:opac:short', /at least 24 characters/],
   ['no role', `x${KEY}`, /not name:role:secret/],
   ['a name twice', `x:opac:${KEY},x:staff:${KEY}`, /unique/],
+  ['a key that looks like a staff session token', `x:staff:st_${KEY}`, /must not begin with st_ or pt_/],
 ])('API_KEYS with %s is refused, naming the variable', (_what, value, message) => {
   expect(() => loadConfig({ ...base, API_KEYS: value })).toThrow(ConfigError);
   expect(() => loadConfig({ ...base, API_KEYS: value })).toThrow(message);
@@ -35,7 +36,8 @@ test('API_HOST and PORT (default 3000)', () => {
 test('SERVICE_ROLE: all (default), api or worker; each role requires only what it uses', () => {
   expect(loadConfig({ ...base }).role).toBe('all');
   const { SENDGRID_API_KEY: _mail, ...noMail } = base;
-  expect(loadConfig({ ...noMail, SERVICE_ROLE: 'api', NODE_ENV: 'production', API_KEYS: `o:opac:${KEY}` })).toMatchObject({
+  const secret = { PATRON_TOKEN_SECRET: 's'.repeat(32) };
+  expect(loadConfig({ ...noMail, ...secret, SERVICE_ROLE: 'api', NODE_ENV: 'production', API_KEYS: `o:opac:${KEY}` })).toMatchObject({
     role: 'api',
     sendgridApiKey: '',
   });
@@ -101,4 +103,47 @@ test.each([
 ])('%s=%s is refused, naming the variable and what it must be', (name, value, message) => {
   expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);
   expect(() => loadConfig({ ...base, [name]: value })).toThrow(message);
+});
+
+test('API_KEYS role opac-trusted: an OPAC that authenticates its patrons itself (no patron token); off unless a key is given it', () => {
+  expect(loadConfig({ ...base, API_KEYS: `opac-main:opac:${KEY},kiosk:opac-trusted:${KEY}y` }).apiKeys).toEqual([
+    { name: 'opac-main', role: 'opac', secret: KEY },
+    { name: 'kiosk', role: 'opac', trusted: true, secret: `${KEY}y` },
+  ]);
+});
+
+test('PATRON_TOKEN_SECRET: required by the API in production (32+ characters), else a random one per run; PATRON_TOKEN_MINUTES (default 30)', () => {
+  const production = { ...base, NODE_ENV: 'production', API_KEYS: `o:opac:${KEY}` };
+  expect(() => loadConfig(production)).toThrow(/missing configuration: PATRON_TOKEN_SECRET/);
+  expect(() => loadConfig({ ...production, PATRON_TOKEN_SECRET: 'short' })).toThrow(/PATRON_TOKEN_SECRET must have at least 32 characters/);
+  expect(loadConfig({ ...production, PATRON_TOKEN_SECRET: 'x'.repeat(32) }).patronTokenSecret).toBe('x'.repeat(32));
+  expect(loadConfig({ ...base, SERVICE_ROLE: 'worker', NODE_ENV: 'production' }).patronTokenSecret).toBeUndefined(); // the worker has no API
+  expect(loadConfig({ ...base })).toMatchObject({ patronTokenSecret: undefined, patronTokenTtlMs: 30 * 60_000 });
+  expect(loadConfig({ ...base, PATRON_TOKEN_MINUTES: '15' }).patronTokenTtlMs).toBe(15 * 60_000);
+  expect(() => loadConfig({ ...base, PATRON_TOKEN_MINUTES: '0' })).toThrow(/PATRON_TOKEN_MINUTES must be whole minutes 1–1440/);
+});
+
+test('staff sessions: STAFF_SESSION_IDLE_MINUTES (480) and STAFF_SESSION_MAX_HOURS (12); STAFF_KEY_ACCESS on by default', () => {
+  expect(loadConfig({ ...base })).toMatchObject({ staffSessions: { idleMs: 8 * 3_600_000, maxMs: 12 * 3_600_000 }, staffKeyAccess: true });
+  expect(loadConfig({ ...base, STAFF_SESSION_IDLE_MINUTES: '30', STAFF_SESSION_MAX_HOURS: '9', STAFF_KEY_ACCESS: 'off' })).toMatchObject({
+    staffSessions: { idleMs: 30 * 60_000, maxMs: 9 * 3_600_000 },
+    staffKeyAccess: false,
+  });
+  expect(() => loadConfig({ ...base, STAFF_SESSION_MAX_HOURS: 'a day' })).toThrow(/STAFF_SESSION_MAX_HOURS must be whole hours/);
+  expect(() => loadConfig({ ...base, STAFF_KEY_ACCESS: 'maybe' })).toThrow(/STAFF_KEY_ACCESS must be on or off/);
+});
+
+test('STAFF_BOOTSTRAP_ADMIN=staffNumber:name:temporaryPassword (the first admin); a weak or malformed one is refused naming it', () => {
+  expect(loadConfig({ ...base }).staffBootstrapAdmin).toBeUndefined();
+  expect(loadConfig({ ...base, STAFF_BOOTSTRAP_ADMIN: 'S001:県立 花子:First-admin-2026:x' }).staffBootstrapAdmin).toEqual({
+    staffNumber: 'S001',
+    name: '県立 花子',
+    temporaryPassword: 'First-admin-2026:x',
+  });
+  expect(() => loadConfig({ ...base, STAFF_BOOTSTRAP_ADMIN: 'S001:花子' })).toThrow(
+    /STAFF_BOOTSTRAP_ADMIN must be staffNumber:name:temporaryPassword/,
+  );
+  expect(() => loadConfig({ ...base, STAFF_BOOTSTRAP_ADMIN: 'S001:花子:short1' })).toThrow(
+    /STAFF_BOOTSTRAP_ADMIN: the temporary password is too weak/,
+  );
 });

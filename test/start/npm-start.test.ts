@@ -66,7 +66,8 @@ describe('npm start (embedded default)', () => {
       LENDING_DATA_DIR: join(dataDir, 'data'),
       PORT: String(port),
       API_HOST: '127.0.0.1',
-      API_KEYS: `opac-start:opac:${OPAC_KEY},staff-start:staff:${STAFF_KEY}`,
+      // The demo patrons have no password: the OPAC key is a trusted one (acts without a patron token).
+      API_KEYS: `opac-start:opac-trusted:${OPAC_KEY},staff-start:staff:${STAFF_KEY}`,
     });
     let ownPostgres = true;
     try {

@@ -69,6 +69,9 @@ const baseEnv = (): NodeJS.ProcessEnv => {
     'SENDGRID_API_KEY',
     'SENDGRID_BASE_URL',
     'API_KEYS',
+    'PATRON_TOKEN_SECRET',
+    'STAFF_KEY_ACCESS',
+    'STAFF_BOOTSTRAP_ADMIN',
     'LENDING_DEMO_DATA',
     'LENDING_TEMPORAL',
     'LENDING_DATA_DIR',
@@ -98,7 +101,7 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
       spawnSync(process.execPath, image.cmd.slice(1), { cwd: image.dir, env: { ...baseEnv(), ...extra }, encoding: 'utf8', timeout: 60_000 });
     const api = run({ SERVICE_ROLE: 'api' });
     expect(api.status).toBe(2);
-    expect(api.stderr).toMatch(/missing configuration: DATABASE_URL, TEMPORAL_ADDRESS, API_KEYS\./);
+    expect(api.stderr).toMatch(/missing configuration: DATABASE_URL, TEMPORAL_ADDRESS, API_KEYS, PATRON_TOKEN_SECRET\./);
     const worker = run({ SERVICE_ROLE: 'worker' });
     expect(worker.status).toBe(2);
     expect(worker.stderr).toMatch(/missing configuration: DATABASE_URL, TEMPORAL_ADDRESS, SENDGRID_API_KEY\./);
@@ -152,7 +155,9 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
       SERVICE_ROLE: 'api',
       PORT: String(apiPort),
       RESERVATION_SECURITY_DELAY_SECONDS: '1',
-      API_KEYS: `opac:opac:${OPAC_KEY},staff:staff:${STAFF_KEY}`,
+      // The OPAC acts for a demo patron it authenticated itself (a trusted key: no patron token to get).
+      API_KEYS: `opac:opac-trusted:${OPAC_KEY},staff:staff:${STAFF_KEY}`,
+      PATRON_TOKEN_SECRET: 'split-roles-patron-token-secret-0123456789',
     });
     services.push(api);
     await until('API ready', () => api.lines.find((l) => l.msg === 'online-lending ready'), [worker, api]);

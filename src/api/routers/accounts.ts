@@ -1,10 +1,12 @@
 // Patron accounts through the OPAC (R-ACCOUNT-1): login, the password change a temporary password
-// demands, the e-mail address, and the patron's own profile.
+// demands, the e-mail address, and the patron's own profile. The login (and the password change, which
+// revokes the tokens issued before it) hands the OPAC a patron token for the patron's further calls
+// (patron-tokens.ts, patron-access.ts).
 import { z } from 'zod';
 import { changePassword, checkPassword, patronByCard, patronSummary, registerEmail } from '../../services/accounts';
 import { ApiProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
-import { CardNumber, ChangePasswordBody, EmailBody, LoginBody, LoginResult, PatronProfile } from '../schemas';
+import { CardNumber, ChangedPasswordResult, ChangePasswordBody, EmailBody, LoginBody, LoginResult, PatronProfile } from '../schemas';
 import { actingFor } from './opac-patron';
 
 const TAG = 'OPAC: account';
@@ -35,7 +37,8 @@ export const accountRoutes: RouteDef[] = [
     summary: 'Check a patron’s card number and password (My Library login)',
     description:
       'R-ACCOUNT-1. Rate-limited per card number: after 5 failures within 15 minutes the card is locked for 15 minutes (429, Retry-After). ' +
-      'A patron with a temporary password gets mustChangePassword: true and can do nothing else until it is changed.',
+      'A patron with a temporary password gets mustChangePassword: true and can do nothing else until it is changed. ' +
+      'The answer carries the patron token (patronToken) the OPAC sends as X-Patron-Token on this patron’s calls.',
     tag: TAG,
     auth: ['opac'],
     body: LoginBody,
@@ -45,12 +48,15 @@ export const accountRoutes: RouteDef[] = [
       const r = await checkPassword(ctx.deps.db, body.cardNumber, body.password, await ctx.now());
       if (r.kind === 'locked') throw locked(r.retryAfterSeconds);
       if (r.kind === 'invalid') throw invalidLogin();
+      const issued = ctx.patronTokens.issue(r.patron.cardNumber, r.patron.passwordHash!, await ctx.now());
       return {
         body: {
           cardNumber: r.patron.cardNumber,
           name: r.patron.name,
           mustChangePassword: r.patron.mustChangePassword,
           emailRegistered: r.patron.email !== null,
+          patronToken: issued.token,
+          patronTokenExpiresAt: issued.expiresAt.toISOString(),
         },
       };
     },
@@ -60,12 +66,14 @@ export const accountRoutes: RouteDef[] = [
     path: '/opac/patrons/{cardNumber}/password',
     operationId: 'changePassword',
     summary: 'Change the password (required after a temporary password)',
-    description: 'R-ACCOUNT-1: 8–20 characters, letters and digits, both. The current password is checked like a login (rate-limited).',
+    description:
+      'R-ACCOUNT-1: 8–20 characters, letters and digits, both. The current password is checked like a login (rate-limited). ' +
+      'The patron tokens issued before are revoked; the answer carries a new one.',
     tag: TAG,
     auth: ['opac'],
     params: PatronPath,
     body: ChangePasswordBody,
-    success: { status: 200, description: 'Changed', schema: PatronProfile },
+    success: { status: 200, description: 'Changed, with a new patron token', schema: ChangedPasswordResult },
     responses: {
       401: 'The current password is wrong',
       404: 'No such patron',
@@ -78,7 +86,10 @@ export const accountRoutes: RouteDef[] = [
       if (r.kind === 'locked') throw locked(r.retryAfterSeconds);
       if (r.kind === 'invalid') throw invalidLogin();
       if (r.kind === 'refused') throw refused(r.refusal, 422);
-      return { body: await patronSummary(ctx.deps.db, r.patron) };
+      const issued = ctx.patronTokens.issue(r.patron.cardNumber, r.patron.passwordHash!, await ctx.now());
+      return {
+        body: { ...(await patronSummary(ctx.deps.db, r.patron)), patronToken: issued.token, patronTokenExpiresAt: issued.expiresAt.toISOString() },
+      };
     },
   }),
   defineRoute({

@@ -1,10 +1,12 @@
 // Staff: the cooperating libraries (closed or open, R-RETURN-3's exception) and Thursday processing
-// (its summaries, and a run started by hand — idempotent for the same Thursday).
+// (its summaries, and a run started by hand — idempotent for the same Thursday); each change is
+// recorded as a staff act (staff-acts.ts).
 import { z } from 'zod';
 import { parseLocalDate } from '../../domain';
 import { listLibraries, listThursdayRuns, setLibraryOpen, thursdayRun, triggerThursdayRun } from '../../services/library-admin';
 import { ApiProblem, fieldProblem } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
+import { recordStaffAct } from '../staff-acts';
 import { Library, LibraryOpenBody, LocalDateText, PageQuery, pageOf, ThursdayRun, TriggerThursdayBody } from '../schemas';
 
 const LibraryPath = z.strictObject({
@@ -36,8 +38,9 @@ export const staffLibraryRoutes: RouteDef[] = [
     body: LibraryOpenBody,
     success: { status: 200, description: 'Changed', schema: Library },
     responses: { 404: 'No such cooperating library' },
-    async handler({ params, body, ctx }) {
-      return { body: await setLibraryOpen(ctx.deps.db, params.no, body.isOpen) };
+    async handler({ params, body, caller, ctx }) {
+      const act = { action: body.isOpen ? 'library-open' : 'library-closed', details: { libraryNo: params.no } };
+      return { body: await recordStaffAct(ctx, caller, act, () => setLibraryOpen(ctx.deps.db, params.no, body.isOpen)) };
     },
   }),
   defineRoute({
@@ -85,16 +88,19 @@ export const staffLibraryRoutes: RouteDef[] = [
       409: 'Thursday processing is already running (`/problems/thursday-run-in-progress`, with Retry-After): nothing was done',
       422: 'Not a processing day, or its processing moment has not come yet',
     },
-    async handler({ body, ctx }) {
-      const r = await triggerThursdayRun(ctx.deps.db, ctx.deps.runThursdayProcessing, {
-        day: parseLocalDate(body.processingDay),
-        now: await ctx.now(),
-        schedule: ctx.deps.processingSchedule,
+    async handler({ body, caller, ctx }) {
+      const run = await recordStaffAct(ctx, caller, { action: 'thursday-run', details: { processingDay: body.processingDay } }, async () => {
+        const r = await triggerThursdayRun(ctx.deps.db, ctx.deps.runThursdayProcessing, {
+          day: parseLocalDate(body.processingDay),
+          now: await ctx.now(),
+          schedule: ctx.deps.processingSchedule,
+        });
+        if (!r.ok && 'running' in r)
+          throw new ApiProblem(409, 'thursday-run-in-progress', r.ja, r.en, { headers: { 'Retry-After': '30' }, transient: true });
+        if (!r.ok) throw fieldProblem(422, [{ field: `body.${r.field}`, code: 'not_processable', ja: r.ja, en: r.en }]);
+        return r.run;
       });
-      if (!r.ok && 'running' in r)
-        throw new ApiProblem(409, 'thursday-run-in-progress', r.ja, r.en, { headers: { 'Retry-After': '30' }, transient: true });
-      if (!r.ok) throw fieldProblem(422, [{ field: `body.${r.field}`, code: 'not_processable', ja: r.ja, en: r.en }]);
-      return { body: r.run };
+      return { body: run };
     },
   }),
 ];

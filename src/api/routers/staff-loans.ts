@@ -1,13 +1,16 @@
 // Staff: loans — the list, renewal by phone or at the counter, a return at a place, and the
-// counter's walk-in checkout (R-ITEM-4) and central check-in (R-RETURN-4).
+// counter's walk-in checkout (R-ITEM-4) and central check-in (R-RETURN-4); each change is recorded as a
+// staff act (staff-acts.ts).
 import { z } from 'zod';
 import { jstDateOf } from '../../domain';
 import { checkIn, counterCheckout } from '../../services/counter';
 import { NotFoundError } from '../../services/errors';
 import { listLoans, loanSummary } from '../../services/reservation-queries';
 import { renewLoan, returnLoan } from '../../services/reservation-requests';
+import { loanRefs } from '../../services/staff-actions';
 import { fieldProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
+import { recordStaffAct } from '../staff-acts';
 import {
   CheckInBody,
   CheckInResult,
@@ -63,10 +66,13 @@ export const staffLoanRoutes: RouteDef[] = [
     body: StaffRenewBody,
     success: { status: 200, description: 'Renewed', schema: LoanSummary },
     responses: { 404: 'No such loan', 409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-LOAN-1, R-RETURN-4' },
-    async handler({ params, body, ctx }) {
+    async handler({ params, body, caller, ctx }) {
       const now = await ctx.now();
-      const r = await renewLoan(ctx.deps, { loanId: params.loanId, owner: 'any', channel: body.channel, now });
-      if (!r.ok) throw refused(r.refusal, 409);
+      const act = { action: 'renew', ...(await loanRefs(ctx.deps.db, params.loanId)), details: { loanId: params.loanId, channel: body.channel } };
+      await recordStaffAct(ctx, caller, act, async () => {
+        const r = await renewLoan(ctx.deps, { loanId: params.loanId, owner: 'any', channel: body.channel, now });
+        if (!r.ok) throw refused(r.refusal, 409);
+      });
       return { body: await loanSummary(ctx.deps.db, params.loanId, jstDateOf(now)) };
     },
   }),
@@ -84,11 +90,14 @@ export const staffLoanRoutes: RouteDef[] = [
     body: ReturnBody,
     success: { status: 200, description: 'Recorded', schema: LoanSummary },
     responses: { 404: 'No such loan', 409: 'Refused: R-RETURN-1, R-RETURN-3, R-LOAN-1' },
-    async handler({ params, body, ctx }) {
+    async handler({ params, body, caller, ctx }) {
       const now = await ctx.now();
       const place = body.place;
-      const r = await returnLoan(ctx.deps, { loanId: params.loanId, place, now });
-      if (!r.ok) throw refused(r.refusal, 409);
+      const act = { action: 'return', ...(await loanRefs(ctx.deps.db, params.loanId)), details: { loanId: params.loanId, place } };
+      await recordStaffAct(ctx, caller, act, async () => {
+        const r = await returnLoan(ctx.deps, { loanId: params.loanId, place, now });
+        if (!r.ok) throw refused(r.refusal, 409);
+      });
       return { body: await loanSummary(ctx.deps.db, params.loanId, jstDateOf(now)) };
     },
   }),
@@ -107,12 +116,15 @@ export const staffLoanRoutes: RouteDef[] = [
       409: 'Refused: R-ITEM-1, R-ITEM-2 (not on the shelf), R-OVERDUE-1, R-LIMIT-1',
       422: 'Invalid body (an unknown card or item number)',
     },
-    async handler({ body, ctx }) {
-      const r = await bodyRef(counterCheckout(ctx.deps.db, ctx.deps.desk, { ...body, at: await ctx.now() }), {
-        patron: 'cardNumber',
-        item: 'itemNumber',
+    async handler({ body, caller, ctx }) {
+      const r = await recordStaffAct(ctx, caller, { action: 'checkout', cardNumber: body.cardNumber, itemNumber: body.itemNumber }, async () => {
+        const r = await bodyRef(counterCheckout(ctx.deps.db, ctx.deps.desk, { ...body, at: await ctx.now() }), {
+          patron: 'cardNumber',
+          item: 'itemNumber',
+        });
+        if (!r.ok) throw refused(r.refusal, 409);
+        return r;
       });
-      if (!r.ok) throw refused(r.refusal, 409);
       return { status: 201, body: { loanId: r.loanId, itemNumber: r.itemNumber, due: r.due } };
     },
   }),
@@ -128,9 +140,14 @@ export const staffLoanRoutes: RouteDef[] = [
     body: CheckInBody,
     success: { status: 200, description: 'Processed', schema: CheckInResult },
     responses: { 409: 'Refused: R-RETURN-4 (still in delivery, not collected)', 422: 'Invalid body (an unknown item number)' },
-    async handler({ body, ctx }) {
-      const r = await bodyRef(checkIn(ctx.deps.db, ctx.deps.desk, { itemNumber: body.itemNumber, at: await ctx.now() }), { item: 'itemNumber' });
-      if (!r.ok) throw refused(r.refusal, 409);
+    async handler({ body, caller, ctx }) {
+      const r = await recordStaffAct(ctx, caller, { action: 'check-in', itemNumber: body.itemNumber }, async (found) => {
+        const r = await bodyRef(checkIn(ctx.deps.db, ctx.deps.desk, { itemNumber: body.itemNumber, at: await ctx.now() }), { item: 'itemNumber' });
+        if (!r.ok) throw refused(r.refusal, 409);
+        // The reservation whose return this processed (its history shows who checked it in).
+        if (r.returned) found({ reservationId: r.returned });
+        return r;
+      });
       return { body: { returned: r.returned, handedTo: r.handedTo } };
     },
   }),

@@ -1,9 +1,11 @@
 // Staff: patrons — issue a card with a temporary password (R-ACCOUNT-1), issue a new temporary
-// password, look a patron up, lower or restore the loan limit (R-LIMIT-2).
+// password, look a patron up, lower or restore the loan limit (R-LIMIT-2); each change is recorded as a
+// staff act (staff-acts.ts; never the password).
 import { z } from 'zod';
 import { createPatron, issueTemporaryPassword, patronByCard, patronSummary, setLoanLimit } from '../../services/accounts';
 import { refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
+import { recordStaffAct } from '../staff-acts';
 import { CardNumber, LoanLimitBody, NewPatronBody, NewPatronResult, PatronProfile } from '../schemas';
 
 const TAG = 'Staff: patrons';
@@ -22,8 +24,10 @@ export const staffPatronRoutes: RouteDef[] = [
     body: NewPatronBody,
     success: { status: 201, description: 'Registered; the temporary password is shown once', schema: NewPatronResult },
     responses: { 409: 'The card number is already registered' },
-    async handler({ body, ctx }) {
-      const { patron, temporaryPassword } = await createPatron(ctx.deps.db, body);
+    async handler({ body, caller, ctx }) {
+      const { patron, temporaryPassword } = await recordStaffAct(ctx, caller, { action: 'patron-create', cardNumber: body.cardNumber }, () =>
+        createPatron(ctx.deps.db, body),
+      );
       return {
         status: 201,
         body: { patron: await patronSummary(ctx.deps.db, patron), temporaryPassword },
@@ -57,8 +61,13 @@ export const staffPatronRoutes: RouteDef[] = [
     params: PatronPath,
     success: { status: 200, description: 'Issued; shown once', schema: NewPatronResult },
     responses: { 404: 'No such patron' },
-    async handler({ params, ctx }) {
-      const { patron, temporaryPassword } = await issueTemporaryPassword(ctx.deps.db, params.cardNumber);
+    async handler({ params, caller, ctx }) {
+      const { patron, temporaryPassword } = await recordStaffAct(
+        ctx,
+        caller,
+        { action: 'patron-temporary-password', cardNumber: params.cardNumber },
+        () => issueTemporaryPassword(ctx.deps.db, params.cardNumber),
+      );
       return { body: { patron: await patronSummary(ctx.deps.db, patron), temporaryPassword } };
     },
   }),
@@ -74,10 +83,14 @@ export const staffPatronRoutes: RouteDef[] = [
     body: LoanLimitBody,
     success: { status: 200, description: 'Changed', schema: PatronProfile },
     responses: { 404: 'No such patron', 422: 'Refused: R-LIMIT-2 (outside 1–10)' },
-    async handler({ params, body, ctx }) {
-      const r = await setLoanLimit(ctx.deps.db, params.cardNumber, body.loanLimit);
-      if (!r.ok) throw refused(r.refusal, 422);
-      return { body: await patronSummary(ctx.deps.db, r.patron) };
+    async handler({ params, body, caller, ctx }) {
+      const act = { action: 'loan-limit', cardNumber: params.cardNumber, details: { loanLimit: body.loanLimit } };
+      const patron = await recordStaffAct(ctx, caller, act, async () => {
+        const r = await setLoanLimit(ctx.deps.db, params.cardNumber, body.loanLimit);
+        if (!r.ok) throw refused(r.refusal, 422);
+        return r.patron;
+      });
+      return { body: await patronSummary(ctx.deps.db, patron) };
     },
   }),
 ];

@@ -1,15 +1,25 @@
-// Staff: reservations — the lists and one reservation's full state from the records, and the
-// counter's requests: cancel at any stage (R-CANCEL-2) and pickup.
+// Staff: reservations — the lists and one reservation's full state from the records (with who of the
+// staff did what to it), and the counter's requests: cancel at any stage (R-CANCEL-2) and pickup, each
+// recorded as a staff act (staff-acts.ts).
 import { z } from 'zod';
 import { isReservationStatus, type ReservationStatus } from '../../domain';
 import { listReservations, reservationDetail } from '../../services/reservation-queries';
 import { cancelReservation, pickupReservation } from '../../services/reservation-requests';
+import { reservationRefs, staffActsOf } from '../../services/staff-actions';
+import type { Db } from '../../db/client';
 import { refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
-import { PickupBody, pageOf, ReservationDetail, ReservationFilterQuery, ReservationId, ReservationSummary, StaffCancelBody } from '../schemas';
+import { PickupBody, pageOf, ReservationFilterQuery, ReservationId, ReservationSummary, StaffCancelBody } from '../schemas';
+import { recordStaffAct } from '../staff-acts';
+import { StaffReservationDetail } from '../staff-schemas';
 
 const TAG = 'Staff: reservations';
 const ReservationPath = z.strictObject({ reservationId: ReservationId });
+
+/** What staff read of a reservation: its full state, and the staff acts that named it. */
+async function staffDetail(db: Db, reservationId: string) {
+  return { ...(await reservationDetail(db, reservationId)), staffActs: await staffActsOf(db, reservationId) };
+}
 
 export const staffReservationRoutes: RouteDef[] = [
   defineRoute({
@@ -32,15 +42,17 @@ export const staffReservationRoutes: RouteDef[] = [
     method: 'get',
     path: '/staff/reservations/{reservationId}',
     operationId: 'getReservation',
-    summary: 'One reservation’s full state: status, dates, queue position, history',
-    description: 'From the records, which own every fact of it (reservation, loan, mail_outbox, reservation_transition), running or ended.',
+    summary: 'One reservation’s full state: status, dates, queue position, history, and who of the staff did what',
+    description:
+      'From the records, which own every fact of it (reservation, loan, mail_outbox, reservation_transition), running or ended; ' +
+      '`staffActs` (staff_action) names the member of staff — or the staff API key — behind each staff act on it.',
     tag: TAG,
     auth: ['staff'],
     params: ReservationPath,
-    success: { status: 200, description: 'The reservation', schema: ReservationDetail },
+    success: { status: 200, description: 'The reservation', schema: StaffReservationDetail },
     responses: { 404: 'No such reservation' },
     async handler({ params, ctx }) {
-      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
+      return { body: await staffDetail(ctx.deps.db, params.reservationId) };
     },
   }),
   defineRoute({
@@ -53,12 +65,20 @@ export const staffReservationRoutes: RouteDef[] = [
     auth: ['staff'],
     params: ReservationPath,
     body: StaffCancelBody,
-    success: { status: 200, description: 'Cancelled (取消)', schema: ReservationDetail },
+    success: { status: 200, description: 'Cancelled (取消)', schema: StaffReservationDetail },
     responses: { 404: 'No such reservation', 409: 'Refused: R-CANCEL-2' },
-    async handler({ params, body, ctx }) {
-      const r = await cancelReservation(ctx.deps, { reservationId: params.reservationId, owner: 'any', by: 'staff', channel: body.channel });
-      if (!r.ok) throw refused(r.refusal, 409);
-      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
+    async handler({ params, body, caller, ctx }) {
+      const { reservationId } = params;
+      await recordStaffAct(
+        ctx,
+        caller,
+        { action: 'cancel', ...(await reservationRefs(ctx.deps.db, reservationId)), details: { channel: body.channel } },
+        async () => {
+          const r = await cancelReservation(ctx.deps, { reservationId, owner: 'any', by: 'staff', channel: body.channel });
+          if (!r.ok) throw refused(r.refusal, 409);
+        },
+      );
+      return { body: await staffDetail(ctx.deps.db, reservationId) };
     },
   }),
   defineRoute({
@@ -73,12 +93,20 @@ export const staffReservationRoutes: RouteDef[] = [
     auth: ['staff'],
     params: ReservationPath,
     body: PickupBody,
-    success: { status: 200, description: 'Collected: 貸出中, with the due date', schema: ReservationDetail },
+    success: { status: 200, description: 'Collected: 貸出中, with the due date', schema: StaffReservationDetail },
     responses: { 404: 'No such reservation', 409: 'Refused: R-STATUS-1, R-COOP-4, R-COOP-1, R-PREF-4, R-OVERDUE-1, R-LIMIT-1' },
-    async handler({ params, body, ctx }) {
-      const r = await pickupReservation(ctx.deps, { reservationId: params.reservationId, cardShown: body.cardShown });
-      if (!r.ok) throw refused(r.refusal, 409);
-      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
+    async handler({ params, body, caller, ctx }) {
+      const { reservationId } = params;
+      await recordStaffAct(
+        ctx,
+        caller,
+        { action: 'pickup', ...(await reservationRefs(ctx.deps.db, reservationId)), details: { cardShown: body.cardShown } },
+        async () => {
+          const r = await pickupReservation(ctx.deps, { reservationId, cardShown: body.cardShown });
+          if (!r.ok) throw refused(r.refusal, 409);
+        },
+      );
+      return { body: await staffDetail(ctx.deps.db, reservationId) };
     },
   }),
 ];
