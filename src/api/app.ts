@@ -2,6 +2,7 @@
 // resource (src/api/routers), the problem-document error handling, the OpenAPI document — and opens
 // or listens on nothing; src/api/server.ts starts it for `npm start`.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { consoleRouter } from '../console';
 import type { ApiDeps } from './deps';
 import { apiContext } from './deps';
 import { openApiDocument } from './openapi';
@@ -54,6 +55,9 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(sendgridWebhookRouter(ctx)); // its own raw body: the signature covers the bytes (docs/notices.md)
   for (const routes of groups) app.use(resourceRouter(routes, ctx));
+  // The staff console (src/console): pages that call the routes above over HTTP, as any client does.
+  const report = deps.log ?? ((m: string, e: unknown) => (deps.logger ? deps.logger.error({ err: e }, m) : console.error(m, e)));
+  app.use('/console', consoleRouter({ report }));
 
   app.use((req: Request) => {
     throw new ApiProblem(404, 'not-found', `「${req.method} ${req.path}」はありません。`, `No such endpoint: ${req.method} ${req.path}.`);

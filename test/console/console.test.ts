@@ -1,0 +1,199 @@
+// The staff console end to end: Debian's Chromium (playwright-core) against the real service in this
+// process — the API harness's app on a loopback port, real PostgreSQL, real workflows on the
+// time-skipping Temporal server, the SendGrid client on the mail sink. Each page is checked with
+// axe-core (no serious or critical violation) and screenshotted into test-output/console.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ApiHarness, HARNESS_STAFF, STAFF_PASSWORD } from '../support/api-harness';
+import { describeInBrowser, launchChromium, screenshot, seriousViolations } from '../support/browser';
+import { weekShift, type WeekShift } from '../support/week-shift';
+
+const RESERVE = '/opac/patrons/{cardNumber}/reservations';
+const R = '/staff/reservations/{reservationId}';
+
+describeInBrowser('staff console (Chromium)', () => {
+  let a: ApiHarness;
+  let w: WeekShift;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const outside: string[] = [];
+
+  /** Every page: no serious or critical axe-core violation, and a screenshot. */
+  async function check(name: string): Promise<void> {
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, name);
+  }
+
+  beforeAll(async () => {
+    a = await ApiHarness.start({ pulling: 'manual' });
+    w = weekShift('2026-12-01T09:00', await a.h.now());
+    await a.staffToken('counter'); // the account T-COUNTER, its password changed
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+    // Nothing a page asks for may leave the machine: only the service itself.
+    context.on('request', (req) => {
+      if (!req.url().startsWith(a.baseUrl) && !req.url().startsWith('data:')) outside.push(req.url());
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await a?.stop();
+  });
+  afterEach(() => {
+    expect(a.serverErrors.map((e) => String((e as { err: unknown }).err))).toEqual([]);
+    expect(outside).toEqual([]);
+  });
+
+  test('signed out: the sign-in page and nothing of any patron; a form from elsewhere is refused', async () => {
+    await a.patron('C0009', { name: '秘密 花子' });
+    const bare = await fetch(`${a.baseUrl}/console/counter?card=C0009`, { redirect: 'manual' });
+    expect(bare.status).toBe(303);
+    expect(bare.headers.get('location')).toBe('/console/sign-in?next=%2Fconsole%2Fcounter');
+    expect(await bare.text()).not.toContain('C0009');
+    for (const p of ['/console/patrons/C0009', '/console/search?card=C0009', '/console/pull-list', '/console/reservations/x']) {
+      const r = await fetch(`${a.baseUrl}${p}`, { redirect: 'manual' });
+      expect([r.status, r.headers.get('location')?.startsWith('/console/sign-in')]).toEqual([303, true]);
+    }
+    // A POST without the session's token (another site's form) changes nothing.
+    const token = await a.staffToken('counter');
+    const forged = await fetch(`${a.baseUrl}/console/counter/check-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `console_session=${token}` },
+      body: 'item=X',
+    });
+    expect(forged.status).toBe(303); // no sealed "who" with a bare token: signed out
+    const crossSite = await fetch(`${a.baseUrl}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body: 'staffNumber=T-COUNTER&password=x',
+    });
+    expect(crossSite.status).toBe(403);
+
+    await page.goto(`${a.baseUrl}/console/counter?card=C0009`);
+    expect(await page.locator('h1').textContent()).toBe('サインイン');
+    expect(await page.content()).not.toContain('秘密');
+    await check('01-sign-in');
+  });
+
+  test('sign in with the staff account; a wrong password is refused as the API words it', async () => {
+    await page.fill('#staffNumber', HARNESS_STAFF.counter.staffNumber);
+    await page.fill('#password', 'wrong-password-1');
+    await page.press('#password', 'Enter');
+    await page.waitForSelector('.notice.refused');
+    expect(await page.locator('.notice.refused').textContent()).toContain('職員番号またはパスワードが正しくありません');
+    await page.fill('#password', STAFF_PASSWORD);
+    await page.press('#password', 'Enter');
+    await page.waitForURL('**/console/counter');
+    expect(await page.locator('form.who').textContent()).toContain(HARNESS_STAFF.counter.name);
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'console_session')!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('card');
+    await check('02-counter-empty');
+  });
+
+  let reservationId: string;
+
+  test('R-STATUS-1: a reservation placed by the OPAC shows on the pull list; the scan makes it 貸出可能 and sends the notice', async () => {
+    await a.patron('C0001', { name: '青森 太郎' });
+    await a.h.title('T-C1', '津軽', [{ item: 'C1-1' }]);
+    await a.h.db.item.update({ where: { itemNumber: 'C1-1' }, data: { callNumber: '913.6/ダザ', shelfLocation: '2階 一般開架' } });
+    await a.h.advanceTo(w.at('2026-12-01T10:00'));
+    const placed = await a.post(RESERVE, 'opac', { cardNumber: 'C0001' }, { titleId: 'T-C1', pickup: 'pref' });
+    expect(placed.status).toBe(201);
+    reservationId = placed.body.reservationId;
+    await a.h.advanceTo(w.at('2026-12-01T10:06'));
+
+    await page.click('nav >> text=取置作業');
+    await page.waitForURL('**/console/pull-list');
+    const row = page.locator('tr', { hasText: 'C1-1' });
+    expect(await row.textContent()).toContain('津軽');
+    expect(await row.textContent()).toContain('913.6/ダザ');
+    await check('03-pull-list');
+
+    const mailsBefore = a.h.mail.received.length;
+    await page.fill('#pull-item', 'C1-1'); // the scanner types the number and Enter
+    await page.press('#pull-item', 'Enter');
+    await page.waitForSelector('.slip');
+    expect(await page.locator('.notice.done').textContent()).toContain('貸出可能');
+    expect(await page.locator('.slip').textContent()).toContain('C0001');
+    await check('04-pull-list-scanned');
+    await a.h.settle();
+    expect((await a.get(R, 'staff', { reservationId })).body).toMatchObject({ status: 'READY' });
+    const notice = a.h.mail.received.slice(mailsBefore).find((m) => m.body.personalizations[0]!.to[0]!.email === 'C0001@example.jp');
+    expect(notice?.body.subject).toContain('貸出');
+    expect(await page.locator('tr', { hasText: 'C1-1' }).count()).toBe(0);
+  });
+
+  test('R-PREF-4: the counter lends the 貸出可能 copy only with the card shown (the tick), from the keyboard alone', async () => {
+    await page.click('nav >> text=カウンター');
+    await page.waitForURL('**/console/counter');
+    await page.keyboard.type('C0001'); // the card field has the focus
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#patron-h');
+    expect(await page.locator('#patron-h').textContent()).toContain('青森 太郎');
+    const reservation = page.locator('tr', { hasText: '津軽' });
+    expect(await reservation.textContent()).toContain('貸出可能');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('lend-item');
+    await check('05-counter-patron');
+
+    // Without the tick: refused with the rule.
+    await page.keyboard.type('C1-1');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.notice.refused');
+    expect(await page.locator('.notice.refused').textContent()).toContain('R-PREF-4');
+    // The tick from the keyboard (Shift+Tab to it, Space), then the scan.
+    await page.focus('#lend-item');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('C1-1');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.notice.done');
+    expect(await page.locator('.notice.done').textContent()).toContain('貸し出しました');
+    expect((await a.get(R, 'staff', { reservationId })).body).toMatchObject({ status: 'ON_LOAN' });
+    expect(await page.locator('section[aria-labelledby="loans-h"]').textContent()).toContain('C1-1');
+    await check('06-counter-lent');
+  });
+
+  test('R-RENEW-3: a renewal refused at the counter shows its rule and message', async () => {
+    const row = page.locator('section[aria-labelledby="loans-h"] tr', { hasText: 'C1-1' });
+    expect(await row.textContent()).toContain('R-RENEW-3'); // why not, before asking
+    await row.locator('button', { hasText: '延長' }).click();
+    await page.waitForSelector('.notice.refused');
+    const refusal = await page.locator('.notice.refused').textContent();
+    expect(refusal).toContain('R-RENEW-3');
+    expect(refusal).toContain('できません');
+    await check('07-counter-renewal-refused');
+  });
+
+  test('R-CANCEL-3: a check-in of a copy someone waits for says so and gives the hold slip', async () => {
+    await a.patron('C0002', { name: '弘前 花子' });
+    const placed = await a.post(RESERVE, 'opac', { cardNumber: 'C0002' }, { titleId: 'T-C1', pickup: 'pref' });
+    expect(placed.status).toBe(201);
+    await a.h.advanceTo(w.at('2026-12-02T10:00'));
+    await page.fill('#checkin-item', 'C1-1');
+    await page.press('#checkin-item', 'Enter');
+    await page.waitForSelector('.slip');
+    expect(await page.locator('.notice.done').textContent()).toContain('取置棚');
+    expect(await page.locator('.slip').textContent()).toContain('C0002');
+    await check('08-counter-check-in-slip');
+    await page.emulateMedia({ media: 'print' });
+    await screenshot(page, '09-hold-slip-print');
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  test('sign out: the session ends at the API too', async () => {
+    const before = (await context.cookies()).find((c) => c.name === 'console_session')!.value;
+    await page.click('form.who button');
+    await page.waitForURL('**/console/sign-in');
+    const api = await fetch(`${a.baseUrl}/staff/pull-list`, { headers: { authorization: `Bearer ${before}` } });
+    expect(api.status).toBe(401);
+    await page.goto(`${a.baseUrl}/console/counter?card=C0001`);
+    expect(await page.locator('h1').textContent()).toBe('サインイン');
+  });
+});
