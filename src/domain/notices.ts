@@ -162,3 +162,17 @@ export function noticeKindOfKey(key: string): NoticeKind | undefined {
   const prefix = key.split(':', 1)[0];
   return NOTICE_KINDS.find((k) => KEY_PREFIX[k] === prefix);
 }
+
+/** The kinds that happen more than once per reservation, and so carry an occurrence in their key. */
+const WITH_OCCURRENCE: readonly NoticeKind[] = ['PRE_DUE', 'OVERDUE', 'DISPATCH_FAILED'];
+
+/** A notice's outbox key read back: kind, reservation and occurrence (undefined for anything else). */
+export function parseNoticeKey(key: string): { kind: NoticeKind; reservationId: string; occurrence?: string } | undefined {
+  const kind = noticeKindOfKey(key);
+  if (!kind) return undefined;
+  const rest = key.slice(KEY_PREFIX[kind].length + 1);
+  if (!WITH_OCCURRENCE.includes(kind)) return rest ? { kind, reservationId: rest } : undefined;
+  const cut = rest.lastIndexOf(':');
+  if (cut <= 0) return undefined;
+  return { kind, reservationId: rest.slice(0, cut), occurrence: rest.slice(cut + 1) };
+}

@@ -2,6 +2,11 @@
 // client: it records every request and answers 202 with an X-Message-Id, or fails on demand.
 // Tests and the scenario simulator point the client here (SENDGRID_BASE_URL / sendgridMailer's
 // baseUrl), so no mail ever leaves the machine.
+//
+// It can be told to bounce an address (`bounce`): a mail to it is still accepted (202), as SendGrid
+// accepts and then fails to deliver, and if a webhook is set the sink posts a signed Event Webhook
+// request about it, as SendGrid would — so the delivery-failure path (docs/notices.md) runs offline.
+import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -35,10 +40,33 @@ export interface MailSinkOptions {
   messageIdPrefix?: string;
 }
 
+/** What a bounced address does to the mail sent to it: SendGrid's event and reason. */
+export interface Bounce {
+  event: 'bounce' | 'dropped' | 'blocked';
+  reason: string;
+}
+
+/** An ECDSA P-256 key pair as SendGrid's Event Webhook uses it: the public key as base64 DER (SPKI), as its Mail Settings show it. */
+export function webhookKeyPair(): { privateKey: KeyObject; publicKey: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return { privateKey, publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
+}
+
+/** Signs an Event Webhook body as SendGrid does: ECDSA SHA-256 over timestamp + body, base64 DER. */
+export function signWebhook(privateKey: KeyObject | string, timestamp: string, body: string): string {
+  const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+  return sign('sha256', Buffer.from(timestamp + body, 'utf8'), key).toString('base64');
+}
+
 export class MailSink {
   readonly received: ReceivedMail[] = [];
   /** Answer the next N requests with this status instead of 202. */
   failNext: { count: number; status: number } = { count: 0, status: 500 };
+  /** Addresses whose mail is accepted and then reported undeliverable (see `webhook`). */
+  readonly bounced = new Map<string, Bounce>();
+  /** Where to post the signed events of bounced mail (the API's /webhooks/sendgrid/events), and the key to sign with. */
+  webhook: { url: string; privateKey: KeyObject } | null = null;
+  private readonly posts: Promise<unknown>[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -79,6 +107,51 @@ export class MailSink {
     this.opts.onReceive?.(mail, messageId);
     res.writeHead(202, { 'x-message-id': messageId });
     res.end();
+    this.reportBounce(mail, messageId, receivedAt);
+  }
+
+  /** Mail to `email` is accepted and then reported as not delivered (a mobile carrier refusing it, say). */
+  bounce(email: string, how: Bounce = { event: 'bounce', reason: '550 5.1.1 User unknown' }): void {
+    this.bounced.set(email.toLowerCase(), how);
+  }
+
+  /** Waits until every event posted to the webhook has been answered (tests). */
+  async webhookPosted(): Promise<void> {
+    while (this.posts.length > 0) await Promise.allSettled(this.posts.splice(0));
+  }
+
+  private reportBounce(mail: ReceivedMail, messageId: string, receivedAt: Date): void {
+    const to = mail.body.personalizations.flatMap((p) => p.to.map((t) => t.email));
+    const hook = this.webhook;
+    const events = to.flatMap((email) => {
+      const how = this.bounced.get(email.toLowerCase());
+      if (!how) return [];
+      return [
+        {
+          email,
+          timestamp: Math.floor(receivedAt.getTime() / 1000),
+          event: how.event === 'blocked' ? 'bounce' : how.event,
+          ...(how.event === 'blocked' ? { type: 'blocked' } : how.event === 'bounce' ? { type: 'bounce' } : {}),
+          reason: how.reason,
+          sg_message_id: `${messageId}.filter0001`,
+          ...(mail.body.custom_args ?? {}),
+        },
+      ];
+    });
+    if (!hook || events.length === 0) return;
+    const body = JSON.stringify(events);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    this.posts.push(
+      fetch(hook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'X-Twilio-Email-Event-Webhook-Signature': signWebhook(hook.privateKey, timestamp, body),
+          'X-Twilio-Email-Event-Webhook-Timestamp': timestamp,
+        },
+        body,
+      }).catch(() => undefined),
+    );
   }
 
   to(email: string): ReceivedMail[] {

@@ -7,7 +7,7 @@
 // server's clock runs in real time, so an event set for 09:00 is handled at 09:00:00.1xx and the
 // security delay that follows ends at 09:05:00.9xx, or 09:05:01.1xx on a busy machine; the seconds
 // are the machine's speed, not the library's. The library's rules work in days; scenarios in minutes.
-import { formatJst, type LocalDate, type Refusal, type ReservationStatus, type RuleId } from '../domain';
+import { formatJst, parseNoticeKey, type LocalDate, type NoticeKind, type Refusal, type ReservationStatus, type RuleId } from '../domain';
 import type { ReceivedMail } from '../infra/mail-sink';
 import type { ReservationView } from '../services/reservation-view';
 import type { ReservationEvent, ScenarioEvent } from './scenario';
@@ -31,9 +31,12 @@ export type RequestRecord =
 export type OtherEventRecord = { at: string; do: Exclude<ScenarioEvent['do'], ReservationEvent['do']> } & Record<string, unknown> &
   ({ result: 'accepted' } | { result: 'rejected'; rule: RuleId; message: string; messageJa: string });
 
+/** One notice mailed (docs/notices.md): its kind, its moment, to whom, its subject. */
 export interface MailRecord {
   at: string;
-  kind: 'LENDING_NOTICE';
+  kind: NoticeKind;
+  /** PRE_DUE: the due date it was for; OVERDUE, DISPATCH_FAILED: the number. */
+  occurrence?: string;
   to: string;
   subject: string;
 }
@@ -164,20 +167,20 @@ function datesOf(v: ReservationView): ReservationTimeline['dates'] {
   return Object.fromEntries(Object.entries(rest).filter(([, d]) => d !== undefined)) as ReservationTimeline['dates'];
 }
 
-/** The lending notices the sink received, by reservation: the outbox key travels as a custom argument. */
+/** Every notice the sink received, by reservation: the outbox key travels as a custom argument. */
 function mailsByReservation(received: readonly ReceivedMail[]): Map<string, MailRecord[]> {
   const byId = new Map<string, MailRecord[]>();
   for (const m of received) {
-    const key = m.body.custom_args?.outbox_key ?? '';
-    const match = /^lending-notice:(.+)$/.exec(key);
-    if (!match) continue;
+    const notice = parseNoticeKey(m.body.custom_args?.outbox_key ?? '');
+    if (!notice) continue;
     const record: MailRecord = {
       at: jstMinute(m.receivedAt),
-      kind: 'LENDING_NOTICE',
+      kind: notice.kind,
+      ...(notice.occurrence ? { occurrence: notice.occurrence } : {}),
       to: m.body.personalizations.flatMap((p) => p.to.map((t) => t.email)).join(', '),
       subject: m.body.subject,
     };
-    byId.set(match[1]!, [...(byId.get(match[1]!) ?? []), record]);
+    byId.set(notice.reservationId, [...(byId.get(notice.reservationId) ?? []), record]);
   }
   return byId;
 }

@@ -2,3 +2,4 @@
 export { reservation } from './reservation';
 export { thursdayProcessing } from './thursday-processing';
 export { pullingStandIn } from './pulling-stand-in';
+export { noticeResend } from './notice-resend';

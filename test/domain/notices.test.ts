@@ -9,6 +9,7 @@ import {
   NOTICE_KINDS,
   noticeKey,
   noticeKindOfKey,
+  parseNoticeKey,
   overdueNoticeAt,
   overdueNoticeDay,
   pickupReminderAt,
@@ -191,5 +192,18 @@ describe('notice kinds and keys', () => {
     for (const kind of NOTICE_KINDS) expect(noticeKindOfKey(noticeKey(kind, 'a:b', '1'))).toBe(kind);
     expect(noticeKindOfKey('something-else:R1')).toBeUndefined();
     expect(() => noticeKey('OVERDUE', 'R1', 'a:b')).toThrow(RangeError);
+  });
+
+  test('a key reads back as kind, reservation and occurrence (reservation ids may hold a colon)', () => {
+    expect(parseNoticeKey('lending-notice:R1')).toEqual({ kind: 'LENDING_NOTICE', reservationId: 'R1' });
+    expect(parseNoticeKey('pre-due:a:b:2026-12-20')).toEqual({ kind: 'PRE_DUE', reservationId: 'a:b', occurrence: '2026-12-20' });
+    expect(parseNoticeKey('overdue:R1:3')).toEqual({ kind: 'OVERDUE', reservationId: 'R1', occurrence: '3' });
+    expect(parseNoticeKey('released:x:y')).toEqual({ kind: 'RELEASED', reservationId: 'x:y' });
+    for (const kind of NOTICE_KINDS) {
+      const occurrence = ['PRE_DUE', 'OVERDUE', 'DISPATCH_FAILED'].includes(kind) ? '2' : undefined;
+      expect(parseNoticeKey(noticeKey(kind, 'R:9', occurrence))).toEqual({ kind, reservationId: 'R:9', ...(occurrence ? { occurrence } : {}) });
+    }
+    expect(parseNoticeKey('overdue:R1')).toBeUndefined();
+    expect(parseNoticeKey('nonsense')).toBeUndefined();
   });
 });

@@ -22,7 +22,13 @@ test('R-DISPATCH-1, R-DISPATCH-2, R-DISPATCH-3, R-LIMIT-2, R-COOP-3: the example
     [at(w, '2027-04-07T11:00'), 'SECURED'], // R3's uncollected copy is back
     [at(w, '2027-04-08T10:00'), 'RELEASED'],
   ]);
-  expect(r1).toMatchObject({ final: 'RELEASED', dispatchFailures: 3, reason: { rule: 'R-DISPATCH-2' }, mails: [] });
+  expect(r1).toMatchObject({ final: 'RELEASED', dispatchFailures: 3, reason: { rule: 'R-DISPATCH-2' } });
+  // DISPATCH_FAILED at the first two Thursday runs that could not send it, RELEASED at the third.
+  expect(r1.mails.map((m) => [m.at, m.kind, m.occurrence ?? null])).toEqual([
+    [at(w, '2027-03-04T10:00'), 'DISPATCH_FAILED', '1'],
+    [at(w, '2027-03-18T10:00'), 'DISPATCH_FAILED', '2'],
+    [at(w, '2027-04-08T10:00'), 'RELEASED', null],
+  ]);
   // The next reservers get the copy the same Thursday.
   expect(statuses(t.reservations.R2!).slice(2, 4)).toEqual([
     [at(w, '2027-03-04T10:00'), 'SECURED'],

@@ -51,7 +51,11 @@ test('R-COOP-4: the CLI on the example scenario prints the timeline as JSON on s
     expect({ code: run.code, err: run.code === 0 ? '' : run.err }).toEqual({ code: 0, err: '' });
     const timeline = JSON.parse(run.out) as Timeline; // all of stdout is the JSON
     expect(timeline.reservations.R1).toMatchObject({ final: 'RETURNED', dates: { pickupFrom: w.day('2027-03-07'), due: w.day('2027-03-28') } });
-    expect(timeline.reservations.R1!.mails).toEqual([expect.objectContaining({ at: at(w, '2027-03-06T09:00'), to: 'p1@example.jp' })]);
+    expect(timeline.reservations.R1!.mails.map((m) => [m.at, m.kind])).toEqual([
+      [at(w, '2027-03-06T09:00'), 'LENDING_NOTICE'],
+      [at(w, '2027-03-18T09:00'), 'PRE_DUE'],
+      [at(w, '2027-03-25T09:00'), 'PRE_DUE'],
+    ]);
     expect(timeline.thursdays).toMatchObject([{ processingDay: w.day('2027-03-04'), dispatched: 1 }]);
     expect(run.err).toContain('using the PostgreSQL server at DATABASE_URL');
     expect(run.err).toContain('[simulate] events[5]');

@@ -31,6 +31,21 @@ test('R-COOP-4, R-LOAN-1, R-RENEW-2, R-RETURN-4, R-MAIL-1: the example — retur
   // The Saturday notice, from what the local SendGrid sink received, at the server's moment.
   expect(r1.mails).toEqual([
     { at: at(w, '2027-03-06T09:00'), kind: 'LENDING_NOTICE', to: 'p1@example.jp', subject: expect.stringContaining('貸出通知メール') },
+    // PRE_DUE on the day renewal opens (R-RENEW-3), and again for the renewed due date (R-RENEW-2).
+    {
+      at: at(w, '2027-03-18T09:00'),
+      kind: 'PRE_DUE',
+      occurrence: w.day('2027-03-21'),
+      to: 'p1@example.jp',
+      subject: expect.stringContaining('返却期限'),
+    },
+    {
+      at: at(w, '2027-03-25T09:00'),
+      kind: 'PRE_DUE',
+      occurrence: w.day('2027-03-28'),
+      to: 'p1@example.jp',
+      subject: expect.stringContaining('返却期限'),
+    },
   ]);
   expect(r1.requests).toEqual([
     { at: at(w, '2027-03-01T09:00'), do: 'reserve', result: 'accepted', status: 'APPLIED' },

@@ -17,7 +17,14 @@ test('R-PREF-1, R-PREF-2, R-PREF-4, R-PREF-5, R-CANCEL-1, R-RENEW-1, R-RENEW-3, 
     [at(w, '2027-03-08T17:00'), 'ON_LOAN'],
     [at(w, '2027-03-27T11:05'), 'RETURNED'], // R-RETURN-1: at the prefectural counter, processed at once
   ]);
-  expect(r1.mails.map((m) => [m.at, m.to])).toEqual([[at(w, '2027-03-02T20:05'), 'p1@example.jp']]);
+  // Every notice of the loan (docs/notices.md): the lending notice at once, the reminder on day 6 of
+  // the hold, PRE_DUE on the day renewal opens — again for the renewed due date.
+  expect(r1.mails.map((m) => [m.at, m.kind, m.to])).toEqual([
+    [at(w, '2027-03-02T20:05'), 'LENDING_NOTICE', 'p1@example.jp'],
+    [at(w, '2027-03-07T09:00'), 'PICKUP_REMINDER', 'p1@example.jp'],
+    [at(w, '2027-03-19T09:00'), 'PRE_DUE', 'p1@example.jp'],
+    [at(w, '2027-03-26T09:00'), 'PRE_DUE', 'p1@example.jp'],
+  ]);
   expect(r1.requests.map(brief)).toEqual([
     ['reserve', 'accepted', 'APPLIED'],
     ['cancel', 'rejected', 'R-CANCEL-1'], // 貸出可能: not in My Library
@@ -48,7 +55,11 @@ test('R-PREF-1, R-PREF-2, R-PREF-4, R-PREF-5, R-CANCEL-1, R-RENEW-1, R-RENEW-3, 
     reason: { rule: 'R-PREF-5' },
     dates: { pickupFrom: w.day('2027-03-27'), pickupUntil: w.day('2027-04-02') },
   });
-  expect(r2.mails.map((m) => [m.at, m.to])).toEqual([[at(w, '2027-03-27T11:05'), 'p2@example.jp']]);
+  expect(r2.mails.map((m) => [m.at, m.kind])).toEqual([
+    [at(w, '2027-03-27T11:05'), 'LENDING_NOTICE'],
+    [at(w, '2027-04-01T09:00'), 'PICKUP_REMINDER'], // day 6 of the 7-day hold
+    [at(w, '2027-04-03T00:00'), 'RELEASED'],
+  ]);
   expect(t.thursdays).toEqual([]); // nothing for cooperating libraries
   expect(t.simulation).toMatchObject({ end: at(w, '2027-04-03T00:00'), stoppedBecause: 'all-ended' });
 });

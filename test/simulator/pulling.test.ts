@@ -14,7 +14,11 @@ test('R-STATUS-1, R-ITEM-4: manual pulling — a walk-in takes the listed copy, 
     [at(w, '2027-03-08T11:00'), 'ON_LOAN'],
     [at(w, '2027-03-20T11:00'), 'RETURNED'],
   ]);
-  expect(r1.mails.map((m) => m.at)).toEqual([at(w, '2027-03-02T15:00')]);
+  expect(r1.mails.map((m) => [m.at, m.kind])).toEqual([
+    [at(w, '2027-03-02T15:00'), 'LENDING_NOTICE'],
+    [at(w, '2027-03-07T09:00'), 'PICKUP_REMINDER'],
+    [at(w, '2027-03-19T09:00'), 'PRE_DUE'],
+  ]);
   expect(r1.requests.map(brief)).toEqual([
     ['reserve', 'accepted', 'APPLIED'],
     ['pickup', 'accepted', w.day('2027-03-22')],
