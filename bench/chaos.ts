@@ -601,7 +601,9 @@ async function checkAll(db: Db, temporal: Client, mailKeys: string[], w: World):
   for (const [k, n] of mailsPerKey) if (n > 1) add(v, 'noticeMailedTwice', `${k}: ${n} mails`);
   const perReservation = new Map<string, Set<string>>();
   for (const k of mailsPerKey.keys()) {
-    const id = k.replace(/^lending-notice:/, '').split(':')[0]!;
+    // One key per reservation, kind and occurrence (docs/notices.md): each kind counted apart.
+    const kind = k.split(':', 1)[0]!;
+    const id = `${kind}:${k.slice(kind.length + 1).split(':')[0]!}`;
     perReservation.set(id, (perReservation.get(id) ?? new Set()).add(k));
   }
   const sentRows = new Map<string, number>();
