@@ -2,7 +2,7 @@
 // Bad or missing configuration fails at start with a message naming the variable.
 import { parseApiKeys, type ApiKey } from './api/auth';
 import { DEFAULT_PATRON_TOKEN_TTL_MS, MIN_PATRON_TOKEN_SECRET_LENGTH } from './api/patron-tokens';
-import { DEFAULT_PROCESSING_SCHEDULE, type ProcessingSchedule } from './domain';
+import { DEFAULT_NOTICE_HOUR, DEFAULT_OVERDUE_NOTICE_MAX, DEFAULT_PROCESSING_SCHEDULE, type ProcessingSchedule } from './domain';
 import { LIBRARY_MAIL_FROM } from './mail/lending-notice';
 import { checkStaffPassword, DEFAULT_STAFF_SESSION_POLICY, type BootstrapAdmin, type StaffSessionPolicy } from './services/staff-accounts';
 
@@ -52,6 +52,11 @@ export interface ServiceConfig {
   securityDelayMs: number;
   /** How long Idempotency-Key records are kept (IDEMPOTENCY_RETENTION_HOURS, default 24). */
   idempotencyRetentionHours: number;
+  /** docs/notices.md: the JST hour of the timed notices (NOTICE_HOUR, default 9) and how many OVERDUE at most (OVERDUE_NOTICE_MAX, default 3). */
+  noticeHour: number;
+  overdueNoticeMax: number;
+  /** SendGrid's Event Webhook verification key (SENDGRID_WEBHOOK_PUBLIC_KEY, base64 or PEM); unset: the webhook refuses every event. */
+  sendgridWebhookPublicKey: string | undefined;
   /**
    * The HMAC key of patron tokens (PATRON_TOKEN_SECRET, 32+ characters; required in production). Unset
    * elsewhere: the API makes a random one for its run (tokens then end with the process).
@@ -113,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     shutdownDelayMs: 0,
     securityDelayMs: 5 * 60_000,
     idempotencyRetentionHours: 24,
+    noticeHour: DEFAULT_NOTICE_HOUR,
+    overdueNoticeMax: DEFAULT_OVERDUE_NOTICE_MAX,
+    sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY || undefined,
     patronTokenSecret: undefined,
     patronTokenTtlMs: DEFAULT_PATRON_TOKEN_TTL_MS,
     staffSessions: { ...DEFAULT_STAFF_SESSION_POLICY },
@@ -158,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   whole('SHUTDOWN_DELAY_MS', 'milliseconds', 0, 600_000, (n) => (config.shutdownDelayMs = n));
   whole('RESERVATION_SECURITY_DELAY_SECONDS', 'whole seconds', 0, 86_400, (n) => (config.securityDelayMs = n * 1000));
   whole('IDEMPOTENCY_RETENTION_HOURS', 'whole hours', 1, 8_760, (n) => (config.idempotencyRetentionHours = n));
+  whole('NOTICE_HOUR', 'a JST hour', 0, 23, (n) => (config.noticeHour = n));
+  whole('OVERDUE_NOTICE_MAX', 'a number of notices', 0, 52, (n) => (config.overdueNoticeMax = n));
   whole('PATRON_TOKEN_MINUTES', 'whole minutes', 1, 1_440, (n) => (config.patronTokenTtlMs = n * 60_000));
   whole('STAFF_SESSION_IDLE_MINUTES', 'whole minutes', 1, 10_080, (n) => (config.staffSessions = { ...config.staffSessions, idleMs: n * 60_000 }));
   whole('STAFF_SESSION_MAX_HOURS', 'whole hours', 1, 720, (n) => (config.staffSessions = { ...config.staffSessions, maxMs: n * 3_600_000 }));
