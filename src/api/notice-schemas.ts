@@ -23,7 +23,7 @@ export const MailReachSchema = z
       })
       .nullable(),
   })
-  .meta({ id: 'MailReach' });
+  .meta({ description: 'Whether mail reaches the patron (R-MAIL-2)' });
 
 export const NoticePreferencesSchema = z
   .object({
@@ -33,7 +33,7 @@ export const NoticePreferencesSchema = z
     requiredKinds: z.array(z.string()).meta({ description: 'The kinds always sent' }),
     mail: MailReachSchema,
   })
-  .meta({ id: 'NoticePreferences' });
+  .meta({ description: 'The patron’s notice preferences (docs/notices.md)' });
 
 export const NoticePreferencesBody = z
   .strictObject({ courtesyNotices: z.boolean().optional(), language: NoticeLanguageSchema.optional() })
@@ -52,7 +52,7 @@ export const NoticeSchema = z
     skipReason: z.string().nullable(),
     delivery: z.object({ event: z.string(), reason: z.string().nullable(), at: JstInstant.nullable() }).nullable(),
   })
-  .meta({ id: 'Notice' });
+  .meta({ description: 'One notice of a reservation, from the mail outbox' });
 
 export const StaffNoticeSchema = NoticeSchema.extend({
   cardNumber: z.string().nullable(),
@@ -62,7 +62,7 @@ export const StaffNoticeSchema = NoticeSchema.extend({
   lastError: z.string().nullable(),
   resends: z.int(),
   resentBy: z.string().nullable(),
-}).meta({ id: 'StaffNotice' });
+}).meta({ description: 'A notice for staff to check, with whom it was for' });
 
 export const UnreachablePatronSchema = z
   .object({
@@ -73,7 +73,7 @@ export const UnreachablePatronSchema = z
     reason: z.string().nullable(),
     since: JstInstant,
   })
-  .meta({ id: 'UnreachablePatron' });
+  .meta({ description: 'A patron mail does not reach: to contact by phone' });
 
 export const NoticeStateQuery = z.strictObject({
   state: z

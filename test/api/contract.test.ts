@@ -65,6 +65,10 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   resetStaffPassword: { params: { staffNumber: 'NOBODY' } },
   thursdayRunLabels: { params: { processingDay: '2026-12-04' } },
   thursdayRunTransitSlips: { params: { processingDay: '2026-12-04' } },
+  getMyNoticePreferences: { params: NOBODY },
+  setMyNoticePreferences: { params: NOBODY, body: { language: 'en' } },
+  listMyNotices: { params: NOBODY },
+  resendNotice: { params: { noticeId: '999999999' } },
 };
 
 // The samples name nobody: OPAC operations are called with the trusted key (the patron token is
@@ -127,7 +131,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(49);
+    expect(documented.length).toBe(55);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -319,6 +323,9 @@ describe('every documented status is one the app sends', () => {
       ).status,
     ).toBe(403);
     expect((await a.put('/opac/patrons/{cardNumber}/email', 'opac', { cardNumber: 'K0100' }, { email: 'k@example.jp' })).status).toBe(403);
+    expect((await a.get('/opac/patrons/{cardNumber}/notice-preferences', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
+    expect((await a.put('/opac/patrons/{cardNumber}/notice-preferences', 'opac', { cardNumber: 'K0100' }, { language: 'en' })).status).toBe(403);
+    expect((await a.get('/opac/patrons/{cardNumber}/notices', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
     expect(
       (await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: temp, newPassword: 'short' })).status,
     ).toBe(422);
@@ -484,6 +491,39 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/staff/hold-shelf', 'staff')).status).toBe(200);
     expect((await a.get('/staff/hold-shelf/expired', 'staff')).status).toBe(200);
     expect((await a.get('/staff/in-transit', 'staff')).status).toBe(200);
+
+    // Notices (docs/notices.md): preferences 200, the patron's notices 200; the staff lists 200; a resend of a sent notice 409, of a failed one 200.
+    expect((await a.get('/opac/patrons/{cardNumber}/notice-preferences', 'trusted', { cardNumber: 'K0100' })).status).toBe(200);
+    expect(
+      (await a.put('/opac/patrons/{cardNumber}/notice-preferences', 'trusted', { cardNumber: 'K0100' }, { courtesyNotices: false })).status,
+    ).toBe(200);
+    expect((await a.get('/opac/patrons/{cardNumber}/notices', 'trusted', { cardNumber: 'K0100' })).status).toBe(200);
+    expect((await a.get('/staff/notices', 'staff')).status).toBe(200);
+    expect((await a.get('/staff/notices/unreachable-patrons', 'staff')).status).toBe(200);
+    const sent = await h.db.mailOutbox.create({
+      data: {
+        key: 'cancelled-by-staff:contract-1',
+        reservationId: 'contract-1',
+        kind: 'CANCELLED_BY_STAFF',
+        to: 'x@example.jp',
+        subject: 's',
+        body: 'b',
+        state: 'SENT',
+      },
+    });
+    expect((await a.post('/staff/notices/{noticeId}/resend', 'staff', { noticeId: String(sent.id) })).status).toBe(409);
+    const failed = await h.db.mailOutbox.create({
+      data: {
+        key: 'cancelled-by-staff:contract-2',
+        reservationId: 'contract-2',
+        kind: 'CANCELLED_BY_STAFF',
+        to: 'y@example.jp',
+        subject: 's',
+        body: 'b',
+        state: 'FAILED',
+      },
+    });
+    expect((await a.post('/staff/notices/{noticeId}/resend', 'staff', { noticeId: String(failed.id) })).status).toBe(200);
   }, 60_000);
 
   test('GET /readyz answers 503 from the moment the process begins to stop, while the other operations still answer', async () => {
