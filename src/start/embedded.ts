@@ -25,7 +25,7 @@ import { seedReferenceData } from '../db/seed';
 import { acquireInstanceLock, type InstanceLock } from '../infra/instance-lock';
 import { checkLocalPostgres, startLocalPostgres, withDatabase } from '../infra/local-postgres';
 import { parseTemporalMode, startLocalTemporal } from '../infra/local-temporal';
-import { MailSink } from '../infra/mail-sink';
+import { MailSink, webhookKeyPair } from '../infra/mail-sink';
 import { killAtExit } from '../infra/managed-process';
 import { migrateDeploy } from '../infra/prisma-cli';
 import { PROJECT_ROOT } from '../infra/project-root';
@@ -224,6 +224,20 @@ export async function startBackingServices(
       },
     });
     life.onStop('the local mail sink', () => sink.stop());
+    // Delivery failures offline (docs/notices.md): LENDING_MAIL_BOUNCE names addresses the stand-in
+    // accepts and then reports bounced, posting a signed Event Webhook request to this API, as
+    // SendGrid would; the verification key is made for this run unless SENDGRID_WEBHOOK_PUBLIC_KEY is set.
+    const bounce = (env.LENDING_MAIL_BOUNCE ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    if (bounce.length > 0 && !env.SENDGRID_WEBHOOK_PUBLIC_KEY) {
+      const keys = webhookKeyPair();
+      for (const address of bounce) sink.bounce(address);
+      sink.webhook = { url: `http://127.0.0.1:${env.PORT || 3000}/webhooks/sendgrid/events`, privateKey: keys.privateKey };
+      filled.SENDGRID_WEBHOOK_PUBLIC_KEY = keys.publicKey;
+      where.push(['Mail bounces', `${bounce.length} address(es) reported bounced to the Event Webhook (LENDING_MAIL_BOUNCE)`]);
+    }
     filled.SENDGRID_API_KEY = 'SG.local-mail-sink.not-a-key';
     filled.SENDGRID_BASE_URL = sink.url;
     endpoints.mailSink = sink.url;
