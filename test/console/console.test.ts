@@ -4,7 +4,7 @@
 // axe-core (no serious or critical violation) and screenshotted into test-output/console.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ApiHarness, HARNESS_STAFF, STAFF_PASSWORD } from '../support/api-harness';
-import { describeInBrowser, launchChromium, screenshot, seriousViolations } from '../support/browser';
+import { describeInBrowser, launchChromium, pdfToPngs, screenshot, seriousViolations } from '../support/browser';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
 const RESERVE = '/opac/patrons/{cardNumber}/reservations';
@@ -25,7 +25,7 @@ describeInBrowser('staff console (Chromium)', () => {
   }
 
   beforeAll(async () => {
-    a = await ApiHarness.start({ pulling: 'manual' });
+    a = await ApiHarness.start({ pulling: 'manual', thursday: false }); // Thursday is run by hand, from the console
     w = weekShift('2026-12-01T09:00', await a.h.now());
     await a.staffToken('counter'); // the account T-COUNTER, its password changed
     browser = await launchChromium();
@@ -184,7 +184,71 @@ describeInBrowser('staff console (Chromium)', () => {
     await check('08-counter-check-in-slip');
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, '09-hold-slip-print');
-    await page.emulateMedia({ media: 'screen' });
+    await page.emulateMedia({ media: null });
+  });
+
+  test('R-COOP-2: a Thursday with two cooperating libraries: the preview, the run, one bag label per patron and a transit slip per library', async () => {
+    // Three patrons, two libraries: C0101 has two copies for coop:30 — one bag —, C0102 one for the same
+    // library, C0103 one for another (coop:12).
+    for (const card of ['C0101', 'C0102', 'C0103']) await a.patron(card, { name: `協力 ${card}` });
+    const books = [
+      { card: 'C0101', title: 'T-K1', item: 'K1-1', pickup: 'coop:30', name: '斜陽' },
+      { card: 'C0101', title: 'T-K2', item: 'K2-1', pickup: 'coop:30', name: '人間失格' },
+      { card: 'C0102', title: 'T-K3', item: 'K3-1', pickup: 'coop:30', name: '走れメロス' },
+      { card: 'C0103', title: 'T-K4', item: 'K4-1', pickup: 'coop:12', name: '富嶽百景' },
+    ];
+    for (const b of books) await a.h.title(b.title, b.name, [{ item: b.item }]);
+    await a.h.advanceTo(w.at('2026-12-02T11:00'));
+    for (const b of books) {
+      const placed = await a.post(RESERVE, 'opac', { cardNumber: b.card }, { titleId: b.title, pickup: b.pickup });
+      expect(placed.status).toBe(201);
+    }
+    await a.h.advanceTo(w.at('2026-12-02T11:10'));
+    for (const b of books) expect((await a.post('/staff/pull-list/scans', 'counter', {}, { itemNumber: b.item })).status).toBe(200);
+    await a.h.settle();
+    const day = w.day('2026-12-03');
+
+    await page.click('nav >> text=木曜処理');
+    await page.waitForURL('**/console/thursday');
+    await page.fill('#preview-date', day);
+    await page.click('text=予定を表示');
+    await page.waitForSelector('#preview-h');
+    const preview = page.locator('section[aria-labelledby="preview-h"]');
+    // By library number: coop:12, then coop:30.
+    expect(await preview.locator('h3').allTextContents()).toEqual([
+      expect.stringContaining('専用袋 1袋・1点'),
+      expect.stringContaining('専用袋 2袋・3点'),
+    ]);
+    await check('10-thursday-preview');
+
+    await a.h.advanceTo(w.at('2026-12-03T10:30'));
+    await page.fill('#run-day', day);
+    await page.click('button:text("実行")');
+    await page.waitForURL(`**/console/thursday/${day}`);
+    expect(await page.locator('.notice.done').textContent()).toContain('専用袋 3袋');
+    await check('11-thursday-run');
+
+    await page.click('text=専用袋のラベルを印刷');
+    await page.waitForURL(`**/console/thursday/${day}/labels`);
+    const labels = page.locator('article.label');
+    expect(await labels.count()).toBe(3); // one per patron (R-COOP-2), not one per copy
+    for (const text of await labels.allTextContents()) expect(text).toContain('オンライン貸出サービス');
+    const c0101 = labels.filter({ hasText: 'C0101' });
+    expect(await c0101.locator('li').allTextContents()).toEqual([expect.stringContaining('K1-1'), expect.stringContaining('K2-1')]);
+    expect(await labels.filter({ hasText: 'C0103' }).textContent()).toContain(books[3]!.name);
+    await check('12-thursday-labels');
+    // Printed: one label per page of the label size; Chromium's PDF → PNG (pdf.js in the same browser).
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    const printed = await pdfToPngs(browser, pdf, '13-labels-printed');
+    expect(printed.pages).toBe(3);
+
+    await page.goto(`${a.baseUrl}/console/thursday/${day}/transit-slips`);
+    const slips = page.locator('section.transit');
+    expect(await slips.count()).toBe(2);
+    expect(await slips.first().textContent()).not.toContain('協力 C01'); // no names on what travels with the courier
+    await check('14-thursday-transit-slips');
+    const slipPdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    expect((await pdfToPngs(browser, slipPdf, '15-transit-slips-printed')).pages).toBe(2);
   });
 
   test('sign out: the session ends at the API too', async () => {

@@ -9,7 +9,7 @@
 // through page.route.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -73,11 +73,13 @@ const RENDER_ORIGIN = 'http://pdf-render.invalid';
 
 /**
  * The PDF as Chromium printed it, one PNG per page (name-1.png, …): pdf.js renders each page on a
- * canvas in a page of its own, and that is screenshotted. Returns the files and the page count.
+ * canvas in a page of its own (in a context of its own: its made-up origin is answered by page.route,
+ * nothing goes out), and that is screenshotted. Returns the files and the page count.
  */
-export async function pdfToPngs(context: BrowserContext, pdf: Buffer, name: string, scale = 1.5): Promise<{ files: string[]; pages: number }> {
+export async function pdfToPngs(browser: Browser, pdf: Buffer, name: string, scale = 1.5): Promise<{ files: string[]; pages: number }> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   writeFileSync(path.join(SCREENSHOTS, `${name}.pdf`), pdf);
+  const context = await browser.newContext();
   const page = await context.newPage();
   const files: Record<string, { type: string; body: Buffer }> = {
     '/pdf.mjs': { type: 'text/javascript', body: readFileSync(path.join(PDFJS, 'build', 'pdf.min.mjs')) },
@@ -122,6 +124,6 @@ document.body.dataset.pages = String(doc.numPages);
     }
     return { files: out, pages };
   } finally {
-    await page.close();
+    await context.close();
   }
 }
