@@ -92,7 +92,7 @@ describe('the worked example of §6, date for date', () => {
     expect(v.status).toBe('RETURNED');
     expect(v.transitions.map((t) => t.status)).toEqual(['APPLIED', 'WAITING', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
     expect((await h.db.item.findUniqueOrThrow({ where: { itemNumber: 'I-0001' } })).status).toBe('ON_SHELF');
-    expect(h.mail.to('taro@example.jp')).toHaveLength(1);
+    expect(h.mail.to('taro@example.jp').filter((m) => m.body.custom_args?.outbox_key?.startsWith('lending-notice:'))).toHaveLength(1); // the lending notice once (PRE_DUE: docs/notices.md)
   });
 });
 

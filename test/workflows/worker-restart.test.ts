@@ -32,7 +32,7 @@ test('R-MAIL-1, R-COOP-4: a new worker at every step — the loan runs its cours
   expect((await h.view('H1')).status).toBe('IN_DELIVERY');
   await step('2026-12-12T10:00'); // Saturday: the notice
   await step('2026-12-13T10:00');
-  expect(h.mail.to('h1@example.jp')).toHaveLength(1);
+  expect(h.mail.to('h1@example.jp').filter((m) => m.body.custom_args?.outbox_key?.startsWith('lending-notice:'))).toHaveLength(1);
   expect((await request(h.handle('H1').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }))).ok).toBe(true);
   await step('2026-12-24T10:00'); // due Sun 12-27: renewal window from Thu 12-24
   const renewed = await request(h.handle('H1').executeUpdate(renewUpdate, { args: [{ channel: 'phone' }] }));
@@ -43,6 +43,7 @@ test('R-MAIL-1, R-COOP-4: a new worker at every step — the loan runs its cours
   const v = await h.view('H1');
   expect(v.status).toBe('RETURNED');
   expect(v.transitions.map((t) => t.status)).toEqual(['APPLIED', 'WAITING', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
-  expect(h.mail.to('h1@example.jp')).toHaveLength(1);
-  expect(await h.db.mailOutbox.count({ where: { reservationId: 'H1' } })).toBe(1);
+  // One lending notice (the PRE_DUE of the loan is another kind: test/workflows/notices-once.test.ts).
+  expect(h.mail.to('h1@example.jp').filter((m) => m.body.custom_args?.outbox_key?.startsWith('lending-notice:'))).toHaveLength(1);
+  expect(await h.db.mailOutbox.count({ where: { reservationId: 'H1', kind: 'LENDING_NOTICE' } })).toBe(1);
 });
