@@ -16,7 +16,7 @@
 // change → e-mail), reservations for the prefectural library and cooperating libraries on busy titles
 // (the demo catalogue and titles with one or two copies written into the database before the load),
 // bursts of concurrent reservations by one patron (R-LIMIT-1), patron and staff cancels, pickups of
-// 貸出可能 at the prefectural counter, walk-in checkouts, returns, central check-ins, renewals, and
+// 貸出可能 at the prefectural counter, staff pulling listed copies off the shelf (or not finding them), walk-in checkouts, returns, central check-ins, renewals, and
 // Thursday runs by hand.
 //
 // Checks after quiescence (the violations, by kind):
@@ -26,7 +26,8 @@
 //       query says the row's status; an ended workflow ended in the row's status; no workflow without a row
 //   (2) no copy held by two reservations (SECURED/READY/IN_DELIVERY/ON_LOAN) nor lent twice
 //       (ACTIVE/RETURNED_IN_TRANSIT); each copy's status agrees with who holds it; no copy on the shelf
-//       while its title has a queue
+//       while its title has a queue unless it is on the pull list (or the list already covers the queue);
+//       a copy listed once at most, only while 書架, never more copies listed than the title has waiting
 //   (3) no patron over the loan limit (10) or the reservation limit (20), counted as src/domain counts
 //   (4) no lending notice twice: the mails received (phase 1: <data>/mail-sink.jsonl; phase 2: this
 //       script's mail stand-in) and mail_outbox have at most one per reservation and outbox key
@@ -318,7 +319,15 @@ async function staffClient(w: World, r: Rng): Promise<void> {
   while (w.running) {
     const before = t.records.length;
     const x = r();
-    if (x < 0.3) {
+    if (x < 0.15) {
+      // At the shelf (R-STATUS-1): take a listed copy off the shelf and scan it; now and then it is not there.
+      const listed = (await t.call('pullList', 'GET', '/staff/pull-list', STAFF))?.body.entries;
+      const entry = pick(r, Array.isArray(listed) ? (listed as { itemNumber: string }[]) : []);
+      if (entry) {
+        if (r() < 0.9) await t.call('pullScan', 'POST', '/staff/pull-list/scans', STAFF, { itemNumber: entry.itemNumber });
+        else await t.call('notOnShelf', 'POST', '/staff/pull-list/not-on-shelf', STAFF, { itemNumber: entry.itemNumber });
+      }
+    } else if (x < 0.3) {
       const ready = items<{ reservationId: string }>(
         await t.call('listReady', 'GET', '/staff/reservations?status=READY&pickup=pref&pageSize=50', STAFF),
       );
@@ -445,12 +454,13 @@ function add(v: Violations, kind: string, example: string): void {
 
 async function checkAll(db: Db, temporal: Client, mailKeys: string[], w: World): Promise<CheckResult> {
   const v: Violations = {};
-  const [reservations, loans, itemRows, patrons, outbox] = await Promise.all([
+  const [reservations, loans, itemRows, patrons, outbox, pulls] = await Promise.all([
     db.reservation.findMany({ select: { id: true, patronId: true, titleId: true, status: true, itemNumber: true, queueSeq: true } }),
     db.loan.findMany({ select: { id: true, itemNumber: true, patronId: true, reservationId: true, state: true } }),
     db.item.findMany({ select: { itemNumber: true, titleId: true, status: true, materialType: true } }),
     db.patron.findMany({ select: { id: true, cardNumber: true, loanLimit: true, reservationLimit: true } }),
     db.mailOutbox.findMany({ select: { key: true, reservationId: true, kind: true, state: true } }),
+    db.pullListEntry.findMany({ where: { state: 'OPEN' }, select: { itemNumber: true, titleId: true } }),
   ]);
   const rowById = new Map(reservations.map((r) => [r.id, r]));
   const byStatus: Record<string, number> = {};
@@ -539,6 +549,18 @@ async function checkAll(db: Db, temporal: Client, mailKeys: string[], w: World):
     if (l.state === 'ACTIVE' || l.state === 'RETURNED_IN_TRANSIT') openLoans.set(l.itemNumber, [...(openLoans.get(l.itemNumber) ?? []), l]);
   const undone = new Set(loans.filter((l) => l.state === 'UNDONE').map((l) => l.itemNumber));
   const waitingTitles = new Set(reservations.filter((r) => r.status === 'WAITING').map((r) => r.titleId));
+  // The pull list (R-STATUS-1): a copy listed once at most, only while 書架, never more than the title's queue.
+  const listedItems = new Set<string>();
+  const listedPerTitle = new Map<string, number>();
+  for (const p of pulls) {
+    if (listedItems.has(p.itemNumber)) add(v, 'copyListedTwice', p.itemNumber);
+    listedItems.add(p.itemNumber);
+    listedPerTitle.set(p.titleId, (listedPerTitle.get(p.titleId) ?? 0) + 1);
+  }
+  const waitingPerTitle = new Map<string, number>();
+  for (const r of reservations) if (r.status === 'WAITING') waitingPerTitle.set(r.titleId, (waitingPerTitle.get(r.titleId) ?? 0) + 1);
+  for (const [titleId, n] of listedPerTitle)
+    if (n > (waitingPerTitle.get(titleId) ?? 0)) add(v, 'pullListOverQueue', `${titleId}: ${n} listed, ${waitingPerTitle.get(titleId) ?? 0} waiting`);
   for (const it of itemRows) {
     const h = holders.get(it.itemNumber) ?? [];
     const l = openLoans.get(it.itemNumber) ?? [];
@@ -551,6 +573,8 @@ async function checkAll(db: Db, temporal: Client, mailKeys: string[], w: World):
     else if (holder) expected = ['ON_LOAN'];
     else if (l.length > 0) expected = ['ON_LOAN'];
     else if (it.status === 'NOT_FOR_LOAN') expected = ['NOT_FOR_LOAN'];
+    else if (it.status === 'MISSING')
+      expected = ['MISSING']; // not found twice at the shelf (R-STATUS-1 Decision)
     else expected = undone.has(it.itemNumber) ? ['ON_SHELF', 'IN_TRANSIT'] : ['ON_SHELF'];
     if (!expected.includes(it.status)) {
       const who = holder ? `held by ${holder.id} (${holder.status})` : l.length ? `lent (loan ${l[0]!.id})` : 'held by nobody';
@@ -565,8 +589,11 @@ async function checkAll(db: Db, temporal: Client, mailKeys: string[], w: World):
       if (x.reservationId && owner?.status !== 'ON_LOAN' && owner?.status !== 'IN_DELIVERY')
         add(v, 'openLoanOfEndedReservation', `loan ${x.id} (${x.state}) of ${x.reservationId} ${owner?.status}`);
     }
+    if (listedItems.has(it.itemNumber) && it.status !== 'ON_SHELF') add(v, 'listedCopyNotOnShelf', `${it.itemNumber}: ${it.status}`);
+    const underListed = (listedPerTitle.get(it.titleId) ?? 0) < (waitingPerTitle.get(it.titleId) ?? 0);
     if (it.status === 'ON_SHELF' && waitingTitles.has(it.titleId) && (it.materialType === 'BOOK' || it.materialType === 'DAISY'))
-      add(v, 'copyIdleWhileQueued', `${it.itemNumber} on the shelf, ${it.titleId} has a queue`);
+      if (!listedItems.has(it.itemNumber) && underListed)
+        add(v, 'copyIdleWhileQueued', `${it.itemNumber} on the shelf and not on the pull list, ${it.titleId} has a queue`);
   }
   for (const r of reservations) {
     if (r.status === 'RETURNED' && loanByReservation.get(r.id)?.state !== 'CLOSED')

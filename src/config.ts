@@ -2,7 +2,13 @@
 // Bad or missing configuration fails at start with a message naming the variable.
 import { parseApiKeys, type ApiKey } from './api/auth';
 import { DEFAULT_PATRON_TOKEN_TTL_MS, MIN_PATRON_TOKEN_SECRET_LENGTH } from './api/patron-tokens';
-import { DEFAULT_NOTICE_HOUR, DEFAULT_OVERDUE_NOTICE_MAX, DEFAULT_PROCESSING_SCHEDULE, type ProcessingSchedule } from './domain';
+import {
+  DEFAULT_NOTICE_HOUR,
+  DEFAULT_OVERDUE_NOTICE_MAX,
+  DEFAULT_PROCESSING_SCHEDULE,
+  DEFAULT_PULL_ALERT_HOURS,
+  type ProcessingSchedule,
+} from './domain';
 import { LIBRARY_MAIL_FROM } from './mail/lending-notice';
 import { checkStaffPassword, DEFAULT_STAFF_SESSION_POLICY, type BootstrapAdmin, type StaffSessionPolicy } from './services/staff-accounts';
 
@@ -57,6 +63,8 @@ export interface ServiceConfig {
   overdueNoticeMax: number;
   /** SendGrid's Event Webhook verification key (SENDGRID_WEBHOOK_PUBLIC_KEY, base64 or PEM); unset: the webhook refuses every event. */
   sendgridWebhookPublicKey: string | undefined;
+  /** The pull-list Decision (spec §3): hours a copy may stay on the pull list before it is late (PULL_ALERT_HOURS, default 24). */
+  pullAlertHours: number;
   /**
    * The HMAC key of patron tokens (PATRON_TOKEN_SECRET, 32+ characters; required in production). Unset
    * elsewhere: the API makes a random one for its run (tokens then end with the process).
@@ -121,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     noticeHour: DEFAULT_NOTICE_HOUR,
     overdueNoticeMax: DEFAULT_OVERDUE_NOTICE_MAX,
     sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY || undefined,
+    pullAlertHours: DEFAULT_PULL_ALERT_HOURS,
     patronTokenSecret: undefined,
     patronTokenTtlMs: DEFAULT_PATRON_TOKEN_TTL_MS,
     staffSessions: { ...DEFAULT_STAFF_SESSION_POLICY },
@@ -168,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   whole('IDEMPOTENCY_RETENTION_HOURS', 'whole hours', 1, 8_760, (n) => (config.idempotencyRetentionHours = n));
   whole('NOTICE_HOUR', 'a JST hour', 0, 23, (n) => (config.noticeHour = n));
   whole('OVERDUE_NOTICE_MAX', 'a number of notices', 0, 52, (n) => (config.overdueNoticeMax = n));
+  whole('PULL_ALERT_HOURS', 'whole hours', 1, 720, (n) => (config.pullAlertHours = n));
   whole('PATRON_TOKEN_MINUTES', 'whole minutes', 1, 1_440, (n) => (config.patronTokenTtlMs = n * 60_000));
   whole('STAFF_SESSION_IDLE_MINUTES', 'whole minutes', 1, 10_080, (n) => (config.staffSessions = { ...config.staffSessions, idleMs: n * 60_000 }));
   whole('STAFF_SESSION_MAX_HOURS', 'whole hours', 1, 720, (n) => (config.staffSessions = { ...config.staffSessions, maxMs: n * 3_600_000 }));

@@ -20,6 +20,7 @@ import { staffLibraryRoutes } from './routers/staff-library';
 import { staffLoanRoutes } from './routers/staff-loans';
 import { staffPatronRoutes } from './routers/staff-patrons';
 import { staffReservationRoutes } from './routers/staff-reservations';
+import { staffShelfRoutes } from './routers/staff-shelf';
 import { staffWorkListRoutes } from './routers/staff-work-lists';
 
 export type { ApiDeps } from './deps';
@@ -36,6 +37,7 @@ export function apiRoutes(document: () => Record<string, unknown> = () => openAp
     staffPatronRoutes,
     staffWorkListRoutes, // before staffLibraryRoutes: /staff/thursday-runs/preview is not a {processingDay}
     staffLibraryRoutes,
+    staffShelfRoutes,
     staffAccountRoutes,
     noticeRoutes,
   ];

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { circulation } from '../activities/circulation';
+import type { shelfPulling } from '../activities/shelf-pulling';
 import type { ThursdayOptions, ThursdaySummary } from '../activities/thursday';
 import type { Db } from '../db/client';
 import type { ProcessingSchedule } from '../domain';
@@ -23,6 +24,10 @@ export interface ApiDeps {
   taskQueue: string;
   /** The counter and the central check-in (src/activities/circulation.ts). */
   desk: ReturnType<typeof circulation>;
+  /** Staff at the shelf: the scan of a copy on the pull list, "not on the shelf" (src/activities/shelf-pulling.ts). */
+  shelf: ReturnType<typeof shelfPulling>;
+  /** The pull-list Decision: hours on the list before an entry is late (PULL_ALERT_HOURS, default 24). */
+  pullAlertHours?: number;
   /** Thursday processing for one processing moment, idempotent per day (src/activities/thursday.ts). */
   runThursdayProcessing(req: { processingAt: string }): Promise<ThursdaySummary>;
   /** The options that processing runs with (THURSDAY_REBALANCE, LONG_OVERDUE_GRACE_DAYS), for its preview (default: the defaults). */

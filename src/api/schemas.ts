@@ -283,9 +283,28 @@ export const ReturnBody = z.strictObject({ place: Place.meta({ description: 'Whe
 export const CheckoutBody = z.strictObject({ cardNumber: CardNumber, itemNumber: ItemNumber });
 export const CheckoutResult = z.object({ loanId: z.string(), itemNumber: z.string(), due: LocalDateText });
 export const CheckInBody = z.strictObject({ itemNumber: ItemNumber });
+export const HoldSlipSchema = z
+  .object({
+    reservationId: z.string(),
+    cardNumber: z.string().meta({ description: '利用者番号' }),
+    name: z.string().meta({ description: '氏名' }),
+    itemNumber: z.string().meta({ description: '資料番号' }),
+    title: z.string().meta({ description: '書名' }),
+    status: z.enum(['READY', 'SECURED']).meta({ description: 'READY 貸出可能 (hold shelf here) or SECURED 確保済み (for a cooperating library)' }),
+    statusLabel: z.string(),
+    pickup: PlaceRef.meta({ description: '受取場所' }),
+    holdUntil: LocalDateText.optional().meta({ description: 'R-PREF-2: the last day on the hold shelf (prefectural library)' }),
+    processingDay: LocalDateText.optional().meta({ description: 'R-COOP-4: the processing day it is sent on (cooperating library)' }),
+    pickupFrom: LocalDateText.optional().meta({ description: 'R-COOP-4: 受取期間 from' }),
+    pickupUntil: LocalDateText.optional().meta({ description: 'R-COOP-4: 受取期間 until' }),
+  })
+  .meta({ description: '予約票: for whom, where to, until when' });
+
 export const CheckInResult = z.object({
   returned: z.string().nullable().meta({ description: 'The reservation whose loan this check-in ended (返却済)' }),
   handedTo: z.string().nullable().meta({ description: 'The reservation the copy went to next, or null (back to the shelf)' }),
+  found: z.boolean().meta({ description: 'The copy was 不明 (not found on the shelf twice) and is found again' }),
+  slip: HoldSlipSchema.nullable().meta({ description: '予約票 when the copy went to a reservation: for whom, where to, until when' }),
 });
 
 // ---- catalogue, places, libraries, Thursday ----

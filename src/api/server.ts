@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Client } from '@temporalio/client';
+import { shelfPulling } from '../activities/shelf-pulling';
 import { circulation } from '../activities/circulation';
 import { temporalNotifier } from '../activities/notifier';
 import type { ServiceConfig } from '../config';
@@ -56,7 +57,12 @@ export async function startApiServer(
     temporal,
     taskQueue: config.taskQueue,
     // R-OVERDUE-1 / R-DISPATCH-1, R-DISPATCH-4, §6: the worker's settings (src/config.ts), one source.
-    desk: circulation(db, temporalNotifier(temporal), { longOverdueGraceDays: config.thursday.longOverdueGraceDays }),
+    desk: circulation(db, temporalNotifier(temporal), {
+      longOverdueGraceDays: config.thursday.longOverdueGraceDays,
+      schedule: config.thursday.schedule,
+    }),
+    shelf: shelfPulling(db, temporalNotifier(temporal), { schedule: config.thursday.schedule }),
+    pullAlertHours: config.pullAlertHours,
     runThursdayProcessing: thursdayByHand(db, temporal, {
       rebalance: config.thursday.rebalance,
       longOverdueGraceDays: config.thursday.longOverdueGraceDays,

@@ -7,6 +7,8 @@
 //   lending_mail_outbox_oldest_pending_seconds   age of the oldest notice not yet handed to SendGrid
 //   lending_thursday_run_last_finished_seconds   when Thursday processing last finished (unix time):
 //                                                alert when older than 8 days
+//   lending_pull_list_oldest_seconds             age of the oldest copy on the pull list (0 when none):
+//                                                alert past PULL_ALERT_HOURS (the pull-list Decision)
 //
 // Exported by the process that serves the API (one per deployment is enough; the worker role does not
 // repeat them). A database that does not answer does not fail the scrape: these series are left out of
@@ -62,6 +64,18 @@ export function registerLibraryMetrics(metrics: ServiceMetrics, db: Db, clock: (
       }));
       if (!oldest) return undefined;
       return oldest.row ? Math.max(0, (clock().getTime() - oldest.row.createdAt.getTime()) / 1000) : 0;
+    },
+  );
+  singleValue(
+    metrics,
+    'lending_pull_list_oldest_seconds',
+    'Age of the oldest copy on the pull list (取置作業リスト), 0 when the list is empty; alert past PULL_ALERT_HOURS',
+    async () => {
+      const oldest = await read(async () => ({
+        row: await db.pullListEntry.findFirst({ where: { state: 'OPEN' }, orderBy: { listedAt: 'asc' }, select: { listedAt: true } }),
+      }));
+      if (!oldest) return undefined;
+      return oldest.row ? Math.max(0, (clock().getTime() - oldest.row.listedAt.getTime()) / 1000) : 0;
     },
   );
   singleValue(

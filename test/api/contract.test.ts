@@ -69,6 +69,8 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   setMyNoticePreferences: { params: NOBODY, body: { language: 'en' } },
   listMyNotices: { params: NOBODY },
   resendNotice: { params: { noticeId: '999999999' } },
+  scanPulledCopy: { body: { itemNumber: 'NOPE' } },
+  reportNotOnShelf: { body: { itemNumber: 'NOPE' } },
 };
 
 // The samples name nobody: OPAC operations are called with the trusted key (the patron token is
@@ -491,6 +493,28 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/staff/hold-shelf', 'staff')).status).toBe(200);
     expect((await a.get('/staff/hold-shelf/expired', 'staff')).status).toBe(200);
     expect((await a.get('/staff/in-transit', 'staff')).status).toBe(200);
+
+    // The shelf (R-STATUS-1): the pull list 200; a scan 200 (a copy someone waits for), 409 (nobody waits), 422 (no such copy);
+    // not on the shelf 200, 409 (a copy not on the list), 422. The rows are written as the security delay leaves them.
+    await h.title('T-K9', '契約の棚', [{ item: 'K9-1' }, { item: 'K9-2' }]);
+    await h.title('T-K8', '契約の書架', [{ item: 'K8-1' }]);
+    for (const [id, itemNumber] of [
+      ['K-WAITING-1', 'K9-1'],
+      ['K-WAITING-2', 'K9-2'],
+    ] as const) {
+      const at = await h.now();
+      await h.db.reservation.create({
+        data: { id, patronId: p.id, titleId: 'T-K9', pickupPlaceCode: 'pref', status: 'WAITING', queueSeq: 1, placedAt: at, workflowStartedAt: at },
+      });
+      await h.db.pullListEntry.create({ data: { itemNumber, titleId: 'T-K9', listedAt: at } });
+    }
+    expect((await a.get('/staff/pull-list', 'staff')).status).toBe(200);
+    expect((await a.post('/staff/pull-list/scans', 'staff', {}, { itemNumber: 'K9-1' })).status).toBe(200);
+    expect((await a.post('/staff/pull-list/scans', 'staff', {}, { itemNumber: 'K8-1' })).status).toBe(409);
+    expect((await a.post('/staff/pull-list/scans', 'staff', {}, { itemNumber: 'NONE' })).status).toBe(422);
+    expect((await a.post('/staff/pull-list/not-on-shelf', 'staff', {}, { itemNumber: 'K9-2' })).status).toBe(200);
+    expect((await a.post('/staff/pull-list/not-on-shelf', 'staff', {}, { itemNumber: 'K8-1' })).status).toBe(409);
+    expect((await a.post('/staff/pull-list/not-on-shelf', 'staff', {}, { itemNumber: 'NONE' })).status).toBe(422);
 
     // Notices (docs/notices.md): preferences 200, the patron's notices 200; the staff lists 200; a resend of a sent notice 409, of a failed one 200.
     expect((await a.get('/opac/patrons/{cardNumber}/notice-preferences', 'trusted', { cardNumber: 'K0100' })).status).toBe(200);

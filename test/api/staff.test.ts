@@ -87,8 +87,18 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
   await a.h.settle();
   const ended = await a.get(R, 'staff', { reservationId: id });
   expect(ended.body).toMatchObject({ status: 'RETURNED', renewalsUsed: 1, dates: { due: w.day('2026-12-27') } });
-  expect(ended.body.transitions.map((t: { status: string }) => t.status)).toEqual(['APPLIED', 'WAITING', 'SECURED', 'IN_DELIVERY', 'ON_LOAN', 'RETURNED']);
-  expect(ended.body.mails).toEqual([expect.objectContaining({ kind: 'LENDING_NOTICE', state: 'SENT' })]);
+  expect(ended.body.transitions.map((t: { status: string }) => t.status)).toEqual([
+    'APPLIED',
+    'WAITING',
+    'SECURED',
+    'IN_DELIVERY',
+    'ON_LOAN',
+    'RETURNED',
+  ]);
+  // One lending notice (the loan's PRE_DUE and other notices: docs/notices.md, test/api/notices.test.ts).
+  expect(ended.body.mails.filter((m: { kind: string }) => m.kind === 'LENDING_NOTICE')).toEqual([
+    expect.objectContaining({ kind: 'LENDING_NOTICE', state: 'SENT' }),
+  ]);
   expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id })).body).toMatchObject({ status: 409, rule: 'R-STATUS-1' });
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({
     status: 409,

@@ -126,6 +126,7 @@ test("the library's numbers: reservations by status, lending notices by outbox s
   expect(before).toMatch(/^lending_reservations\{status="RELEASED"\} 0$/m);
   expect(before).toMatch(/^lending_mail_outbox\{state="SENDING"\} 0$/m);
   expect(before).toMatch(/^lending_mail_outbox_oldest_pending_seconds 0$/m);
+  expect(before).toMatch(/^lending_pull_list_oldest_seconds 0$/m);
   expect(before).not.toMatch(/^lending_thursday_run_last_finished_seconds /m); // no run yet: absent, not 0 (1970)
 
   await a.h.db.mailOutbox.create({
@@ -144,7 +145,11 @@ test("the library's numbers: reservations by status, lending notices by outbox s
   await a.h.db.thursdayRun.create({
     data: { processingDate: new Date('2029-12-27'), startedAt: new Date('2029-12-27T01:00:00Z'), finishedAt: new Date('2029-12-27T01:00:05Z') },
   });
+  await a.h.title('T-METRICS', '計測', [{ item: 'METRICS-1' }]);
+  await a.h.db.pullListEntry.create({ data: { itemNumber: 'METRICS-1', titleId: 'T-METRICS', listedAt: new Date('2029-12-31T22:00:00Z') } });
   const after = await m.render();
+  expect(after).toMatch(/^lending_pull_list_oldest_seconds 7200$/m); // the pull-list Decision's alert reads this
+  await a.h.db.pullListEntry.deleteMany({ where: { itemNumber: 'METRICS-1' } });
   expect(after).toMatch(/^lending_mail_outbox\{state="PENDING"\} 1$/m);
   expect(after).toMatch(/^lending_mail_outbox_oldest_pending_seconds 60$/m);
   expect(after).toMatch(new RegExp(`^lending_thursday_run_last_finished_seconds ${new Date('2029-12-27T01:00:05Z').getTime() / 1000}$`, 'm'));
@@ -194,6 +199,7 @@ test('/readyz names the dependency that does not answer: 503 with a database on 
       temporal: a.h.client,
       taskQueue: a.h.taskQueue,
       desk: a.h.desk,
+      shelf: a.h.shelf,
       runThursdayProcessing: thursdayByHand(a.h.db, a.h.client),
       keys: API_KEYS,
       readiness,

@@ -95,6 +95,8 @@ export class ApiHarness {
       staffSessions?: Partial<StaffSessionPolicy>;
       /** STAFF_KEY_ACCESS (default on). */
       staffKeys?: boolean;
+      /** Who pulls listed copies off the shelf (default: at once; 'manual': the test scans, R-STATUS-1). */
+      pulling?: 'manual' | { afterMinutes: number };
     } = {},
   ): Promise<ApiHarness> {
     const h = await LendingHarness.start(opts);
@@ -106,6 +108,7 @@ export class ApiHarness {
       temporal: h.client,
       taskQueue: h.taskQueue,
       desk: h.desk,
+      shelf: h.shelf,
       runThursdayProcessing: thursdayByHand(h.db, h.client),
       keys: API_KEYS,
       patronTokens: { ttlMs: opts.patronTokenTtlMs ?? LONG },

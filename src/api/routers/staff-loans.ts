@@ -11,6 +11,7 @@ import { loanRefs } from '../../services/staff-actions';
 import { fieldProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
 import { recordStaffAct } from '../staff-acts';
+import { holdSlipView } from './staff-shelf';
 import {
   CheckInBody,
   CheckInResult,
@@ -134,7 +135,9 @@ export const staffLoanRoutes: RouteDef[] = [
     operationId: 'checkIn',
     summary: 'Process a return at the prefectural library (central check-in)',
     description:
-      'R-RETURN-4: a copy returned at a cooperating library counts as returned (返却済) only now; the copy goes to the next reserver or the shelf (R-CANCEL-3).',
+      'R-RETURN-4: a copy returned at a cooperating library counts as returned (返却済) only now; the copy goes to the next reserver or the shelf (R-CANCEL-3). ' +
+      'When someone waits for it, it is secured at the scan and the answer carries the hold slip (予約票: for whom, where to, until when). ' +
+      'A 不明 copy checked in has been found (found: true).',
     tag: 'Staff: counter',
     auth: ['staff'],
     body: CheckInBody,
@@ -148,7 +151,7 @@ export const staffLoanRoutes: RouteDef[] = [
         if (r.returned) found({ reservationId: r.returned });
         return r;
       });
-      return { body: { returned: r.returned, handedTo: r.handedTo } };
+      return { body: { returned: r.returned, handedTo: r.handedTo, found: r.found, slip: r.slip ? holdSlipView(r.slip) : null } };
     },
   }),
 ];
