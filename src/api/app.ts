@@ -58,8 +58,10 @@ export function createApp(deps: ApiDeps): Express {
   app.use(sendgridWebhookRouter(ctx)); // its own raw body: the signature covers the bytes (docs/notices.md)
   for (const routes of groups) app.use(resourceRouter(routes, ctx));
   // The staff console (src/console): pages that call the routes above over HTTP, as any client does.
+  // Mounted as a plain handler: its pages are not operations of the API (nor of its document).
   const report = deps.log ?? ((m: string, e: unknown) => (deps.logger ? deps.logger.error({ err: e }, m) : console.error(m, e)));
-  app.use('/console', consoleRouter({ report }));
+  const staffConsole = consoleRouter({ report });
+  app.use('/console', (req, res, next) => staffConsole(req, res, next));
 
   app.use((req: Request) => {
     throw new ApiProblem(404, 'not-found', `「${req.method} ${req.path}」はありません。`, `No such endpoint: ${req.method} ${req.path}.`);

@@ -151,6 +151,9 @@ export const NewPatronResult = z.object({
   temporaryPassword: z.string().meta({ description: 'Hand it to the patron; it must be changed at the first login (R-ACCOUNT-1)' }),
 });
 export const LoanLimitBody = z.strictObject({ loanLimit: z.int().meta({ description: 'R-LIMIT-2: 1–10; 10 restores the default' }) });
+export const UsualLibraryBody = z.strictObject({
+  usualLibraryNo: LibraryNo.nullable().meta({ description: 'The patron’s usual cooperating library (1–59), or null for none' }),
+});
 
 // ---- reservations ----
 
@@ -221,6 +224,7 @@ export const ReservationFilterQuery = z.strictObject({
   pickup: Place.optional(),
   cardNumber: CardNumber.optional(),
   title: z.string().min(1).max(200).optional().meta({ description: 'Title id, or part of the title' }),
+  itemNumber: ItemNumber.optional().meta({ description: 'The copy set aside for it (資料番号)' }),
   placedFrom: LocalDateText.optional(),
   placedUntil: LocalDateText.optional(),
   ...PageQuery,
@@ -267,6 +271,7 @@ export const LoanFilterQuery = z.strictObject({
     .meta({ description: 'Loan states, comma-separated' }),
   cardNumber: CardNumber.optional(),
   title: z.string().min(1).max(200).optional(),
+  itemNumber: ItemNumber.optional().meta({ description: 'The copy lent (資料番号)' }),
   dueFrom: LocalDateText.optional(),
   dueUntil: LocalDateText.optional(),
   ...PageQuery,

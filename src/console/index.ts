@@ -232,6 +232,7 @@ export function consoleRouter(opts: ConsoleOptions): Router {
         guard(req, res, async (c) => {
           res.locals.route = `/console${p}`;
           const page = await handler(c);
+          if (res.headersSent) return; // the handler answered itself (a redirect)
           res.type('html').send(layout(page, { who: c.who, csrf: c.csrf, flash: c.flash }).value);
         }),
       );

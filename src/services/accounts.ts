@@ -148,6 +148,15 @@ export async function setLoanLimit(db: Db, cardNumber: string, loanLimit: number
   return { ok: true, patron: await db.patron.update({ where: { cardNumber }, data: { loanLimit: change.loanLimit } }) };
 }
 
+/**
+ * A patron's usual cooperating library (1–59), or none. R-RETURN-3's exception reads it when a
+ * reservation is placed (the reservation keeps what it was then): a change applies to later ones.
+ */
+export async function setUsualLibrary(db: Db, cardNumber: string, usualLibraryNo: number | null): Promise<Patron> {
+  await patronByCard(db, cardNumber);
+  return db.patron.update({ where: { cardNumber }, data: { usualLibraryNo } });
+}
+
 /** What My Library and the counter show of a patron. */
 export async function patronSummary(db: Db, patron: Patron) {
   // Counted as R-LIMIT-1 counts them: reservations still waiting or held, loans until checked in (R-RETURN-4).

@@ -90,6 +90,8 @@ export interface ReservationFilter {
   pickup?: string | undefined;
   cardNumber?: string | undefined;
   title?: string | undefined;
+  /** The copy set aside for it (資料番号). */
+  itemNumber?: string | undefined;
   /** JST calendar days, inclusive (YYYY-MM-DD). */
   placedFrom?: string | undefined;
   placedUntil?: string | undefined;
@@ -104,6 +106,7 @@ export async function listReservations(db: Db, f: ReservationFilter): Promise<Pa
     ...(f.pickup ? { pickupPlaceCode: f.pickup } : {}),
     ...(f.cardNumber ? { patron: { cardNumber: f.cardNumber } } : {}),
     ...(f.title ? { OR: [{ titleId: f.title }, { title: { title: { contains: f.title, mode: 'insensitive' } } }] } : {}),
+    ...(f.itemNumber ? { itemNumber: f.itemNumber } : {}),
     ...(f.placedFrom || f.placedUntil
       ? {
           placedAt: {
@@ -250,6 +253,8 @@ export interface LoanFilter {
   state?: ('ACTIVE' | 'RETURNED_IN_TRANSIT' | 'CLOSED' | 'UNDONE')[] | undefined;
   cardNumber?: string | undefined;
   title?: string | undefined;
+  /** The copy lent (資料番号). */
+  itemNumber?: string | undefined;
   /** Calendar days, inclusive (YYYY-MM-DD). */
   dueFrom?: string | undefined;
   dueUntil?: string | undefined;
@@ -263,6 +268,7 @@ export async function listLoans(db: Db, f: LoanFilter, today: LocalDate): Promis
     ...(f.state?.length ? { state: { in: f.state } } : {}),
     ...(f.cardNumber ? { patron: { cardNumber: f.cardNumber } } : {}),
     ...(f.title ? { item: { OR: [{ titleId: f.title }, { title: { title: { contains: f.title, mode: 'insensitive' } } }] } } : {}),
+    ...(f.itemNumber ? { itemNumber: f.itemNumber } : {}),
     ...(f.dueFrom || f.dueUntil
       ? {
           due: {

@@ -54,6 +54,7 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   getPatron: { params: NOBODY },
   issueTemporaryPassword: { params: NOBODY },
   setLoanLimit: { params: NOBODY, body: { loanLimit: 5 } },
+  setUsualLibrary: { params: NOBODY, body: { usualLibraryNo: 12 } },
   setLibraryOpen: { params: { no: 99 }, body: { isOpen: true } },
   getThursdayRun: { params: { processingDay: '2026-12-04' } },
   triggerThursdayRun: { body: { processingDay: '2026-12-04' } },
@@ -133,7 +134,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(55);
+    expect(documented.length).toBe(59);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -361,6 +362,10 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/staff/patrons/{cardNumber}', 'staff', { cardNumber: 'K0001' })).status).toBe(200);
     expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'K0001' }, { loanLimit: 10 })).status).toBe(200);
     expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'K0001' }, { loanLimit: 99 })).status).toBe(422);
+    expect((await a.put('/staff/patrons/{cardNumber}/usual-library', 'staff', { cardNumber: 'K0001' }, { usualLibraryNo: 12 })).body).toMatchObject({
+      usualLibraryNo: 12,
+    });
+    expect((await a.put('/staff/patrons/{cardNumber}/usual-library', 'staff', { cardNumber: 'K0001' }, { usualLibraryNo: null })).status).toBe(200);
 
     // Reservations: placed, listed, looked at, cancelled (200, then 409), picked up (409, then 200).
     await h.title('T-K2', '契約の本 二', [{ item: 'K2-1' }]);

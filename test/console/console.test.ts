@@ -251,6 +251,81 @@ describeInBrowser('staff console (Chromium)', () => {
     expect((await pdfToPngs(browser, slipPdf, '15-transit-slips-printed')).pages).toBe(2);
   });
 
+  test('search by item, and a reservation page: its whole history (who, when, which rule) and the actions its state allows', async () => {
+    await page.click('nav >> text=予約・貸出の検索');
+    await page.waitForURL('**/console/search');
+    await page.fill('#s-item', 'C1-1');
+    await page.click('button:text("検索")');
+    await page.waitForSelector('#results-h');
+    const rows = page.locator('section[aria-labelledby="results-h"] tbody tr');
+    expect(await rows.count()).toBe(2); // C0001's (returned) and C0002's (on the hold shelf)
+    await check('16-search');
+
+    await page.click('section[aria-labelledby="results-h"] tr:has-text("C0001") a:text("津軽")');
+    await page.waitForURL(`**/console/reservations/${encodeURIComponent(reservationId)}`);
+    const history = page.locator('section[aria-labelledby="hist-h"]');
+    const text = (await history.textContent())!;
+    for (const what of ['書架から確保', '受取(貸出)', '延長', '返却処理', 'R-PREF-4', 'R-RENEW-3', HARNESS_STAFF.counter.name, '返却済'])
+      expect(text).toContain(what);
+    expect(await page.locator('section[aria-labelledby="act-h"]').textContent()).toContain('できる操作はありません');
+    await check('17-reservation-history');
+
+    await page.goBack();
+    await page.click('section[aria-labelledby="results-h"] tr:has-text("C0002") a:text("津軽")');
+    await page.waitForSelector('#act-h');
+    expect(await page.locator('#facts-h').textContent()).toContain('貸出可能');
+    await page.selectOption('#r-channel', 'phone');
+    await page.click('button:text("予約を取り消す")');
+    await page.waitForSelector('.notice.done');
+    expect(await page.locator('#facts-h').textContent()).toContain('取消');
+    expect(await page.locator('section[aria-labelledby="hist-h"]').textContent()).toContain('取消 — 完了');
+    await check('18-reservation-cancelled');
+  });
+
+  test('R-ACCOUNT-1, R-LIMIT-2: register a patron with a printable temporary-password slip; loan limit and usual library', async () => {
+    await page.click('nav >> text=利用者');
+    await page.waitForURL('**/console/patrons');
+    await check('19-patrons');
+    await page.fill('#p-card', 'C0500');
+    await page.fill('#p-name', '新規 登録');
+    await page.selectOption('#p-lib', '12');
+    await page.click('button:text("登録して仮パスワードを発行")');
+    await page.waitForURL('**/console/patrons/C0500');
+    const slip = page.locator('.slip');
+    expect(await slip.textContent()).toContain('仮パスワード');
+    const password = (await slip.locator('dd code').textContent())!;
+    expect(password.length).toBeGreaterThanOrEqual(8);
+    await check('20-patron-registered');
+    await page.emulateMedia({ media: 'print' });
+    await screenshot(page, '21-temporary-password-print');
+    await page.emulateMedia({ media: null });
+    expect((await a.loginPatron('C0500', password)).body).toMatchObject({ mustChangePassword: true });
+    // Shown once: the next page has no password.
+    await page.reload();
+    expect(await page.locator('.slip').count()).toBe(0);
+
+    await page.selectOption('#loanLimit', '5');
+    await page.click('section[aria-labelledby="limit-h"] button');
+    await page.waitForSelector('.notice.done');
+    await page.selectOption('#u-lib', '30');
+    await page.click('section[aria-labelledby="usual-h"] button');
+    await page.waitForSelector('.notice.done');
+    expect((await a.get('/staff/patrons/{cardNumber}', 'staff', { cardNumber: 'C0500' })).body).toMatchObject({ loanLimit: 5, usualLibraryNo: 30 });
+  });
+
+  test('cooperating libraries: closed and open again', async () => {
+    await page.click('nav >> text=協力館');
+    await page.waitForURL('**/console/libraries');
+    await page.click('tr:has(td:text-is("12")) button');
+    await page.waitForSelector('.notice.done');
+    expect(await page.locator('tr:has(td:text-is("12"))').textContent()).toContain('休館中');
+    expect((await a.get('/staff/libraries', 'staff')).body.items.find((l: { no: number }) => l.no === 12)).toMatchObject({ isOpen: false });
+    await check('22-libraries');
+    await page.click('tr:has(td:text-is("12")) button');
+    await page.waitForSelector('.notice.done');
+    expect((await a.get('/staff/libraries', 'staff')).body.items.find((l: { no: number }) => l.no === 12)).toMatchObject({ isOpen: true });
+  });
+
   test('sign out: the session ends at the API too', async () => {
     const before = (await context.cookies()).find((c) => c.name === 'console_session')!.value;
     await page.click('form.who button');

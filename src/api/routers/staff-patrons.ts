@@ -1,12 +1,12 @@
 // Staff: patrons — issue a card with a temporary password (R-ACCOUNT-1), issue a new temporary
-// password, look a patron up, lower or restore the loan limit (R-LIMIT-2); each change is recorded as a
-// staff act (staff-acts.ts; never the password).
+// password, look a patron up, lower or restore the loan limit (R-LIMIT-2), set the usual cooperating
+// library (R-RETURN-3); each change is recorded as a staff act (staff-acts.ts; never the password).
 import { z } from 'zod';
-import { createPatron, issueTemporaryPassword, patronByCard, patronSummary, setLoanLimit } from '../../services/accounts';
+import { createPatron, issueTemporaryPassword, patronByCard, patronSummary, setLoanLimit, setUsualLibrary } from '../../services/accounts';
 import { refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
 import { recordStaffAct } from '../staff-acts';
-import { CardNumber, LoanLimitBody, NewPatronBody, NewPatronResult, PatronProfile } from '../schemas';
+import { CardNumber, LoanLimitBody, NewPatronBody, NewPatronResult, PatronProfile, UsualLibraryBody } from '../schemas';
 
 const TAG = 'Staff: patrons';
 const PatronPath = z.strictObject({ cardNumber: CardNumber });
@@ -90,6 +90,26 @@ export const staffPatronRoutes: RouteDef[] = [
         if (!r.ok) throw refused(r.refusal, 422);
         return r.patron;
       });
+      return { body: await patronSummary(ctx.deps.db, patron) };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/staff/patrons/{cardNumber}/usual-library',
+    operationId: 'setUsualLibrary',
+    summary: 'Set or clear a patron’s usual cooperating library',
+    description:
+      'R-RETURN-3 exception: a reservation records the usual library (A) when it is placed, and whether it was closed then; a change applies to ' +
+      'reservations placed later. null: none.',
+    tag: TAG,
+    auth: ['staff'],
+    params: PatronPath,
+    body: UsualLibraryBody,
+    success: { status: 200, description: 'Changed', schema: PatronProfile },
+    responses: { 404: 'No such patron' },
+    async handler({ params, body, caller, ctx }) {
+      const act = { action: 'usual-library', cardNumber: params.cardNumber, details: { usualLibraryNo: body.usualLibraryNo } };
+      const patron = await recordStaffAct(ctx, caller, act, () => setUsualLibrary(ctx.deps.db, params.cardNumber, body.usualLibraryNo));
       return { body: await patronSummary(ctx.deps.db, patron) };
     },
   }),
