@@ -179,21 +179,37 @@ describe('SERVICE_ROLE=worker and SERVICE_ROLE=api as two processes (the compose
     });
     expect(placed.status).toBe(201);
     const id = ((await placed.json()) as { reservationId: string }).reservationId;
+    const staffView = async () =>
+      (await (await fetch(`${a}/staff/reservations/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${STAFF_KEY}` } })).json()) as {
+        status: string;
+        statusLabel: string;
+      };
+    // R-STATUS-1: after the security delay it is 確保待ち with its copy on the pull list; staff scan it.
+    await until('確保待ち, the copy on the pull list', async () => ((await staffView()).status === 'WAITING' ? true : undefined), [worker, api]);
+    const scanned = await fetch(`${a}/staff/pull-list/scans`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${STAFF_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ itemNumber: 'DEMO-I0001' }),
+    });
+    expect(scanned.status).toBe(200);
     const view = await until(
       'the copy secured',
       async () => {
-        const res = await fetch(`${a}/staff/reservations/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${STAFF_KEY}` } });
-        const body = (await res.json()) as { status: string; statusLabel: string };
+        const body = await staffView();
         return body.status === 'READY' ? body : undefined;
       },
       [worker, api],
     );
     expect(view.statusLabel).toBe('貸出可能');
-    const sent = await until('the lending notice sent and logged', () => worker.lines.find((l) => l.msg === 'lending notice sent'), [worker, api]);
+    const sent = await until(
+      'the lending notice sent and logged',
+      () => worker.lines.find((l) => l.msg === 'notice sent' && l.kind === 'LENDING_NOTICE'),
+      [worker, api],
+    );
     expect(sink.received).toHaveLength(1);
     expect(sent).toMatchObject({ reservationId: id, workflowId: `reservation-${id}`, activityType: 'sendLendingNotice' });
-    expect(worker.lines.find((l) => l.msg === 'reservation status changed' && l.reservationId === id)).toMatchObject({
-      from: 'APPLIED',
+    expect(worker.lines.find((l) => l.msg === 'reservation status changed' && l.reservationId === id && l.to === 'READY')).toMatchObject({
+      from: 'WAITING',
       to: 'READY',
       role: 'worker',
     });
