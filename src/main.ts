@@ -100,8 +100,8 @@ async function main(): Promise<number> {
 
     where.push(...services.where);
     const ms = Date.now() - started;
-    // The keys made for this run go to the terminal only, never into the log.
-    const logged = Object.fromEntries(where.filter(([k]) => !k.startsWith('API key')));
+    // The keys and the demo password made for this run go to the terminal only, never into the log.
+    const logged = Object.fromEntries(where.filter(([k]) => !k.startsWith('API key') && k !== 'Console sign-in'));
     logger.info(
       {
         namespace: config.temporalNamespace,
@@ -199,6 +199,10 @@ async function startApi(
     ['Operations', `${api.url}/healthz, ${api.url}/readyz, ${api.url}/metrics`],
   ];
   for (const k of api.generatedKeys) where.push([`API key (${k.role})`, `${k.secret}  — API_KEYS not set: made for this run`]);
+  where.push(['Console', `${api.url}/console (the staff console: sign in with a staff account)`]);
+  const demo = services.demoStaff;
+  if (demo)
+    where.push(['Console sign-in', `${demo.staffNumber} / ${demo.password}  — demo staff account (${demo.name}), password made for this run`]);
   if (api.generatedKeys.length > 0) services.fellBack.push('API keys (API_KEYS): one per role, printed above, valid until stop');
   if (api.generatedPatronTokenSecret) services.fellBack.push('patron tokens (PATRON_TOKEN_SECRET): a random secret, valid until stop');
   services.lock?.setEndpoints(

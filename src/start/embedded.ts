@@ -20,6 +20,7 @@ import { Client as PgClient } from 'pg';
 import { ConfigError } from '../config';
 import { openDb, type Db } from '../db/client';
 import { DEMO_PATRONS, DEMO_TITLES, seedDemoData } from '../db/demo-data';
+import { resetDemoStaff } from '../db/demo-staff';
 import { checkDatabasePrepared } from '../db/prepared-check';
 import { seedReferenceData } from '../db/seed';
 import { acquireInstanceLock, type InstanceLock } from '../infra/instance-lock';
@@ -42,6 +43,8 @@ export interface BackingServices {
   fellBack: string[];
   warnings: string[];
   endpoints: Record<string, string | undefined>;
+  /** With the demo data: the demo member of staff and the password made for this run (for the banner only). */
+  demoStaff?: { staffNumber: string; name: string; password: string };
 }
 
 export class Interrupted extends Error {}
@@ -189,9 +192,11 @@ export async function startBackingServices(
     await checkDatabasePrepared(db);
     seeded = 'nothing (prepared by `npm run db:prepare`: checked)';
   }
+  let demoStaff: BackingServices['demoStaff'];
   if (demo.seed) {
     const d = await seedDemoData(db);
-    seeded += `; DEMO DATA (made up, for trying things out): ${d.titles} titles with ${d.items} copies (${DEMO_TITLES[0]!.id}…), ${d.patrons} patrons (${DEMO_PATRONS[0]!.cardNumber}…)`;
+    demoStaff = await resetDemoStaff(db);
+    seeded += `; DEMO DATA (made up, for trying things out): ${d.titles} titles with ${d.items} copies (${DEMO_TITLES[0]!.id}…), ${d.patrons} patrons (${DEMO_PATRONS[0]!.cardNumber}…), staff account ${demoStaff.staffNumber}`;
   }
   log(`seeded ${seeded} (${Date.now() - t} ms)`);
   where.push(['Demo data', demo.seed ? `seeded: titles DEMO-T001…T006, patrons DEMO-0001…0004 (${demo.why})` : `not seeded (${demo.why})`]);
@@ -248,7 +253,7 @@ export async function startBackingServices(
     if (env.SENDGRID_BASE_URL) warnings.push('SENDGRID_BASE_URL is ignored: without SENDGRID_API_KEY mails go to the local stand-in');
   }
 
-  return { env: filled, db, lock, where, fellBack, warnings, endpoints };
+  return { env: filled, db, lock, where, fellBack, warnings, endpoints, ...(demoStaff ? { demoStaff } : {}) };
 }
 
 /** Creates the database if missing; `fresh`: drops and creates it. */

@@ -326,6 +326,35 @@ describeInBrowser('staff console (Chromium)', () => {
     expect((await a.get('/staff/libraries', 'staff')).body.items.find((l: { no: number }) => l.no === 12)).toMatchObject({ isOpen: true });
   });
 
+  test('without JavaScript: signing in, the counter, a form, the pull list, the search and the labels all work', async () => {
+    const bare = await browser.newContext({ javaScriptEnabled: false, locale: 'ja-JP' });
+    try {
+      const p = await bare.newPage();
+      p.setDefaultTimeout(15_000);
+      await p.goto(`${a.baseUrl}/console/counter`);
+      await p.fill('#staffNumber', HARNESS_STAFF.counter.staffNumber);
+      await p.fill('#password', STAFF_PASSWORD);
+      await p.click('button:text("サインイン")');
+      await p.waitForURL('**/console/counter');
+      await p.fill('#card', 'C0101');
+      await p.press('#card', 'Enter');
+      await p.waitForSelector('#patron-h');
+      expect(await p.locator('section[aria-labelledby="loans-h"]').textContent()).toContain('K1-1'); // 配送中 counts as a loan
+      await p.fill('#checkin-item', 'NO-SUCH-ITEM');
+      await p.press('#checkin-item', 'Enter');
+      await p.waitForSelector('.notice.refused');
+      expect(await p.locator('.notice.refused').textContent()).toContain('NO-SUCH-ITEM');
+      await p.goto(`${a.baseUrl}/console/pull-list`);
+      expect(await p.locator('h1').textContent()).toBe('取置作業');
+      await p.goto(`${a.baseUrl}/console/search?item=K1-1`);
+      expect(await p.locator('section[aria-labelledby="results-h"]').textContent()).toContain('C0101');
+      await p.goto(`${a.baseUrl}/console/thursday/${w.day('2026-12-03')}/labels`);
+      expect(await p.locator('article.label').count()).toBe(3);
+    } finally {
+      await bare.close();
+    }
+  });
+
   test('sign out: the session ends at the API too', async () => {
     const before = (await context.cookies()).find((c) => c.name === 'console_session')!.value;
     await page.click('form.who button');

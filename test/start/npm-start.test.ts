@@ -150,6 +150,34 @@ describe('npm start (embedded default)', () => {
       await connection.close();
     }
 
+    // The staff console: its address and the demo sign-in on the terminal (never in the log); signing in
+    // with them opens the counter; the page asks only for what the service itself serves.
+    expect(output.split('\n').some((l) => /^\s+Console\s/.test(l) && l.includes(`${api}/console`))).toBe(true);
+    const signIn = /Console sign-in\s+(\S+) \/ (\S+)/.exec(output);
+    expect(signIn).not.toBeNull();
+    const [, staffNumber, password] = signIn!;
+    expect(stdout).not.toContain(password!);
+    const form = await fetch(`${api}/console/sign-in`);
+    const pre = /console_pre=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
+    const html = await form.text();
+    expect(html.match(/(?:src|href)="[^"]*"/g)!.every((ref) => /^(src|href)="(\/console\/|#)/.test(ref))).toBe(true);
+    const signedIn = await fetch(`${api}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `console_pre=${pre}` },
+      body: new URLSearchParams({ _pre: decodeURIComponent(pre), staffNumber: staffNumber!, password: password! }).toString(),
+    });
+    expect([signedIn.status, signedIn.headers.get('location')]).toEqual([303, '/console/counter']);
+    const cookies = signedIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0]!)
+      .filter((c) => !c.endsWith('='))
+      .join('; ');
+    const counter = await fetch(`${api}/console/counter?card=DEMO-0001`, { headers: { cookie: cookies } });
+    expect(counter.status).toBe(200);
+    expect(await counter.text()).toContain('DEMO-0001');
+    expect((await fetch(`${api}/console/assets/console.css`)).status).toBe(200);
+
     // Metrics: the API's requests by operation, and the Temporal SDK runtime's (the worker's polls and tasks).
     const metrics = await (await fetch(`${api}/metrics`)).text();
     expect(metrics).toMatch(/^http_requests_total\{method="POST",route="\/opac\/patrons\/\{cardNumber\}\/reservations",status="201"\} 1$/m);
