@@ -110,7 +110,7 @@ describeInBrowser('staff console (Chromium)', () => {
 
     await page.click('nav >> text=取置作業');
     await page.waitForURL('**/console/pull-list');
-    const row = page.locator('tr', { hasText: 'C1-1' });
+    const row = page.locator('section[aria-labelledby="list-h"] tr', { hasText: 'C1-1' });
     expect(await row.textContent()).toContain('津軽');
     expect(await row.textContent()).toContain('913.6/ダザ');
     await check('03-pull-list');
@@ -126,7 +126,8 @@ describeInBrowser('staff console (Chromium)', () => {
     expect((await a.get(R, 'staff', { reservationId })).body).toMatchObject({ status: 'READY' });
     const notice = a.h.mail.received.slice(mailsBefore).find((m) => m.body.personalizations[0]!.to[0]!.email === 'C0001@example.jp');
     expect(notice?.body.subject).toContain('貸出');
-    expect(await page.locator('tr', { hasText: 'C1-1' }).count()).toBe(0);
+    expect(await page.locator('section[aria-labelledby="list-h"] tr', { hasText: 'C1-1' }).count()).toBe(0);
+    expect(await page.locator('section[aria-labelledby="held-h"] tr', { hasText: 'C1-1' }).textContent()).toContain('C0001'); // on the hold shelf
   });
 
   test('R-PREF-4: the counter lends the 貸出可能 copy only with the card shown (the tick), from the keyboard alone', async () => {

@@ -28,6 +28,23 @@ const ACTION_JA: Record<string, string> = {
   'not-on-shelf': '書架になし',
 };
 
+const MAIL_KIND_JA: Record<string, string> = {
+  LENDING_NOTICE: '貸出通知',
+  PICKUP_REMINDER: '取置期限の前日',
+  PRE_DUE: '返却期限前(延長受付)',
+  OVERDUE: '延滞',
+  DISPATCH_FAILED: '発送できず',
+  RELEASED: '予約解除',
+  CANCELLED_BY_STAFF: '職員による取消',
+};
+const MAIL_STATE_JA: Record<string, string> = {
+  PENDING: '送信待ち',
+  SENDING: '送信中(届いたか不明・再送しない)',
+  SENT: '送信済み',
+  SKIPPED: '送らず',
+  FAILED: '送信できず',
+};
+
 interface Place {
   code: string;
   label: string;
@@ -228,9 +245,9 @@ export function searchPages(r: ConsoleRoutes): void {
             d.mails.map(
               (m) =>
                 html`<tr>
-                  <td>${m.kind}</td>
+                  <td>${MAIL_KIND_JA[m.kind] ?? m.kind}</td>
                   <td>${jaMoment(m.at)}</td>
-                  <td>${m.state}</td>
+                  <td>${MAIL_STATE_JA[m.state] ?? m.state}</td>
                 </tr>`,
             ),
             'ありません。',
