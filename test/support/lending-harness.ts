@@ -20,7 +20,9 @@ export class LendingHarness {
     readonly t: TestDatabase,
   ) {}
 
-  static async start(opts: Pick<LendingEnvironmentOptions, 'thursday' | 'cacheWorkflows' | 'dieAfterCommit' | 'pulling'> = {}): Promise<LendingHarness> {
+  static async start(
+    opts: Pick<LendingEnvironmentOptions, 'thursday' | 'cacheWorkflows' | 'dieAfterCommit' | 'pulling'> = {},
+  ): Promise<LendingHarness> {
     const t = await createTestDatabase();
     try {
       // Staff pull a listed copy the moment it is listed, unless a test says otherwise: the tests of
