@@ -16,8 +16,8 @@
 // change → e-mail), reservations for the prefectural library and cooperating libraries on busy titles
 // (the demo catalogue and titles with one or two copies written into the database before the load),
 // bursts of concurrent reservations by one patron (R-LIMIT-1), patron and staff cancels, pickups of
-// 貸出可能 at the prefectural counter, staff pulling listed copies off the shelf (or not finding them), walk-in checkouts, returns, central check-ins, renewals, and
-// Thursday runs by hand.
+// 貸出可能 at the prefectural counter, staff pulling listed copies off the shelf (or not finding them),
+// walk-in checkouts, returns, central check-ins, renewals, and Thursday runs by hand.
 //
 // Checks after quiescence (the violations, by kind):
 //   (0) what was acknowledged is recorded: placed (201) reservations exist, acknowledged cancels are 取消,
