@@ -275,6 +275,7 @@ describeInBrowser('staff console (Chromium)', () => {
     await page.click('section[aria-labelledby="results-h"] tr:has-text("C0002") a:text("津軽")');
     await page.waitForSelector('#act-h');
     expect(await page.locator('#facts-h').textContent()).toContain('貸出可能');
+    await check('17b-reservation-actions');
     await page.selectOption('#r-channel', 'phone');
     await page.click('button:text("予約を取り消す")');
     await page.waitForSelector('.notice.done');
@@ -325,6 +326,34 @@ describeInBrowser('staff console (Chromium)', () => {
     await page.click('tr:has(td:text-is("12")) button');
     await page.waitForSelector('.notice.done');
     expect((await a.get('/staff/libraries', 'staff')).body.items.find((l: { no: number }) => l.no === 12)).toMatchObject({ isOpen: true });
+  });
+
+  test('a temporary password opens only the password change; changed, the console opens', async () => {
+    const made = await a.post('/staff/accounts', 'admin', {}, { staffNumber: 'T-NEW', name: '新人 職員', role: 'counter' });
+    expect(made.status).toBe(201);
+    const fresh = await browser.newContext({ locale: 'ja-JP' });
+    try {
+      const p = await fresh.newPage();
+      p.setDefaultTimeout(15_000);
+      await p.goto(`${a.baseUrl}/console/sign-in`);
+      await p.fill('#staffNumber', 'T-NEW');
+      await p.fill('#password', made.body.temporaryPassword);
+      await p.press('#password', 'Enter');
+      await p.waitForURL('**/console/password');
+      await p.goto(`${a.baseUrl}/console/pull-list`);
+      await p.waitForURL('**/console/password'); // nothing else before the change
+      expect(await seriousViolations(p)).toEqual([]);
+      await screenshot(p, '23-password-change');
+      await p.fill('#currentPassword', made.body.temporaryPassword);
+      await p.fill('#newPassword', 'new-staff-2026-pass');
+      await p.fill('#confirmPassword', 'new-staff-2026-pass');
+      await p.press('#confirmPassword', 'Enter');
+      await p.waitForURL('**/console/counter');
+      expect(await p.locator('.notice.done').textContent()).toContain('パスワードを変更しました');
+      expect(await p.locator('form.who').textContent()).toContain('新人 職員');
+    } finally {
+      await fresh.close();
+    }
   });
 
   test('without JavaScript: signing in, the counter, a form, the pull list, the search and the labels all work', async () => {
