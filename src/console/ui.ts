@@ -26,6 +26,15 @@ export interface TemporaryPasswordSlip {
   temporaryPassword: string;
 }
 
+/** 貸出票 (R-PREF-4: the due date is printed on the loan slip); no name: the slip may be lost. */
+export interface LoanSlip {
+  cardNumber: string;
+  itemNumber: string;
+  title: string;
+  due: string;
+  reserved: boolean;
+}
+
 /** What the last form did, shown once on the page it led to. */
 export interface Flash {
   kind: 'done' | 'refused';
@@ -35,6 +44,7 @@ export interface Flash {
   fields?: { field: string; ja: string }[] | undefined;
   slip?: HoldSlip | undefined;
   temporaryPassword?: TemporaryPasswordSlip | undefined;
+  loanSlip?: LoanSlip | undefined;
 }
 
 export const refusedFlash = (p: ApiProblemBody): Flash => ({
@@ -129,6 +139,7 @@ export function flashBox(f: Flash): Html {
   return html`<div class="notice done" role="status">
     <p>${f.ja}</p>
     ${f.slip ? holdSlip(f.slip) : null} ${f.temporaryPassword ? temporaryPasswordSlip(f.temporaryPassword) : null}
+    ${f.loanSlip ? loanSlip(f.loanSlip) : null}
   </div>`;
 }
 
@@ -172,6 +183,24 @@ export function holdSlip(s: HoldSlip): Html {
       }
     </dl>
     <p class="no-print"><button type="button" class="print-button" hidden>予約票を印刷</button></p>
+  </section>`;
+}
+
+export function loanSlip(l: LoanSlip): Html {
+  return html`<section class="slip printable" aria-labelledby="loan-slip-title">
+    <h2 id="loan-slip-title">貸出票${l.reserved ? ' (オンライン貸出サービス)' : ''}</h2>
+    <dl>
+      <dt>利用者番号</dt>
+      <dd>${l.cardNumber}</dd>
+      <dt>資料番号</dt>
+      <dd>${l.itemNumber}</dd>
+      <dt>書名</dt>
+      <dd>${l.title}</dd>
+      <dt>返却期限</dt>
+      <dd class="big">${jaDate(l.due)}</dd>
+    </dl>
+    <p>延長は返却期限の3日前から返却期限日まで、Myライブラリ・電話・窓口で受け付けます(予約が入っている資料は延長できません)。</p>
+    <p class="no-print"><button type="button" class="print-button" hidden>貸出票を印刷</button></p>
   </section>`;
 }
 

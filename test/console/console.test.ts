@@ -157,6 +157,7 @@ describeInBrowser('staff console (Chromium)', () => {
     await page.waitForSelector('.notice.done');
     expect(await page.locator('.notice.done').textContent()).toContain('貸し出しました');
     expect((await a.get(R, 'staff', { reservationId })).body).toMatchObject({ status: 'ON_LOAN' });
+    expect(await page.locator('.slip').textContent()).toContain('返却期限'); // 貸出票 (R-PREF-4: the due date on the loan slip)
     expect(await page.locator('section[aria-labelledby="loans-h"]').textContent()).toContain('C1-1');
     await check('06-counter-lent');
   });
@@ -370,6 +371,12 @@ describeInBrowser('staff console (Chromium)', () => {
       await p.press('#card', 'Enter');
       await p.waitForSelector('#patron-h');
       expect(await p.locator('section[aria-labelledby="loans-h"]').textContent()).toContain('K1-1'); // 配送中 counts as a loan
+      // A walk-in checkout from the shelf, with its loan slip.
+      await a.h.title('T-W1', '津軽海峡', [{ item: 'W1-1' }]);
+      await p.fill('#lend-item', 'W1-1');
+      await p.press('#lend-item', 'Enter');
+      await p.waitForSelector('.notice.done');
+      expect(await p.locator('.slip').textContent()).toContain('津軽海峡');
       await p.fill('#checkin-item', 'NO-SUCH-ITEM');
       await p.press('#checkin-item', 'Enter');
       await p.waitForSelector('.notice.refused');

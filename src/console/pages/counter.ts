@@ -208,11 +208,28 @@ async function lend(c: ConsoleCtx): Promise<Outcome> {
   if (reserved) {
     const r = await c.api.post<ReservationFull>(apiPath`/staff/reservations/${reserved.reservationId}/pickup`, { cardShown: shown }, c.once);
     if (!r.ok) return { to, flash: refusedFlash(r.problem) };
-    return { to, flash: { kind: 'done', ja: `予約資料「${r.body.title}」(${item})を貸し出しました。返却期限は${jaDate(r.body.dates.due)}です。` } };
+    const due = r.body.dates.due ?? '';
+    return {
+      to,
+      flash: {
+        kind: 'done',
+        ja: `予約資料「${r.body.title}」(${item})を貸し出しました。返却期限は${jaDate(due)}です。`,
+        loanSlip: { cardNumber: r.body.cardNumber, itemNumber: item, title: r.body.title, due, reserved: true },
+      },
+    };
   }
   const r = await c.api.post<Checkout>('/staff/checkouts', { cardNumber: card, itemNumber: item }, c.once);
   if (!r.ok) return { to, flash: refusedFlash(r.problem) };
-  return { to, flash: { kind: 'done', ja: `資料 ${r.body.itemNumber} を貸し出しました。返却期限は${jaDate(r.body.due)}です。` } };
+  const lent = await c.api.get<Page<Loan>>('/staff/loans', { cardNumber: card, itemNumber: r.body.itemNumber, state: 'ACTIVE' });
+  const title = (lent.ok ? lent.body.items[0]?.title : undefined) ?? '';
+  return {
+    to,
+    flash: {
+      kind: 'done',
+      ja: `資料 ${r.body.itemNumber}${title ? `「${title}」` : ''}を貸し出しました。返却期限は${jaDate(r.body.due)}です。`,
+      loanSlip: { cardNumber: card, itemNumber: r.body.itemNumber, title, due: r.body.due, reserved: false },
+    },
+  };
 }
 
 async function checkIn(c: ConsoleCtx): Promise<Outcome> {

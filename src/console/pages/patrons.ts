@@ -1,7 +1,7 @@
 // 利用者: register a patron (card number, name, e-mail, usual library) and print the temporary-password
 // slip (R-ACCOUNT-1: shown once, never stored here); a patron's page: the loan limit (R-LIMIT-2), the
 // usual cooperating library (R-RETURN-3), a new temporary password.
-import { apiPath } from '../api-client';
+import { apiPath, must } from '../api-client';
 import type { LibraryRow, NewPatron, Patron } from '../api-types';
 import { flag, html } from '../html';
 import type { ConsoleCtx, ConsoleRoutes } from '../index';
@@ -91,10 +91,7 @@ export function patronPages(r: ConsoleRoutes): void {
   r.get('/patrons/:card', async (c) => {
     const card = String(c.req.params.card);
     const [p, libs] = await Promise.all([c.api.get<Patron>(apiPath`/staff/patrons/${card}`), libraries(c)]);
-    if (!p.ok) {
-      return { title: '利用者', section: 'patrons', body: html`<div class="notice refused" role="alert"><p>${p.problem.ja}</p></div>` };
-    }
-    const x = p.body;
+    const x = must(p); // an unknown card: the API's 404, as the page's own status and message
     const usual = libs.find((l) => l.no === x.usualLibraryNo);
     const here = patronUrl(x.cardNumber);
     return {

@@ -3,7 +3,7 @@
 // with when, and each staff act with who, when and the rule that refused it — its notices, and the
 // staff actions its state allows (cancel, pickup, renew, return at a place).
 import { RESERVATION_STATUS_JA, RESERVATION_STATUSES } from '../../domain';
-import { apiPath } from '../api-client';
+import { apiPath, must } from '../api-client';
 import type { Loan, Page, ReservationFull, ReservationRow } from '../api-types';
 import { flag, html, type Html } from '../html';
 import type { ConsoleCtx, ConsoleRoutes } from '../index';
@@ -167,11 +167,8 @@ export function searchPages(r: ConsoleRoutes): void {
 
   r.get('/reservations/:id', async (c) => {
     const id = String(c.req.params.id);
-    const res = await c.api.get<ReservationFull>(apiPath`/staff/reservations/${id}`);
-    if (!res.ok) {
-      return { title: '予約', section: 'search', body: html`<div class="notice refused" role="alert"><p>${res.problem.ja}</p></div>` };
-    }
-    const d = res.body;
+    // An unknown id: the API's 404, as the page's own status and message.
+    const d = must(await c.api.get<ReservationFull>(apiPath`/staff/reservations/${id}`));
     const loans = await c.api.get<Page<Loan>>('/staff/loans', { cardNumber: d.cardNumber, title: d.titleId, pageSize: 100 });
     const loan = loans.ok ? loans.body.items.find((l) => l.reservationId === d.reservationId) : undefined;
     const here = `/console/reservations/${encodeURIComponent(d.reservationId)}`;
