@@ -234,7 +234,9 @@ export const StaffCancelBody = z.strictObject({
   channel: z.enum(['counter', 'phone', 'email']).meta({ description: 'How the request reached staff; e-mail is refused (R-CANCEL-2)' }),
 });
 export const PickupBody = z.strictObject({
-  cardShown: z.boolean().default(true).meta({ description: "R-PREF-4 / R-COOP-1: the patron showed the prefectural library's card" }),
+  cardShown: z.boolean().meta({
+    description: "R-PREF-4 / R-COOP-1: the patron showed the prefectural library's card — required on every pickup; false refuses the handover (409)",
+  }),
 });
 
 // ---- loans ----

@@ -123,7 +123,8 @@ const event = z.discriminatedUnion(
     z.strictObject({ ...at, do: z.literal('reserve'), ...reservationRef, patron: id, title: id, pickup: place }),
     z.strictObject({ ...at, do: z.literal('cancel'), ...reservationRef, by: z.enum(['patron', 'staff']), channel: channel.optional() }),
     z.strictObject({ ...at, do: z.literal('checkout'), item: id, patron: id }),
-    // cardShown: false — the patron came without the prefectural library's card (R-COOP-1, R-PREF-4).
+    // cardShown: false — the patron came without the prefectural library's card (R-COOP-1, R-PREF-4). Omitted: true in a
+    // scenario, sent to the workflow explicitly (the workflow and the API require it).
     z.strictObject({ ...at, do: z.literal('pickup'), ...reservationRef, cardShown: z.boolean().optional() }),
     z.strictObject({ ...at, do: z.literal('renew'), ...reservationRef, channel }),
     z.strictObject({ ...at, do: z.literal('returnAt'), ...reservationRef, place }),

@@ -63,10 +63,11 @@ export const cancelUpdate = defineUpdate<WorkflowState, [CancelRequest]>('cancel
 
 /**
  * R-COOP-1, R-PREF-4: the copy is handed over only to a patron who shows the prefectural library's
- * card. Staff record whether it was shown; omitted means shown (the counter would not ask otherwise).
+ * card. Staff record whether it was shown, on every pickup; a request without it is taken as not shown
+ * (behind the patch `pickup-card-required`: histories recorded before took it as shown).
  */
 export interface PickupRequest {
-  cardShown?: boolean;
+  cardShown: boolean;
 }
 export const pickupUpdate = defineUpdate<WorkflowState, [PickupRequest]>('pickup');
 

@@ -73,6 +73,9 @@ export const NOTICE_PATCHES = {
   ending: 'notices-ending',
 } as const;
 
+/** R-PREF-4 / R-COOP-1: a pickup without `cardShown` is refused (before the patch: taken as shown). Never rename it. */
+export const PICKUP_CARD_PATCH = 'pickup-card-required';
+
 export async function reservation(input: ReservationInput): Promise<WorkflowState> {
   // Each change of status is a line in the structured log (with workflowId, hence reservationId; the
   // SDK leaves it out while replaying, so a line is written once per change).
@@ -116,12 +119,15 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     { validator: cancelAllowed },
   );
 
-  const pickupAllowed = (req?: PickupRequest) => rejectIfRefused(checkPickup(r, req?.cardShown ?? true));
+  // R-PREF-4 / R-COOP-1: a pickup without `cardShown` is one without the card. The validator does not
+  // run on replay; the handler's check does, so histories recorded before the patch keep their default.
+  const pickupAllowed = (req: Partial<PickupRequest> | undefined, shownIfMissing: boolean) =>
+    rejectIfRefused(checkPickup(r, req?.cardShown ?? shownIfMissing));
   setHandler(
     pickupUpdate,
     (req) =>
       oneAtATime(
-        () => pickupAllowed(req),
+        () => pickupAllowed(req, !patched(PICKUP_CARD_PATCH)),
         async () => {
           if (r.place.kind === 'pref') {
             // R-PREF-4: lent at the counter; R-OVERDUE-1 and R-LIMIT-1 apply as at any checkout.
@@ -135,7 +141,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
           return r.snapshot();
         },
       ),
-    { validator: pickupAllowed },
+    { validator: (req) => pickupAllowed(req, false) },
   );
 
   const renewAllowed = (req: RenewRequest) => {

@@ -45,7 +45,7 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   getTitle: { params: { titleId: 'NOPE' } },
   getReservation: { params: { reservationId: 'nope' } },
   cancelReservation: { params: { reservationId: 'nope' }, body: { channel: 'phone' } },
-  pickupReservation: { params: { reservationId: 'nope' }, body: {} },
+  pickupReservation: { params: { reservationId: 'nope' }, body: { cardShown: true } },
   renewLoan: { params: { loanId: '00000000-0000-4000-8000-000000000000' }, body: { channel: 'phone' } },
   returnLoan: { params: { loanId: '00000000-0000-4000-8000-000000000000' }, body: { place: 'pref' } },
   counterCheckout: { body: { cardNumber: 'NOBODY', itemNumber: 'K1-1' } },
@@ -386,7 +386,7 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/opac/patrons/{cardNumber}/reservations/{reservationId}', 'opac', { cardNumber: 'K0001', reservationId: r1 })).status).toBe(
       200,
     );
-    expect((await a.post('/staff/reservations/{reservationId}/pickup', 'staff', { reservationId: r1 })).status).toBe(409);
+    expect((await a.post('/staff/reservations/{reservationId}/pickup', 'staff', { reservationId: r1 }, { cardShown: true })).status).toBe(409);
     expect(
       (await a.post('/opac/patrons/{cardNumber}/reservations/{reservationId}/cancel', 'opac', { cardNumber: 'K0001', reservationId: r2 })).status,
     ).toBe(200);
@@ -398,7 +398,7 @@ describe('every documented status is one the app sends', () => {
     expect((await a.post('/staff/reservations/{reservationId}/cancel', 'staff', { reservationId: r3 }, { channel: 'counter' })).status).toBe(200);
     expect((await a.get('/staff/reservations/{reservationId}', 'staff', { reservationId: r1 })).status).toBe(200);
     expect((await a.get('/staff/reservations', 'staff', {}, { cardNumber: 'K0001' })).status).toBe(200);
-    expect((await a.post('/staff/reservations/{reservationId}/pickup', 'staff', { reservationId: r1 })).status).toBe(200);
+    expect((await a.post('/staff/reservations/{reservationId}/pickup', 'staff', { reservationId: r1 }, { cardShown: true })).status).toBe(200);
     const loanId = (await h.db.loan.findFirstOrThrow({ where: { reservationId: r1 } })).id;
 
     // Loans: listed, renewed (409 early, 200 in the window), returned (409 elsewhere, 200 at home).

@@ -53,12 +53,12 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
     bag: expect.stringContaining('coop:30'),
   });
   expect((await a.get(RESERVE, 'opac', { cardNumber: 'S0001' })).body.items).toEqual([]);
-  expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id })).body).toMatchObject({ status: 409, rule: 'R-COOP-4' });
+  expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id }, { cardShown: true })).body).toMatchObject({ status: 409, rule: 'R-COOP-4' });
   expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'S1-1' })).body).toMatchObject({ status: 409, rule: 'R-RETURN-4' });
 
   await a.h.advanceTo(w.at('2026-12-06T11:00')); // Sunday: pickup starts
   expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id }, { cardShown: false })).body).toMatchObject({ status: 409, rule: 'R-COOP-1' });
-  const collected = await a.post(`${R}/pickup`, 'staff', { reservationId: id }, {});
+  const collected = await a.post(`${R}/pickup`, 'staff', { reservationId: id }, { cardShown: true });
   expect(collected.body).toMatchObject({ status: 'ON_LOAN', statusLabel: '貸出中', dates: { due: w.day('2026-12-20') } });
 
   const loanId = await loanOf(id);
@@ -99,7 +99,7 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
   expect(ended.body.mails.filter((m: { kind: string }) => m.kind === 'LENDING_NOTICE')).toEqual([
     expect.objectContaining({ kind: 'LENDING_NOTICE', state: 'SENT' }),
   ]);
-  expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id })).body).toMatchObject({ status: 409, rule: 'R-STATUS-1' });
+  expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id }, { cardShown: true })).body).toMatchObject({ status: 409, rule: 'R-STATUS-1' });
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({
     status: 409,
     rule: 'R-LOAN-1',
@@ -119,7 +119,7 @@ test('prefectural pickup: R-OVERDUE-1 refuses the pickup; staff cancel by e-mail
   const r2 = (await a.post(RESERVE, 'opac', { cardNumber: 'S0002' }, { titleId: 'T-S2', pickup: 'pref' })).body.reservationId;
   const r3 = (await a.post(RESERVE, 'opac', { cardNumber: 'S0003' }, { titleId: 'T-S3', pickup: 'pref' })).body.reservationId;
   await a.h.advanceTo(w.at('2026-12-21T10:10'));
-  expect((await a.post(`${R}/pickup`, 'staff', { reservationId: r2 })).body).toMatchObject({ status: 409, rule: 'R-OVERDUE-1' });
+  expect((await a.post(`${R}/pickup`, 'staff', { reservationId: r2 }, { cardShown: true })).body).toMatchObject({ status: 409, rule: 'R-OVERDUE-1' });
   expect((await a.post(`${R}/cancel`, 'staff', { reservationId: r2 }, { channel: 'email' })).body).toMatchObject({ status: 409, rule: 'R-CANCEL-2' });
   const cancelled = await a.post(`${R}/cancel`, 'staff', { reservationId: r2 }, { channel: 'phone' });
   expect(cancelled.body).toMatchObject({ status: 'CANCELLED' });
@@ -131,7 +131,7 @@ test('prefectural pickup: R-OVERDUE-1 refuses the pickup; staff cancel by e-mail
     rule: 'R-CANCEL-2',
   });
 
-  const picked = await a.post(`${R}/pickup`, 'staff', { reservationId: r3 });
+  const picked = await a.post(`${R}/pickup`, 'staff', { reservationId: r3 }, { cardShown: true });
   expect(picked.body).toMatchObject({ status: 'ON_LOAN', dates: { due: w.day('2027-01-04') } });
   const loanId = await loanOf(r3);
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'coop:5' })).body).toMatchObject({

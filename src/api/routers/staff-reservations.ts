@@ -88,7 +88,7 @@ export const staffReservationRoutes: RouteDef[] = [
     summary: 'The patron collects the reserved copy (prefectural counter or cooperating library)',
     description:
       'R-PREF-4: lent at the prefectural counter, due 15 days from checkout (R-OVERDUE-1, R-LIMIT-1 apply). R-COOP-1: collected at the cooperating library within its window; ' +
-      'the card must be shown.',
+      'the card must be shown, and every pickup says whether it was (`cardShown`, required: without it, 422 naming `body.cardShown`).',
     tag: TAG,
     auth: ['staff'],
     params: ReservationPath,
