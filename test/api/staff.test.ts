@@ -83,7 +83,7 @@ test('cooperating pickup through the API: 確保済み → Thursday → 配送�
   });
 
   const checkedIn = await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'S1-1' });
-  expect(checkedIn.body).toEqual({ returned: id, handedTo: null });
+  expect(checkedIn.body).toEqual({ returned: id, handedTo: null, found: false, slip: null });
   await a.h.settle();
   const ended = await a.get(R, 'staff', { reservationId: id });
   expect(ended.body).toMatchObject({ status: 'RETURNED', renewalsUsed: 1, dates: { due: w.day('2026-12-27') } });
@@ -195,7 +195,12 @@ test('the counter: walk-in checkout (R-ITEM-2, R-ITEM-1, R-OVERDUE-1, R-LIMIT-1 
     rule: 'R-RETURN-1',
   });
   expect((await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'pref' })).body).toMatchObject({ state: 'CLOSED' });
-  expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'S4-2' })).body).toEqual({ returned: null, handedTo: null });
+  expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'S4-2' })).body).toEqual({
+    returned: null,
+    handedTo: null,
+    found: false,
+    slip: null,
+  });
   expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'NOPE' })).body).toMatchObject({
     status: 422,
     errors: [{ field: 'body.itemNumber' }],
