@@ -469,17 +469,21 @@ export const LibraryFilterQuery = z.strictObject({
   library: z.coerce.number().int().min(1).max(COOP_LIBRARY_COUNT).optional().meta({ description: 'Only this cooperating library (1–59)' }),
 });
 
+/** A copy set aside for a reservation, as the hold-shelf lists show it: which copy, for whom. */
+const HeldCopy = z.object({
+  reservationId: z.string(),
+  itemNumber: z.string(),
+  titleId: z.string(),
+  title: z.string(),
+  cardNumber: z.string(),
+  name: z.string(),
+});
+
 export const HoldShelf = z.object({
   today: LocalDateText,
   headings: Headings,
   items: z.array(
-    z.object({
-      reservationId: z.string(),
-      itemNumber: z.string(),
-      titleId: z.string(),
-      title: z.string(),
-      cardNumber: z.string(),
-      name: z.string(),
+    HeldCopy.extend({
       pickup: PlaceRef,
       securedAt: JstInstant.nullable().meta({ description: 'When the copy was set aside (貸出可能)' }),
       pickupFrom: LocalDateText.nullable(),
@@ -495,13 +499,7 @@ export const HoldShelfExpired = z.object({
   date: LocalDateText,
   headings: Headings,
   items: z.array(
-    z.object({
-      reservationId: z.string(),
-      itemNumber: z.string(),
-      titleId: z.string(),
-      title: z.string(),
-      cardNumber: z.string(),
-      name: z.string(),
+    HeldCopy.extend({
       pickupUntil: LocalDateText.nullable().meta({ description: 'The last day of the hold (the day before the release)' }),
       releasedAt: JstInstant,
       reason: Refusal.nullable(),
