@@ -6,6 +6,7 @@ import {
   DEFAULT_NOTICE_HOUR,
   DEFAULT_OVERDUE_NOTICE_MAX,
   DEFAULT_PROCESSING_SCHEDULE,
+  DEFAULT_PRIVACY_RETENTION_DAYS,
   DEFAULT_PULL_ALERT_HOURS,
   type ProcessingSchedule,
 } from './domain';
@@ -58,6 +59,8 @@ export interface ServiceConfig {
   securityDelayMs: number;
   /** How long Idempotency-Key records are kept (IDEMPOTENCY_RETENTION_HOURS, default 24). */
   idempotencyRetentionHours: number;
+  /** R-PRIVACY-2: days an ended loan or reservation keeps its patron (PRIVACY_RETENTION_DAYS, default 30). */
+  privacyRetentionDays: number;
   /** docs/notices.md: the JST hour of the timed notices (NOTICE_HOUR, default 9) and how many OVERDUE at most (OVERDUE_NOTICE_MAX, default 3). */
   noticeHour: number;
   overdueNoticeMax: number;
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     shutdownDelayMs: 0,
     securityDelayMs: 5 * 60_000,
     idempotencyRetentionHours: 24,
+    privacyRetentionDays: DEFAULT_PRIVACY_RETENTION_DAYS,
     noticeHour: DEFAULT_NOTICE_HOUR,
     overdueNoticeMax: DEFAULT_OVERDUE_NOTICE_MAX,
     sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY || undefined,
@@ -175,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   whole('SHUTDOWN_DELAY_MS', 'milliseconds', 0, 600_000, (n) => (config.shutdownDelayMs = n));
   whole('RESERVATION_SECURITY_DELAY_SECONDS', 'whole seconds', 0, 86_400, (n) => (config.securityDelayMs = n * 1000));
   whole('IDEMPOTENCY_RETENTION_HOURS', 'whole hours', 1, 8_760, (n) => (config.idempotencyRetentionHours = n));
+  whole('PRIVACY_RETENTION_DAYS', 'whole days', 1, 3_650, (n) => (config.privacyRetentionDays = n));
   whole('NOTICE_HOUR', 'a JST hour', 0, 23, (n) => (config.noticeHour = n));
   whole('OVERDUE_NOTICE_MAX', 'a number of notices', 0, 52, (n) => (config.overdueNoticeMax = n));
   whole('PULL_ALERT_HOURS', 'whole hours', 1, 720, (n) => (config.pullAlertHours = n));

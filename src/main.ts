@@ -183,7 +183,11 @@ async function startApi(
 ): Promise<[string, string][]> {
   const t = Date.now();
   registerLibraryMetrics(ops.metrics, services.db);
-  const sweeps = scheduleSweeps(services.db, { idempotencyRetentionHours: config.idempotencyRetentionHours }, logger);
+  const sweeps = scheduleSweeps(
+    services.db,
+    { idempotencyRetentionHours: config.idempotencyRetentionHours, privacyRetentionDays: config.privacyRetentionDays },
+    logger,
+  );
   life.onStop('housekeeping', sweeps.stop);
   // Held for the process's life, named in its Idempotency-Key claims (src/api/process-liveness.ts);
   // released after the API has finished its requests (stops run last-registered first).

@@ -15,6 +15,7 @@ import { catalogueRoutes } from './routers/catalogue';
 import { metaRoutes } from './routers/meta';
 import { myLibraryRoutes } from './routers/my-library';
 import { noticeRoutes } from './routers/notices';
+import { readingHistoryRoutes } from './routers/reading-history';
 import { staffAccountRoutes } from './routers/staff-accounts';
 import { staffLibraryRoutes } from './routers/staff-library';
 import { staffLoanRoutes } from './routers/staff-loans';
@@ -40,6 +41,7 @@ export function apiRoutes(document: () => Record<string, unknown> = () => openAp
     staffShelfRoutes,
     staffAccountRoutes,
     noticeRoutes,
+    readingHistoryRoutes,
   ];
 }
 

@@ -13,3 +13,4 @@ export * from './rules';
 export * from './queue';
 export * from './shelf-pulling';
 export * from './notices';
+export * from './privacy';

@@ -47,6 +47,10 @@ export const RULE_IDS = [
   // The library's discretion to refuse service to a patron (staff decide; nothing here enforces it):
   // listed so that the ids match docs/spec.md exactly.
   'R-CONDUCT-1',
+  // Privacy of ended records (src/domain/privacy.ts, src/services/privacy.ts): nothing refuses by them.
+  'R-PRIVACY-1',
+  'R-PRIVACY-2',
+  'R-PRIVACY-3',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

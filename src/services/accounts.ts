@@ -1,7 +1,7 @@
 // Patron accounts (R-ACCOUNT-1) and the staff settings of a patron (R-LIMIT-2): staff issue a card
 // with a temporary password; the patron logs in through the OPAC, must change the password first
 // (8–20 letters and digits, both), and registers an e-mail address before reserving.
-import { checkLoanLimitChange, checkNewPassword, refuse, RESERVED_STATUSES, type Outcome, type Refusal } from '../domain';
+import { ANONYMOUS_PATRON_ID, checkLoanLimitChange, checkNewPassword, refuse, RESERVED_STATUSES, type Outcome, type Refusal } from '../domain';
 import type { Db } from '../db/client';
 import type { Patron } from '../generated/prisma/client';
 import { ConflictError, NotFoundError } from './errors';
@@ -14,7 +14,8 @@ export const LOGIN_LOCK_MS = 15 * 60_000;
 
 export async function patronByCard(db: Db, cardNumber: string): Promise<Patron> {
   const patron = await db.patron.findUnique({ where: { cardNumber } });
-  if (!patron) throw new NotFoundError('patron', cardNumber);
+  // R-PRIVACY-2: the anonymous patron holds forgotten records only; no request acts for it or as it.
+  if (!patron || patron.id === ANONYMOUS_PATRON_ID) throw new NotFoundError('patron', cardNumber);
   return patron;
 }
 

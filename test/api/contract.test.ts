@@ -69,6 +69,8 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   getMyNoticePreferences: { params: NOBODY },
   setMyNoticePreferences: { params: NOBODY, body: { language: 'en' } },
   listMyNotices: { params: NOBODY },
+  getMyReadingHistory: { params: NOBODY },
+  setMyReadingHistory: { params: NOBODY, body: { enabled: true } },
   resendNotice: { params: { noticeId: '999999999' } },
   scanPulledCopy: { body: { itemNumber: 'NOPE' } },
   reportNotOnShelf: { body: { itemNumber: 'NOPE' } },
@@ -134,7 +136,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(59);
+    expect(documented.length).toBe(61);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -520,6 +522,10 @@ describe('every documented status is one the app sends', () => {
     expect((await a.post('/staff/pull-list/not-on-shelf', 'staff', {}, { itemNumber: 'K9-2' })).status).toBe(200);
     expect((await a.post('/staff/pull-list/not-on-shelf', 'staff', {}, { itemNumber: 'K8-1' })).status).toBe(409);
     expect((await a.post('/staff/pull-list/not-on-shelf', 'staff', {}, { itemNumber: 'NONE' })).status).toBe(422);
+
+    // R-PRIVACY-1: the reading history, read and set.
+    expect((await a.put('/opac/patrons/{cardNumber}/reading-history', 'trusted', { cardNumber: 'K0100' }, { enabled: true })).status).toBe(200);
+    expect((await a.get('/opac/patrons/{cardNumber}/reading-history', 'trusted', { cardNumber: 'K0100' })).body.enabled).toBe(true);
 
     // Notices (docs/notices.md): preferences 200, the patron's notices 200; the staff lists 200; a resend of a sent notice 409, of a failed one 200.
     expect((await a.get('/opac/patrons/{cardNumber}/notice-preferences', 'trusted', { cardNumber: 'K0100' })).status).toBe(200);

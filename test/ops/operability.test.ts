@@ -353,7 +353,7 @@ test('housekeeping deletes Idempotency-Key records past their retention and logi
       { cardNumber: 'SWEEP-LOCKED', failures: 5, windowStart: hoursAgo(48), lockedUntil: new Date(now.getTime() + 600_000) },
     ],
   });
-  const swept = await sweep(a.h.db, { idempotencyRetentionHours: 24, now });
+  const swept = await sweep(a.h.db, { idempotencyRetentionHours: 24, privacyRetentionDays: 30, now });
   expect(swept.idempotencyRecords).toBeGreaterThanOrEqual(1);
   expect(swept.loginThrottles).toBe(1);
   const left = await a.h.db.idempotencyRecord.findMany({ where: { id: { startsWith: 'sweep:' } }, select: { id: true } });

@@ -74,6 +74,12 @@ test('IDEMPOTENCY_RETENTION_HOURS: 24 by default, whole hours 1–8760', () => {
   expect(() => loadConfig({ ...base, IDEMPOTENCY_RETENTION_HOURS: '0' })).toThrow(/IDEMPOTENCY_RETENTION_HOURS must be whole hours 1–8760/);
 });
 
+test('PRIVACY_RETENTION_DAYS (R-PRIVACY-2): 30 by default, whole days 1–3650', () => {
+  expect(loadConfig({ ...base }).privacyRetentionDays).toBe(30);
+  expect(loadConfig({ ...base, PRIVACY_RETENTION_DAYS: '90' }).privacyRetentionDays).toBe(90);
+  expect(() => loadConfig({ ...base, PRIVACY_RETENTION_DAYS: '0' })).toThrow(/PRIVACY_RETENTION_DAYS must be whole days 1–3650/);
+});
+
 test('Thursday processing (§6, R-DISPATCH-1 / R-OVERDUE-1, R-DISPATCH-4 Decisions): Thursday 10:00 JST, grace 0 days, rebalancing on by default', () => {
   expect(loadConfig({ ...base }).thursday).toEqual({ schedule: { weekday: 4, hour: 10, minute: 0 }, rebalance: true, longOverdueGraceDays: 0 });
   expect(
