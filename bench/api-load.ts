@@ -1,25 +1,46 @@
 // `npm run bench`: how the running service copes with the OPAC's load, measured end to end on this
 // machine — rerun it after a change instead of trusting a guess. It starts the real `npm start` on a
-// throwaway data folder (its own PostgreSQL; Temporal: LENDING_TEMPORAL, default the Java server),
-// registers patrons through the staff API, then places reservations from many OPAC clients at once and
-// reads the staff list, and prints one JSON summary on stdout:
+// throwaway data folder (its own PostgreSQL; Temporal: LENDING_TEMPORAL, default auto — the CLI's dev
+// server when it can be had, else the Java server), first measures bare Temporal on that same server
+// (bench/bare-temporal.ts), registers patrons through the staff API, then places reservations from many
+// OPAC clients at once, reads the staff list, cancels them, places them again at a fixed offered rate,
+// and prints one JSON summary on stdout:
 //
 //   startup      how long until /readyz answered 200, and the stop after SIGTERM
+//   baseline     bare Temporal at the same concurrency: workflows started per second (a workflow that
+//                waits for a signal, one worker) and signals per second, with their latencies
 //   reserve      POST /opac/patrons/{card}/reservations: count, refusals by status and rule, throughput,
-//                latency percentiles
+//                latency percentiles (closed loop: BENCH_CONCURRENCY requests in flight)
+//   cancel       POST …/reservations/{id}/cancel of each of them (the workflow is told by signal)
+//   openLoop     reservations sent at a fixed offered rate (BENCH_OPEN_RATE per second, default half the
+//                bare start rate, for BENCH_OPEN_SECONDS, default 10) whatever the answers: latency p50/p99
+//   ratio        reserve ÷ baseline.startPerSecond, cancel ÷ baseline.signalPerSecond
 //   staffList    GET /staff/reservations (page of 20, filtered by card): latency percentiles
 //   server       the service's own view from /metrics (request counts by status)
 //
 // Options (environment): BENCH_PATRONS (default 50), BENCH_RESERVATIONS_PER_PATRON (1–4, default 4:
 // the demo catalogue has four reservable titles, so every title is busy — the title's row lock, R-ITEM-3
-// and the queue are part of what is measured), BENCH_CONCURRENCY (default 10), LENDING_TEMPORAL
-// (java|dev|auto; default java).
+// and the queue are part of what is measured), BENCH_CONCURRENCY (default 10), BENCH_BARE_WORKFLOWS
+// (default 200), BENCH_OPEN_RATE, BENCH_OPEN_SECONDS, LENDING_TEMPORAL (java|dev|auto; default auto).
 // Nothing here asserts a time: test/bench/api-load.test.ts only checks that it runs and reports.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../src/infra/local-postgres';
-import { callApi, killRecordedServers, killService, percentiles, pool, serviceEnv, startService, stopService, waitReady } from './service-process';
+import { measureBareTemporal, type Baseline } from './bare-temporal';
+import {
+  callApi,
+  instanceRecord,
+  killRecordedServers,
+  killService,
+  percentiles,
+  pool,
+  serviceEnv,
+  startService,
+  stopService,
+  waitReady,
+  type ApiAnswer,
+} from './service-process';
 
 const OPAC = `opac-bench-${'k'.repeat(24)}`;
 const STAFF = `staff-bench-${'k'.repeat(24)}`;
@@ -36,18 +57,32 @@ const int = (source: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   return n;
 };
 
+export interface Phase {
+  requests: number;
+  /** Answered 201 (reserve) or 200 (cancel). */
+  succeeded: number;
+  errors: Record<string, number>;
+  concurrency: number;
+  wallMs: number;
+  perSecond: number;
+  latencyMs: ReturnType<typeof percentiles>;
+}
+
 export interface BenchSummary {
   machine: { cpus: number; node: string; temporal: string };
   startup: { readyMs: number; stopMs: number; exitCode: number | null };
-  reserve: {
+  baseline: Baseline;
+  reserve: Phase & { created: number };
+  cancel: Phase;
+  openLoop: {
+    offeredPerSecond: number;
+    seconds: number;
     requests: number;
-    created: number;
+    succeeded: number;
     errors: Record<string, number>;
-    concurrency: number;
-    wallMs: number;
-    perSecond: number;
     latencyMs: ReturnType<typeof percentiles>;
   };
+  ratio: { reserve: number; cancel: number };
   staffList: { requests: number; latencyMs: ReturnType<typeof percentiles> };
   server: { requestsByStatus: Record<string, number> };
 }
@@ -57,7 +92,9 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
   const patrons = int(options, 'BENCH_PATRONS', 50, 1, 1000);
   const perPatron = int(options, 'BENCH_RESERVATIONS_PER_PATRON', 4, 1, DEMO_TITLES.length);
   const concurrency = int(options, 'BENCH_CONCURRENCY', 10, 1, 200);
-  const temporal = options.LENDING_TEMPORAL || 'java';
+  const bareWorkflows = int(options, 'BENCH_BARE_WORKFLOWS', 200, 1, 100_000);
+  const openSeconds = int(options, 'BENCH_OPEN_SECONDS', 10, 1, 3_600);
+  const temporal = options.LENDING_TEMPORAL || 'auto';
   const dataDir = mkdtempSync(join(tmpdir(), 'lending-bench-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when this runs as root
   const port = await freeLoopbackPort();
@@ -76,6 +113,14 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
   const service = startService('the service', env);
   try {
     const readyMs = await waitReady(api, service, READY_WITHIN_MS);
+    const where = instanceRecord(join(dataDir, 'data'))?.endpoints ?? {};
+    if (!where.temporal) throw new Error('the started service recorded no Temporal address (instance.json)');
+    const baseline = await measureBareTemporal({
+      address: where.temporal,
+      namespace: where.namespace ?? 'default',
+      workflows: bareWorkflows,
+      concurrency,
+    });
     const call = (method: string, path: string, key: string, body?: unknown, token?: string) =>
       callApi(api, method, path, key, body, token ? { headers: { 'x-patron-token': token } } : {});
 
@@ -108,23 +153,32 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     const requests = cards.flatMap((card, i) =>
       DEMO_TITLES.slice(0, perPatron).map((_, j) => ({ card, titleId: DEMO_TITLES[(i + j) % DEMO_TITLES.length]! })),
     );
-    const tLoad = performance.now();
-    const placed = await pool(
-      requests.map(
-        (r) => () => call('POST', `/opac/patrons/${r.card}/reservations`, OPAC, { titleId: r.titleId, pickup: 'pref' }, tokens.get(r.card)),
-      ),
+    const reserveOne = (r: { card: string; titleId: string }) =>
+      call('POST', `/opac/patrons/${r.card}/reservations`, OPAC, { titleId: r.titleId, pickup: 'pref' }, tokens.get(r.card));
+    const reserved = await closedLoop(
+      requests.map((r) => () => reserveOne(r)),
       concurrency,
+      201,
     );
-    const wallMs = performance.now() - tLoad;
-    const errors: Record<string, number> = {};
-    for (const p of placed.filter((x) => x.status !== 201)) {
-      const why = `${p.status} ${String(p.body.rule ?? p.body.type ?? '')}`.trim();
-      errors[why] = (errors[why] ?? 0) + 1;
-    }
+    const placed = reserved.answers.map((a, i) => ({ ...requests[i]!, id: a.status === 201 ? String(a.body.reservationId) : undefined }));
 
     const lists = await pool(
       cards.slice(0, Math.min(cards.length, 50)).map((card) => () => call('GET', `/staff/reservations?cardNumber=${card}`, STAFF)),
       concurrency,
+    );
+
+    // Cancel each (R-CANCEL-1: 確保待ち; the API records it and signals the workflow), then place them
+    // again at a fixed offered rate — an open loop: each request leaves on time, answered or not.
+    const mine = placed.filter((p): p is typeof p & { id: string } => p.id !== undefined);
+    const cancelled = await closedLoop(
+      mine.map((p) => () => call('POST', `/opac/patrons/${p.card}/reservations/${p.id}/cancel`, OPAC, {}, tokens.get(p.card))),
+      concurrency,
+      200,
+    );
+    const offered = int(options, 'BENCH_OPEN_RATE', Math.max(1, Math.round(baseline.startPerSecond / 2)), 1, 10_000);
+    const open = await openLoop(
+      requests.slice(0, offered * openSeconds).map((r) => () => reserveOne(r)),
+      offered,
     );
 
     const metrics = await (await fetch(`${api}/metrics`)).text();
@@ -137,14 +191,13 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     return {
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version, temporal },
       startup: { readyMs, stopMs: stopped.ms, exitCode: stopped.exit },
-      reserve: {
-        requests: placed.length,
-        created: placed.filter((p) => p.status === 201).length,
-        errors,
-        concurrency,
-        wallMs: Math.round(wallMs),
-        perSecond: Math.round((placed.length / wallMs) * 10_000) / 10,
-        latencyMs: percentiles(placed.map((p) => p.ms)),
+      baseline,
+      reserve: { ...reserved.phase, created: reserved.phase.succeeded },
+      cancel: cancelled.phase,
+      openLoop: { offeredPerSecond: offered, seconds: Math.round((open.requests / offered) * 10) / 10, ...open },
+      ratio: {
+        reserve: Math.round((reserved.phase.perSecond / baseline.startPerSecond) * 100) / 100,
+        cancel: Math.round((cancelled.phase.perSecond / baseline.signalPerSecond) * 100) / 100,
       },
       staffList: { requests: lists.length, latencyMs: percentiles(lists.map((l) => l.ms)) },
       server: { requestsByStatus },
@@ -156,6 +209,52 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     killRecordedServers(join(dataDir, 'data'));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+const errorsOf = (answers: ApiAnswer[], ok: number): Record<string, number> => {
+  const errors: Record<string, number> = {};
+  for (const p of answers.filter((x) => x.status !== ok)) {
+    const why = `${p.status} ${String(p.body.rule ?? p.body.type ?? '')}`.trim();
+    errors[why] = (errors[why] ?? 0) + 1;
+  }
+  return errors;
+};
+
+/** `concurrency` requests in flight until all are answered. */
+async function closedLoop(tasks: (() => Promise<ApiAnswer>)[], concurrency: number, ok: number): Promise<{ answers: ApiAnswer[]; phase: Phase }> {
+  const t = performance.now();
+  const answers = await pool(tasks, concurrency);
+  const wallMs = performance.now() - t;
+  return {
+    answers,
+    phase: {
+      requests: answers.length,
+      succeeded: answers.filter((a) => a.status === ok).length,
+      errors: errorsOf(answers, ok),
+      concurrency,
+      wallMs: Math.round(wallMs),
+      perSecond: Math.round((answers.length / wallMs) * 10_000) / 10,
+      latencyMs: percentiles(answers.map((a) => a.ms)),
+    },
+  };
+}
+
+/** Sends task i at i / ratePerSecond seconds from now, whether or not the earlier ones were answered. */
+async function openLoop(tasks: (() => Promise<ApiAnswer>)[], ratePerSecond: number) {
+  const t0 = performance.now();
+  const answers = await Promise.all(
+    tasks.map(async (task, i) => {
+      const wait = t0 + (i * 1000) / ratePerSecond - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return task();
+    }),
+  );
+  return {
+    requests: answers.length,
+    succeeded: answers.filter((a) => a.status === 201).length,
+    errors: errorsOf(answers, 201),
+    latencyMs: percentiles(answers.map((a) => a.ms)),
+  };
 }
 
 if (require.main === module) {
