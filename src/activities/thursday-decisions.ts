@@ -166,7 +166,12 @@ export async function processThursday(
   if (run.rebalance) {
     const listed = await ledger.secured();
     const byPatron = new Map<string, ThursdayRow[]>();
-    for (const r of listed) byPatron.set(r.patronId, [...(byPatron.get(r.patronId) ?? []), r]);
+    // R-SCALE-1 Decision: grouped in one pass (appending, not copying each patron's list per reservation).
+    for (const r of listed) {
+      const theirs = byPatron.get(r.patronId);
+      if (theirs) theirs.push(r);
+      else byPatron.set(r.patronId, [r]);
+    }
     for (const [patronId, theirs] of byPatron) {
       if (theirs.length < REBALANCE_THRESHOLD) continue;
       await hooks.beforeTitleLock?.(

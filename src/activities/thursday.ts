@@ -23,9 +23,9 @@ import type { Db, Tx } from '../db/client';
 import type { ThursdayRun } from '../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { reservationWorkflowId, thursdayOutcomeSignal, type ThursdayOutcome } from '../workflows/reservation-messages';
-import { enqueue, handOver, lockTitle, queueOf, recordTransition } from './allocation';
+import { enqueue, handOver, lockTitle, recordTransition } from './allocation';
 import { transactThenSignal, type Notifier, type Outbox, type PendingSignal } from './notifier';
-import { patronLendingFacts } from './patron-facts';
+import { lockedPatronLendingFacts } from './patron-facts';
 import { endReservation } from './reservations';
 import { activityLog } from './activity-log';
 import { bySecuredOrder, processThursday, type CopyFate, type ThursdayHooks, type ThursdayLedger } from './thursday-decisions';
@@ -133,11 +133,12 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
 
 /**
  * The run's ledger: the records, in the run's transaction. Each 確保済み reservation is read again under
- * its title's lock, the patron's facts under the patron's lock (patronLendingFacts); every change
+ * its title's lock, the patron's facts under the patron's lock (lockedPatronLendingFacts); every change
  * writes the signals it owes to the run's outbox (stored with the run, so a repeated run resends them).
  */
 function recordsLedger(tx: Tx, outbox: Outbox, run: { at: Date; day: LocalDate; graceDays: number }): ThursdayLedger {
   const { at, day } = run;
+  const cards = new Map<string, string>();
   const signal = (reservationId: string, o: ThursdayOutcome) => outbox.add(reservationWorkflowId(reservationId), thursdayOutcomeSignal, o);
   const fate = (to: string | null): Promise<CopyFate> =>
     to === null
@@ -155,9 +156,17 @@ function recordsLedger(tx: Tx, outbox: Outbox, run: { at: Date; day: LocalDate; 
     },
     lockTitle: (titleId) => lockTitle(tx, titleId),
     reread: (id) => tx.reservation.findUnique({ where: { id } }),
-    othersWaiting: async (titleId) => (await queueOf(tx, titleId)).length > 0,
-    lendingFacts: (patronId) => patronLendingFacts(tx, patronId, day, run.graceDays),
-    cardNumber: async (patronId) => (await tx.patron.findUniqueOrThrow({ where: { id: patronId }, select: { cardNumber: true } })).cardNumber,
+    // R-SCALE-1 Decision: whether anyone waits is one indexed look (titleId, status), not the whole queue read per reservation.
+    othersWaiting: async (titleId) => (await tx.reservation.findFirst({ where: { titleId, status: 'WAITING' }, select: { id: true } })) !== null,
+    // R-SCALE-1 Decision: the patron's row is read once, by the statement that locks it; its card number
+    // is kept from that read (the lock is held to the run's commit, so it cannot change meanwhile).
+    async lendingFacts(patronId) {
+      const { facts, cardNumber } = await lockedPatronLendingFacts(tx, patronId, day, run.graceDays);
+      cards.set(patronId, cardNumber);
+      return facts;
+    },
+    cardNumber: async (patronId) =>
+      cards.get(patronId) ?? (await tx.patron.findUniqueOrThrow({ where: { id: patronId }, select: { cardNumber: true } })).cardNumber,
     async putBack(r) {
       const to = await handOver(tx, r.itemNumber!, r.titleId, at, outbox);
       await enqueue(tx, r.id, r.titleId, at, 'head', outbox);

@@ -7,6 +7,14 @@ import type { ServiceConfig } from '../config';
 import type { Db } from '../db/client';
 import { sendgridMailer } from '../mail/sendgrid';
 
+/**
+ * R-SCALE-3 Decision: how many workflows the worker keeps in memory (Temporal's maxCachedWorkflows).
+ * Open reservations wait days on a timer or a signal; one not cached is replayed from its short history
+ * on its next task. A fixed size keeps the worker's RSS bounded however many reservations are open
+ * (measured: README "Records and worker at scale"), instead of the SDK's default sized from the heap limit.
+ */
+export const WORKER_MAX_CACHED_WORKFLOWS = 1000;
+
 export async function createWorker(
   config: ServiceConfig,
   db: Db,
@@ -23,6 +31,7 @@ export async function createWorker(
     // Graceful shutdown: activities in flight get this long to finish before they are cancelled
     // (a lending notice being handed to SendGrid finishes and records the outcome); then the worker
     // gives up at the force time rather than hang the stop for ever.
+    maxCachedWorkflows: WORKER_MAX_CACHED_WORKFLOWS, // R-SCALE-3 Decision
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '30 seconds',
     activities: createActivities({
