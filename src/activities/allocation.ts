@@ -29,11 +29,9 @@ export async function recordTransition(
   at: Date,
   note?: string,
 ) {
-  await tx.reservationTransition.upsert({
-    where: { reservationId_status_at: { reservationId, status, at } },
-    create: { reservationId, status, at, note: note ?? null },
-    update: {},
-  });
+  // Once per (reservation, status, moment), also when retried: one INSERT … ON CONFLICT DO NOTHING (R-SCALE-1 Decision:
+  // not a read and then a write, which Prisma's upsert sends here).
+  await tx.reservationTransition.createMany({ data: [{ reservationId, status, at, note: note ?? null }], skipDuplicates: true });
 }
 
 /** The 予約順位 of every waiting reservation of a title, 1-based, in queue order. */

@@ -218,7 +218,8 @@ export async function processThursday(
         cardNumber: await ledger.cardNumber(r.patronId),
         facts,
         dispatchFailures: r.dispatchFailures,
-        othersWaiting: await ledger.othersWaiting(r.titleId),
+        // R-SCALE-1 Decision: asked only when it can matter — a lendable reservation is dispatched whoever waits.
+        othersWaiting: checkLendable({ ...facts, at: 'dispatch' }).ok ? false : await ledger.othersWaiting(r.titleId),
       });
       if (decision.kind === 'dispatch') {
         await ledger.lend(r, decision);
