@@ -13,7 +13,7 @@ import { sendgridMailer } from '../mail/sendgrid';
  * on its next task. A fixed size keeps the worker's RSS bounded however many reservations are open
  * (measured: README "Records and worker at scale"), instead of the SDK's default sized from the heap limit.
  */
-export const WORKER_MAX_CACHED_WORKFLOWS = 500;
+export const WORKER_MAX_CACHED_WORKFLOWS = 250;
 
 export async function createWorker(
   config: ServiceConfig,
