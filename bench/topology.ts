@@ -1,4 +1,4 @@
-// `npm run topology`: the production topology, run for real on one machine (issue 15). Temporal's own
+// `npm run topology`: the production topology, run for real on one machine (issue 15; R-TOPO-1, R-TOPO-2). Temporal's own
 // server (go.temporal.io/server, built once into .cache/temporal-server by bench/temporal-server.ts)
 // with PostgreSQL persistence for its default and visibility stores, in a PostgreSQL this script starts
 // with the project's own local-postgres code; two worker processes (SERVICE_ROLE=worker) on the one task
@@ -141,7 +141,7 @@ export async function runTopology(onBuilt: () => void = () => undefined): Promis
   let sink: MailSink | undefined;
   let server: RunningServer | undefined;
   cleanups.push(async () => {
-    if (server) await killServer(server);
+    await server?.process.stop('SIGTERM', 20_000);
     await pg?.stop().catch(() => undefined);
     await sink?.stop().catch(() => undefined);
   });
@@ -285,7 +285,7 @@ export async function runTopology(onBuilt: () => void = () => undefined): Promis
     return {
       violations,
       summary: {
-        what: 'production topology on one machine: Temporal server (PostgreSQL persistence), 2 workers, 2 APIs',
+        what: 'R-TOPO-1: the production topology on one machine: Temporal server (PostgreSQL persistence), 2 workers, 2 APIs',
         at: new Date().toISOString(),
         seed,
         machine: { cpus: cpus().length, node: process.version },

@@ -1,4 +1,4 @@
-// The installation's environment files (deploy/lending.env, deploy/temporal.env): one source for what
+// R-TOPO-2: the installation's environment files (deploy/lending.env, deploy/temporal.env): one source for what
 // docker-compose.yml gives its containers (env_file) and what `npm run topology` gives its processes.
 // Only plain `KEY=value` lines, `#` comments and blank lines — no quotes, no `export`, no `${…}` — so
 // that Compose and this reader cannot read a line differently; anything else is refused.

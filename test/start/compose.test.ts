@@ -40,7 +40,7 @@ const operator = {
   SENDGRID_API_KEY: 'SG.example',
 };
 /** A container's environment as Compose makes it: its env_file, then `environment` (which wins). */
-const envOf = (name: string, given: Record<string, string> = operator, files: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+const envOf = (name: string, given: Record<string, string> = operator, files: Record<string, Record<string, string>> = {}): NodeJS.ProcessEnv => ({
   ...Object.assign({}, ...(services[name]!.env_file ?? []).map((f) => files[f] ?? readEnvFile(join(ROOT, f)))),
   ...Object.fromEntries(Object.entries(services[name]!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), given)])),
 });
@@ -78,7 +78,7 @@ test('the worker (weekly Thursday processing) and the API (a run by hand) get th
   expect(loadConfig(envOf('api', operator, files)).thursday).toEqual(set);
 });
 
-test('docker-compose.yml and the topology run (npm run topology) read the same environment files, and only placement differs', () => {
+test('R-TOPO-2: docker-compose.yml and the topology run (npm run topology) read the same environment files, and only placement differs', () => {
   const lending = readEnvFile(LENDING_ENV_FILE);
   expect(lending.NODE_ENV).toBe('production');
   for (const name of ['migrate', 'worker', 'api']) {
@@ -124,7 +124,7 @@ test('docker-compose.yml and the topology run (npm run topology) read the same e
   expect(loadConfig(envOf('api')).securityDelayMs).toBe(300_000);
 });
 
-test("Temporal's server: compose and the topology read deploy/temporal.env, and the project's config template uses its names", () => {
+test("R-TOPO-2: Temporal's server: compose and the topology read deploy/temporal.env, and the project's config template uses its names", () => {
   const temporal = readEnvFile(TEMPORAL_ENV_FILE);
   expect(services.temporal!.env_file).toEqual(['deploy/temporal.env']);
   // Compose adds only where the database is and its credentials, as the topology does (serverEnv).
