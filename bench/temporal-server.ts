@@ -10,9 +10,9 @@
 // repository; the build needs ~2 GB of memory and, cold, about 10 minutes on 2 cores.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { freeLoopbackPort } from '../src/infra/local-postgres';
 import { startManagedProcess, tail, waitForPort, type ManagedProcess } from '../src/infra/managed-process';
 import { PROJECT_ROOT } from '../src/infra/project-root';
 
@@ -114,6 +114,28 @@ export interface RunningServer {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * A free loopback port below 32768: Temporal records each service's membership port in its
+ * `cluster_membership` table as a PostgreSQL smallint, so a port from the kernel's ephemeral range
+ * (32768 and up) makes the server fail at start ("value … is out of range for type smallint").
+ */
+async function freeLowPort(taken: Set<number>): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free loopback port between 20000 and 32000');
+}
+
 /** The loopback ports of one server: its frontend and the other services' gRPC and membership ports. */
 export async function serverPorts(): Promise<Record<string, string>> {
   const names = [
@@ -129,7 +151,8 @@ export async function serverPorts(): Promise<Record<string, string>> {
     'TEMPORAL_METRICS_PORT',
   ];
   const out: Record<string, string> = {};
-  for (const n of names) out[n] = String(await freeLoopbackPort());
+  const taken = new Set<number>();
+  for (const n of names) out[n] = String(await freeLowPort(taken));
   return out;
 }
 
