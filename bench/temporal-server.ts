@@ -60,6 +60,8 @@ export async function buildOrReuseServer(version: string): Promise<ServerBuild> 
   if (dl.status !== 0) throw new Error(`go mod download ${SERVER_MODULE}@${version} failed:\n${dl.stderr}`);
   const moduleDir = (JSON.parse(dl.stdout) as { Dir: string }).Dir;
   cpSync(join(moduleDir, 'schema', 'postgresql'), join(tmp, 'schema', 'postgresql'), { recursive: true });
+  // The module cache is read-only, and so is the copy: make it removable by whoever rebuilds.
+  spawnSync('chmod', ['-R', 'u+w', join(tmp, 'schema')]);
   b.builtSeconds = Math.round((performance.now() - t0) / 1000);
   const goVersion = spawnSync('go', ['version'], { env: goEnv(), encoding: 'utf8' }).stdout.trim();
   writeFileSync(join(tmp, 'built.json'), JSON.stringify({ version, go: goVersion, seconds: b.builtSeconds, at: new Date().toISOString() }, null, 2));
