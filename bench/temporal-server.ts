@@ -71,9 +71,13 @@ export async function buildOrReuseServer(version: string): Promise<ServerBuild> 
   return b;
 }
 
+/** TOPOLOGY_BUILD_LIMIT_SECONDS (default 2400): a build that hangs (a registry that does not answer) is stopped. */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const limit = Number(process.env.TOPOLOGY_BUILD_LIMIT_SECONDS || 2400);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'inherit', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), limit * 1000);
+    child.on('close', () => clearTimeout(timer));
     let err = '';
     child.stderr.on('data', (d: Buffer) => {
       err = (err + d.toString()).slice(-8_000);

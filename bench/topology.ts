@@ -14,7 +14,8 @@
 // summary on stdout (progress on stderr); exit 1 on any violation, 2 if the run itself failed.
 //
 // Options (environment): TOPOLOGY_SEED (default 20261202), TOPOLOGY_CLIENTS (OPAC clients, default 4),
-// TOPOLOGY_QUIESCE_SECONDS (default 90), TOPOLOGY_TIME_LIMIT_SECONDS (default 900, the build excluded),
+// TOPOLOGY_QUIESCE_SECONDS (default 90), TOPOLOGY_TIME_LIMIT_SECONDS (default 900, counted from the end of
+// the build), TOPOLOGY_BUILD_LIMIT_SECONDS (default 2400: the build of Temporal's server, when it is not cached),
 // TOPOLOGY_KEEP=1 (keep the work folder with every process's log).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
