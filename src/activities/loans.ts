@@ -127,8 +127,13 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
     }): Promise<Outcome<{ processed: boolean; returnedOn: LocalDate }>> {
       const when = new Date(at);
       return transactThenSignal(db, notifier, async (tx, outbox) => {
+        const { titleId } = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, select: { titleId: true } });
+        await lockTitle(tx, titleId);
+        // R-CANCEL-3 (R-TOPO-1): read the loan only under the title's lock. A central check-in of the same
+        // copy may have closed it and handed the copy on while this waited for the lock; a loan read
+        // before would still say ACTIVE, and the copy would be handed over a second time — to the shelf
+        // (書架) while the next reservation holds it (found by `npm run topology`: copyStatusDisagrees).
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
-        await lockTitle(tx, r.titleId);
         const loan = r.loan!;
         // A retry after the commit: what the first attempt recorded.
         const recorded = loan.returnedOn ? fromDbDate(loan.returnedOn) : jstDateOf(when);
