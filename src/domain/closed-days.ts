@@ -85,3 +85,20 @@ export function prefHoldDatesWithClosures(mailDay: LocalDate, closed: ClosedDays
 export function prefDueWithClosures(checkoutDay: LocalDate, closed: ClosedDays, renewals = 0): LocalDate {
   return nextOpenDay('pref', addDays(dueFromCheckout(checkoutDay), RENEWAL_EXTENSION_DAYS * renewals), closed);
 }
+
+/**
+ * R-CLOSED-3, R-CLOSED-4: the due date of a loan lent on `lentOn` (the counter's checkout day, or the
+ * processing day of a cooperating library's loan) after `renewals` renewals, where it was collected.
+ */
+export function loanDueWithClosures(place: Place, lentOn: LocalDate, renewals: number, closed: ClosedDays): LocalDate {
+  return place.kind === 'pref' ? prefDueWithClosures(lentOn, closed, renewals) : coopDatesWithClosures(lentOn, place.no, closed, renewals).due;
+}
+
+/**
+ * R-CLOSED-4: a recomputed date, as it may change now: a date already past stays, and none moves back
+ * to before `today`.
+ */
+export function movableDate(old: LocalDate, recomputed: LocalDate, today: LocalDate): LocalDate {
+  if (old < today) return old;
+  return recomputed < today ? today : recomputed;
+}

@@ -1,9 +1,13 @@
 import {
   closedDaysOf,
+  coop,
   coopDates,
   coopDatesWithClosures,
+  loanDueWithClosures,
+  movableDate,
   nextOpenDay,
   NO_CLOSED_DAYS,
+  PREF,
   prefDueWithClosures,
   prefHoldDatesWithClosures,
   processingDayWithClosures,
@@ -42,7 +46,13 @@ describe('R-CLOSED-2: Thursday processing on a day the prefectural library is cl
     expect(p).toBe('2026-12-05');
     const dates = coopDatesWithClosures(p, 30, closed);
     expect(dates).toEqual(coopDates(d('2026-12-05')));
-    expect(dates).toMatchObject({ transport: '2026-12-06', mail: '2026-12-07', pickupFrom: '2026-12-08', pickupUntil: '2026-12-15', due: '2026-12-22' });
+    expect(dates).toMatchObject({
+      transport: '2026-12-06',
+      mail: '2026-12-07',
+      pickupFrom: '2026-12-08',
+      pickupUntil: '2026-12-15',
+      due: '2026-12-22',
+    });
   });
   test('an open Thursday is the day itself', () => {
     expect(processingDayWithClosures(d('2026-12-10'), closedDaysOf(range(30, '2026-12-10', '2026-12-10')))).toBe('2026-12-10');
@@ -99,5 +109,22 @@ describe('R-CLOSED-3 at the prefectural library: the hold’s last day and the d
   });
   test('a cooperating library’s closure does not move the prefectural dates', () => {
     expect(prefDueWithClosures(d('2026-12-17'), closedDaysOf(range(5, '2026-12-31', '2026-12-31')))).toBe('2026-12-31');
+  });
+});
+
+describe('R-CLOSED-4: loans recomputed from the guide’s dates', () => {
+  const closed = closedDaysOf([...range('pref', '2026-12-31', '2026-12-31'), ...range(30, '2026-12-20', '2026-12-20')]);
+  test('a counter loan at the prefectural library and a cooperating library’s loan, with renewals', () => {
+    expect(loanDueWithClosures(PREF, d('2026-12-17'), 0, closed)).toBe('2027-01-01');
+    expect(loanDueWithClosures(PREF, d('2026-12-10'), 1, closed)).toBe('2027-01-01');
+    expect(loanDueWithClosures(coop(30), d('2026-12-03'), 0, closed)).toBe('2026-12-21');
+    expect(loanDueWithClosures(coop(30), d('2026-12-03'), 2, closed)).toBe('2027-01-03');
+    expect(loanDueWithClosures(coop(31), d('2026-12-03'), 0, closed)).toBe('2026-12-20');
+  });
+  test('a date already past stays; none moves back to before today', () => {
+    expect(movableDate(d('2026-12-20'), d('2026-12-22'), d('2026-12-21'))).toBe('2026-12-20');
+    expect(movableDate(d('2026-12-22'), d('2026-12-20'), d('2026-12-21'))).toBe('2026-12-21');
+    expect(movableDate(d('2026-12-22'), d('2026-12-20'), d('2026-12-20'))).toBe('2026-12-20');
+    expect(movableDate(d('2026-12-22'), d('2026-12-24'), d('2026-12-20'))).toBe('2026-12-24');
   });
 });
