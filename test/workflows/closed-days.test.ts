@@ -2,7 +2,10 @@
 // a closure entered or removed while a reservation waits moves its dates in the records and in its
 // running workflow (R-CLOSED-4), and Thursday processing on a day the prefectural library is closed
 // runs on its next open day (R-CLOSED-2).
+import { renewUnderTitleLock } from '../../src/activities/loans';
 import { closeDays, reopenDays } from '../../src/services/closed-days';
+import { triggerThursdayRun } from '../../src/services/library-admin';
+import { thursdayByHand } from '../../src/services/thursday-by-hand';
 import { pickupUpdate, viewQuery } from '../../src/workflows/reservation-messages';
 import type { ClosedLibrary } from '../../src/domain';
 import { LendingHarness, request } from '../support/lending-harness';
@@ -164,5 +167,69 @@ describe('R-CLOSED-2: Thursday processing when the prefectural library is closed
     // The lending notice two days after the moved processing day (P′+2).
     await h.advanceTo(w.at('2027-01-11T12:00'));
     expect(h.mail.to('c0003@example.jp')).toHaveLength(1);
+  });
+});
+
+describe('R-CLOSED-3 and R-CLOSED-4 at the prefectural library', () => {
+  test('R-CLOSED-3, R-CLOSED-4, R-PREF-2, R-PREF-5: the hold ends on an open day, moves with a closure entered later, moves back when it is removed; the release follows', async () => {
+    await close('pref', '2027-01-18'); // Mon 01-18 closed before the notice
+    const patron = await h.patron('C0004', { email: 'c0004@example.jp' });
+    await h.title('T-CD4', '書名 CD4', [{ item: 'I-CD4' }]);
+    await h.advanceTo(w.at('2027-01-12T09:00'));
+    expect((await h.reserve({ reservationId: 'R-CD4', patronId: patron.id, titleId: 'T-CD4', pickup: 'pref' })).ok).toBe(true);
+    await h.advanceTo(w.at('2027-01-12T09:10'));
+    let v = await h.view('R-CD4');
+    expect(v.status).toBe('READY');
+    // R-PREF-2 gives Mon 01-18 (closed): Tue 01-19, in the records, the notice and the workflow.
+    expect(v.dates.pickupUntil).toBe(w.day('2027-01-19'));
+    expect(await workflowDates('R-CD4')).toMatchObject({ status: 'READY', pickupUntil: w.day('2027-01-19') });
+    expect(h.mail.to('c0004@example.jp')).toHaveLength(1);
+
+    await h.advanceTo(w.at('2027-01-13T09:00'));
+    await close('pref', '2027-01-19', '2027-01-20');
+    expect((await h.view('R-CD4')).dates.pickupUntil).toBe(w.day('2027-01-21'));
+    expect((await workflowDates('R-CD4')).pickupUntil).toBe(w.day('2027-01-21'));
+
+    await reopen('pref', '2027-01-18', '2027-01-20'); // all three open again: the guide's 01-18
+    expect((await h.view('R-CD4')).dates.pickupUntil).toBe(w.day('2027-01-18'));
+    expect((await workflowDates('R-CD4')).pickupUntil).toBe(w.day('2027-01-18'));
+    await h.advanceTo(w.at('2027-01-18T23:00'));
+    expect((await h.view('R-CD4')).status).toBe('READY');
+    await h.advanceTo(w.at('2027-01-19T00:30'));
+    v = await h.view('R-CD4');
+    expect(v.status).toBe('RELEASED');
+    expect(v.reason?.rule).toBe('R-PREF-5');
+  });
+
+  test('R-CLOSED-3, R-CLOSED-4, R-PREF-4, R-RENEW-2: a counter loan due on a closed day is due the next open day; a renewal adds its week to the guide’s date', async () => {
+    const patron = await h.patron('C0005', { email: 'c0005@example.jp' });
+    await h.title('T-CD5', '書名 CD5', [{ item: 'I-CD5' }]);
+    await close('pref', '2027-02-02'); // the guide's due date of a checkout on Tue 01-19 (now)
+    const out = await h.desk.counterCheckout({ itemNumber: 'I-CD5', patronId: patron.id, at: await h.now() });
+    expect(out.ok && out.due).toBe(w.day('2027-02-03'));
+    const loan = await h.db.loan.findFirstOrThrow({ where: { itemNumber: 'I-CD5' } });
+
+    // Reopened: due on the guide's date again; closed on the renewed date: that one moves.
+    await reopen('pref', '2027-02-02');
+    expect((await h.db.loan.findUniqueOrThrow({ where: { id: loan.id } })).due.toISOString().slice(0, 10)).toBe(w.day('2027-02-02'));
+    await close('pref', '2027-02-09');
+    await h.advanceTo(w.at('2027-01-31T10:00')); // R-RENEW-3: the window opens 3 days before
+    const renewed = await h.db.$transaction((tx) =>
+      renewUnderTitleLock(tx, { loanId: loan.id, titleId: 'T-CD5', channel: 'counter', today: w.day('2027-01-31') }),
+    );
+    expect(renewed.ok && renewed.newDue).toBe(w.day('2027-02-10'));
+  });
+
+  test('R-CLOSED-2: a run by hand for a closed Thursday is refused naming body.processingDay; the day it moved to is accepted', async () => {
+    await close('pref', '2027-02-04'); // Thu
+    const byHand = thursdayByHand(h.db, h.client);
+    const run = (day: string) => triggerThursdayRun(h.db, byHand, { day: w.day(day), now: w.at('2027-02-06T12:00') });
+    const closedThursday = await run('2027-02-04');
+    expect(closedThursday).toMatchObject({ ok: false, field: 'processingDay' });
+    expect((closedThursday as { ja: string }).ja).toContain('休館日');
+    const friday = await run('2027-02-05'); // Fri 02-05, the next open day: it runs
+    expect(friday.ok && friday.run.processingDay).toBe(w.day('2027-02-05'));
+    const saturday = await run('2027-02-06');
+    expect(saturday).toMatchObject({ ok: false, field: 'processingDay' });
   });
 });
