@@ -86,7 +86,7 @@ export const staffClosedDayRoutes: RouteDef[] = [
     auth: ['staff'],
     body: ClosureBody,
     success: { status: 200, description: 'Closed: what moved', schema: ClosureResult },
-    responses: { 404: 'No such cooperating library', 422: 'A range that ends before it starts, or longer than 366 days' },
+    responses: { 422: 'A range that ends before it starts, or longer than 366 days; a place that is neither "pref" nor 1–59' },
     async handler({ body, caller, ctx }) {
       return { body: await recordStaffAct(ctx, caller, actOf('closed-days', body), () => change(ctx, body, closeDays)) };
     },
@@ -100,7 +100,7 @@ export const staffClosedDayRoutes: RouteDef[] = [
     auth: ['staff'],
     body: ClosureBody,
     success: { status: 200, description: 'Reopened: what moved', schema: ClosureResult },
-    responses: { 404: 'No such cooperating library', 422: 'A range that ends before it starts, or longer than 366 days' },
+    responses: { 422: 'A range that ends before it starts, or longer than 366 days; a place that is neither "pref" nor 1–59' },
     async handler({ body, caller, ctx }) {
       return { body: await recordStaffAct(ctx, caller, actOf('reopen-days', body), () => change(ctx, body, reopenDays)) };
     },
