@@ -30,7 +30,7 @@ const MovedDates = z.object({
   due: LocalDateText.optional(),
 });
 
-const ClosureResult = z.object({
+export const ClosureResult = z.object({
   library: ClosedLibrary,
   from: LocalDateText,
   to: LocalDateText,
@@ -38,7 +38,7 @@ const ClosureResult = z.object({
   moved: z.array(MovedDates).meta({ description: 'R-CLOSED-4: the reservations and loans whose dates moved, with their new dates' }),
 });
 
-const ClosedDayRow = z.object({ library: ClosedLibrary, day: LocalDateText, note: z.string().nullable() });
+export const ClosedDayRow = z.object({ library: ClosedLibrary, day: LocalDateText, note: z.string().nullable() });
 
 async function change(ctx: ApiContext, body: z.output<typeof ClosureBody>, how: typeof closeDays) {
   const req: ClosureRequest = {
