@@ -13,7 +13,7 @@
  * - R-CLOSED-4 **Decision**: a renewal adds its week to the guide's due date (before any move), and the
  *   result moves again; so a closure removed later gives back exactly the guide's dates.
  */
-import { addDays, lastDayOfPeriod, type LocalDate } from './local-date';
+import { addDays, lastDayOfPeriod, weekday, type LocalDate } from './local-date';
 import { coopDates, coopReturnTrip, dueFromCheckout, PREF_HOLD_DAYS, renewalWindow, RENEWAL_EXTENSION_DAYS, type CoopDates } from './calendar';
 import type { Place } from './places';
 
@@ -101,4 +101,17 @@ export function loanDueWithClosures(place: Place, lentOn: LocalDate, renewals: n
 export function movableDate(old: LocalDate, recomputed: LocalDate, today: LocalDate): LocalDate {
   if (old < today) return old;
   return recomputed < today ? today : recomputed;
+}
+
+/**
+ * R-CLOSED-2: is `day` (not itself a processing weekday) the day a closed processing day moved to? Looks
+ * back over the last `weeksBack` scheduled days.
+ */
+export function isMovedProcessingDay(day: LocalDate, processingWeekday: number, closed: ClosedDays, weeksBack = 8): boolean {
+  const lastScheduled = addDays(day, -((weekday(day) - processingWeekday + 7) % 7));
+  for (let w = 0; w <= weeksBack; w++) {
+    const scheduled = addDays(lastScheduled, -7 * w);
+    if (scheduled !== day && processingDayWithClosures(scheduled, closed) === day) return true;
+  }
+  return false;
 }

@@ -6,6 +6,7 @@ import {
   DEFAULT_PROCESSING_SCHEDULE,
   formatDateEn,
   formatDateJa,
+  isMovedProcessingDay,
   jstInstant,
   processingDayWithClosures,
   weekday,
@@ -93,12 +94,7 @@ export async function triggerThursdayRun(
       en: `The prefectural library is closed on ${formatDateEn(req.day)}; its processing runs on ${formatDateEn(movedTo)}.`,
     };
   }
-  const lastScheduled = addDays(req.day, -((weekday(req.day) - schedule.weekday + 7) % 7));
-  const aMovedDay = [0, 1, 2, 3, 4, 5, 6, 7, 8].some((w) => {
-    const scheduled = addDays(lastScheduled, -7 * w);
-    return scheduled !== req.day && processingDayWithClosures(scheduled, closed) === req.day;
-  });
-  if (weekday(req.day) !== schedule.weekday && !aMovedDay) {
+  if (weekday(req.day) !== schedule.weekday && !isMovedProcessingDay(req.day, schedule.weekday, closed)) {
     return {
       ok: false,
       field: 'processingDay',

@@ -6,6 +6,8 @@ import { renewUnderTitleLock } from '../../src/activities/loans';
 import { closeDays, reopenDays } from '../../src/services/closed-days';
 import { triggerThursdayRun } from '../../src/services/library-admin';
 import { thursdayByHand } from '../../src/services/thursday-by-hand';
+import { thursdayPreview } from '../../src/services/work-lists';
+import { DEFAULT_THURSDAY_OPTIONS } from '../../src/activities/thursday';
 import { pickupUpdate, viewQuery } from '../../src/workflows/reservation-messages';
 import type { ClosedLibrary } from '../../src/domain';
 import { LendingHarness, request } from '../support/lending-harness';
@@ -220,13 +222,22 @@ describe('R-CLOSED-3 and R-CLOSED-4 at the prefectural library', () => {
     expect(renewed.ok && renewed.newDue).toBe(w.day('2027-02-10'));
   });
 
-  test('R-CLOSED-2: a run by hand for a closed Thursday is refused naming body.processingDay; the day it moved to is accepted', async () => {
+  test('R-CLOSED-2: a run by hand for a closed Thursday is refused naming body.processingDay; the day it moved to is accepted, and previewed for the closed Thursday', async () => {
     await close('pref', '2027-02-04'); // Thu
     const byHand = thursdayByHand(h.db, h.client);
     const run = (day: string) => triggerThursdayRun(h.db, byHand, { day: w.day(day), now: w.at('2027-02-06T12:00') });
     const closedThursday = await run('2027-02-04');
     expect(closedThursday).toMatchObject({ ok: false, field: 'processingDay' });
     expect((closedThursday as { ja: string }).ja).toContain('休館日');
+    // The preview of the closed Thursday is the preview of the day it moved to; Saturday is no processing day.
+    const preview = await thursdayPreview(h.db, { day: w.day('2027-02-04'), now: w.at('2027-02-03T12:00'), options: DEFAULT_THURSDAY_OPTIONS });
+    expect(preview.ok && preview.preview.processingDay).toBe(w.day('2027-02-05'));
+    expect(await thursdayPreview(h.db, { day: w.day('2027-02-06'), now: w.at('2027-02-03T12:00'), options: DEFAULT_THURSDAY_OPTIONS })).toMatchObject(
+      {
+        ok: false,
+        problem: 'not-processing-day',
+      },
+    );
     const friday = await run('2027-02-05'); // Fri 02-05, the next open day: it runs
     expect(friday.ok && friday.run.processingDay).toBe(w.day('2027-02-05'));
     const saturday = await run('2027-02-06');
