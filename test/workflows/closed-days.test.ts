@@ -3,6 +3,7 @@
 // running workflow (R-CLOSED-4), and Thursday processing on a day the prefectural library is closed
 // runs on its next open day (R-CLOSED-2).
 import { renewUnderTitleLock } from '../../src/activities/loans';
+import { drainSignalOutbox } from '../../src/activities/notifier';
 import { closeDays, reopenDays } from '../../src/services/closed-days';
 import { triggerThursdayRun } from '../../src/services/library-admin';
 import { thursdayByHand } from '../../src/services/thursday-by-hand';
@@ -97,7 +98,7 @@ describe('R-CLOSED-4: a closure entered while a reservation is 配送中', () =>
 });
 
 describe('R-CLOSED-4: the closure removed again', () => {
-  test('R-CLOSED-4, R-CLOSED-1, R-COOP-1, R-COOP-4: the dates move back to the guide’s, in the records and the workflow; the pickup on the guide’s Sunday is taken', async () => {
+  test('R-CLOSED-4, R-CLOSED-1, R-COOP-1, R-COOP-4: the dates move back to the guide’s, in the records and the workflow; the pickup on the guide’s Sunday is taken; a signal owed survives a killed process', async () => {
     // Secured Wed 12-16, processed Thu 12-17: window Sun 12-20 … Sun 12-27, due Sun 01-03.
     await inDelivery('R-CD2', 'C0002', 'I-CD2', 'coop:32', '2026-12-16');
     await h.advanceTo(w.at('2026-12-17T10:01'));
@@ -143,6 +144,18 @@ describe('R-CLOSED-4: the closure removed again', () => {
     await close(32, '2027-01-03');
     expect((await h.view('R-CD2')).dates.due).toBe(w.day('2027-01-04'));
     expect((await workflowDates('R-CD2')).due).toBe(w.day('2027-01-04'));
+
+    // Reopened by a process that dies between its commit and the signal: the signal waits in the
+    // outbox (written in the same transaction) and the drain delivers it.
+    const dead = { send: () => Promise.reject(new Error('killed after the commit')) };
+    const back = await reopenDays(h.db, dead, { library: 32, from: w.day('2027-01-03'), to: w.day('2027-01-03') }, await h.now());
+    expect(back.ok && back.moved.map((m) => [m.reservationId, m.due])).toEqual([['R-CD2', w.day('2027-01-03')]]);
+    expect((await h.view('R-CD2')).dates.due).toBe(w.day('2027-01-03'));
+    expect(await h.db.signalOutbox.count({ where: { workflowId: 'reservation-R-CD2', signal: 'datesChanged' } })).toBe(1);
+    expect((await workflowDates('R-CD2')).due).toBe(w.day('2027-01-04')); // not told yet
+    expect(await drainSignalOutbox(h.db, h.e.notifier, { olderThanSeconds: 0 })).toBe(1);
+    await h.settle();
+    expect((await workflowDates('R-CD2')).due).toBe(w.day('2027-01-03'));
   });
 });
 
