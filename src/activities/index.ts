@@ -3,6 +3,7 @@
 import type { Db } from '../db/client';
 import type { Mailer } from '../mail/sendgrid';
 import { circulation } from './circulation';
+import { closedDayActivities } from './closed-days';
 import { lendingNoticeActivities } from './lending-notice';
 import { loanActivities } from './loans';
 import { noticeActivities } from './notices';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...loanActivities(deps.db, deps.notifier, { longOverdueGraceDays: graceDays }),
     ...lendingNoticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),
     ...noticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),
+    ...closedDayActivities(deps.db), // R-CLOSED-2
     ...thursdayActivities(deps.db, deps.notifier, { ...DEFAULT_THURSDAY_OPTIONS, longOverdueGraceDays: graceDays, ...deps.thursday }),
   };
 }

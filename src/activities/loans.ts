@@ -4,7 +4,7 @@ import {
   checkLendable,
   checkRenewal,
   checkReturnPlace,
-  dueFromCheckout,
+  prefDueWithClosures,
   jstDateOf,
   MAX_RENEWALS,
   parsePlace,
@@ -15,6 +15,7 @@ import {
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { handOver, lockTitle, recordTransition, type Tx } from './allocation';
+import { loadClosedDays, loanDueOf } from './closed-days';
 import { transactThenSignal, type Notifier } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 
@@ -42,8 +43,13 @@ export async function renewUnderTitleLock(
   });
   const outcome = checkRenewal({ due: fromDbDate(loan.due), today, renewalsUsed: loan.renewals, othersWaiting: waiting > 0, channel });
   if (!outcome.ok) return outcome;
-  await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(outcome.newDue), renewals: loan.renewals + 1 } });
-  return { ...outcome, renewalsUsed: loan.renewals + 1 };
+  // R-CLOSED-4: the week is added to the guide's due date and the result moves past a closed day (R-CLOSED-3).
+  const place = loan.reservationId
+    ? (await tx.reservation.findUnique({ where: { id: loan.reservationId }, select: { pickupPlaceCode: true } }))?.pickupPlaceCode
+    : null;
+  const newDue = loanDueOf({ lentOn: loan.lentOn, renewals: loan.renewals + 1 }, place, await loadClosedDays(tx, today));
+  await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(newDue), renewals: loan.renewals + 1 } });
+  return { ...outcome, newDue, renewalsUsed: loan.renewals + 1 };
 }
 
 /** The loan's facts a reservation's workflow is told (it keeps them for its requests' validators). */
@@ -71,7 +77,7 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
         const facts = await patronLendingFacts(tx, r.patronId, today, opts.longOverdueGraceDays);
         const lendable = checkLendable({ ...facts, at: 'counter' });
         if (!lendable.ok) return lendable;
-        const due = dueFromCheckout(today);
+        const due = prefDueWithClosures(today, await loadClosedDays(tx, today)); // R-PREF-4, R-CLOSED-3
         await tx.loan.create({
           data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId, lentAt: when, lentOn: toDbDate(today), due: toDbDate(due) },
         });

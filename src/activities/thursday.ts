@@ -28,6 +28,7 @@ import { transactThenSignal, type Notifier, type Outbox, type PendingSignal } fr
 import { patronLendingFacts } from './patron-facts';
 import { endReservation } from './reservations';
 import { activityLog } from './activity-log';
+import { loadClosedDays } from './closed-days';
 import { bySecuredOrder, processThursday, type CopyFate, type ThursdayHooks, type ThursdayLedger } from './thursday-decisions';
 
 export type { ThursdayHooks } from './thursday-decisions';
@@ -97,6 +98,7 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
             processingDay: day,
             rebalance: opts.rebalance,
             hooks,
+            closed: await loadClosedDays(tx, day), // R-CLOSED-3
           });
           return tx.thursdayRun.upsert({
             where: { processingDate: toDbDate(day) },

@@ -44,6 +44,11 @@ export const RULE_IDS = [
   'R-MAIL-1',
   'R-MAIL-2',
   'R-ACCOUNT-1',
+  // Closed days (spec §14, Decisions: the guide is silent).
+  'R-CLOSED-1',
+  'R-CLOSED-2',
+  'R-CLOSED-3',
+  'R-CLOSED-4',
   // The library's discretion to refuse service to a patron (staff decide; nothing here enforces it):
   // listed so that the ids match docs/spec.md exactly.
   'R-CONDUCT-1',

@@ -9,6 +9,7 @@
 import { jstDateOf, parsePlace, type LocalDate } from '../domain';
 import type { Db, Tx } from '../db/client';
 import { queueOf } from '../activities/allocation';
+import { loadClosedDays } from '../activities/closed-days';
 import { readPatronLendingFacts, type PatronLendingFacts } from '../activities/patron-facts';
 import type { ThursdayOptions } from '../activities/thursday';
 import {
@@ -162,7 +163,8 @@ export async function previewThursday<T>(
     async (tx) => {
       await tx.$executeRawUnsafe('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       const ledger = await SnapshotLedger.open(tx, { at: req.at, day, graceDays: req.options.longOverdueGraceDays });
-      const result = await processThursday(ledger, { processingDay: day, rebalance: req.options.rebalance });
+      const closed = await loadClosedDays(tx, day); // R-CLOSED-3: the run's own dates
+      const result = await processThursday(ledger, { processingDay: day, rebalance: req.options.rebalance, closed });
       return read(tx, result);
     },
     { timeout: 60_000, maxWait: 10_000 },

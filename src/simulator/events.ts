@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { LendingEnvironment } from '../infra/lending-environment';
 import { refusalOf } from '../infra/update-outcome';
+import { closeDays, reopenDays } from '../services/closed-days';
 import { placeReservation } from '../services/place-reservation';
 import { cancelUpdate, pickupUpdate, renewUpdate, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
 import type { EventOf, ReservationEvent, ScenarioEvent } from './scenario';
@@ -130,6 +131,16 @@ async function other(ctx: EventContext, ev: Exclude<ScenarioEvent, ReservationEv
     case 'libraryOpened':
       await db.cooperatingLibrary.update({ where: { no: ev.library }, data: { isOpen: ev.do === 'libraryOpened' } });
       return { at, do: ev.do, library: ev.library, result: 'accepted' };
+    case 'closedDays':
+    case 'reopenDays': {
+      // R-CLOSED-1, R-CLOSED-4: as the staff API does it; the dates it moved are in the timeline.
+      const change = ev.do === 'closedDays' ? closeDays : reopenDays;
+      const r = await change(db, ctx.e.notifier, { library: ev.library, from: ev.from, to: ev.to }, new Date(ev.at));
+      const base = { at, do: ev.do, library: ev.library, from: ev.from, to: ev.to };
+      if (!r.ok) return { ...base, result: 'rejected', rule: 'R-CLOSED-1', message: r.en, messageJa: r.ja };
+      const moved = r.moved.map(({ at: _at, reservationId, loanId: _loan, ...dates }) => ({ reservation: reservationId, ...dates }));
+      return { ...base, result: 'accepted', changedDays: r.changedDays, moved };
+    }
     case 'setLoanLimit':
       // The scenario's parser already held the new limit to R-LIMIT-2 (checkLoanLimitChange).
       await db.patron.update({ where: { id: ctx.patronIds.get(ev.patron)! }, data: { loanLimit: ev.limit } });

@@ -112,9 +112,16 @@ export const EVENT_KINDS = [
   'setUsualLibrary',
   'pull',
   'notOnShelf',
+  'closedDays',
+  'reopenDays',
 ] as const;
 
 const at = { at: moment };
+const closure = {
+  library: z.union([z.literal('pref'), libraryNo], { error: `must be "pref" or a cooperating library 1 … ${COOP_LIBRARY_COUNT}` }),
+  from: localDate,
+  to: localDate,
+};
 const reservationRef = { reservation: id };
 
 const event = z.discriminatedUnion(
@@ -145,6 +152,9 @@ const event = z.discriminatedUnion(
     // R-STATUS-1: staff take a copy on the pull list off the shelf (its scan secures it), or do not find it.
     z.strictObject({ ...at, do: z.literal('pull'), item: id }),
     z.strictObject({ ...at, do: z.literal('notOnShelf'), item: id }),
+    // R-CLOSED-1: staff enter (or remove) closed days of the prefectural library or of a cooperating library.
+    z.strictObject({ ...at, do: z.literal('closedDays'), ...closure }),
+    z.strictObject({ ...at, do: z.literal('reopenDays'), ...closure }),
   ],
   {
     error: (iss) =>

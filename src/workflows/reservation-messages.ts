@@ -98,3 +98,15 @@ export interface WorkflowState {
   checkedIn: boolean;
 }
 export const viewQuery = defineQuery<WorkflowState>('view');
+
+/**
+ * R-CLOSED-4: a closure entered or removed later moved this reservation's dates, as the records now
+ * have them (only those it has: a hold's end, a delivery's window and due date, a loan's due date).
+ */
+export interface DatesChanged {
+  at: string;
+  pickupFrom?: LocalDate;
+  pickupUntil?: LocalDate;
+  due?: LocalDate;
+}
+export const datesChangedSignal = defineSignal<[DatesChanged]>('datesChanged');

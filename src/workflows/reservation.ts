@@ -30,6 +30,7 @@ import {
   cancelUpdate,
   checkedInSignal,
   copySecuredSignal,
+  datesChangedSignal,
   pickupUpdate,
   renewUpdate,
   returnUpdate,
@@ -42,6 +43,7 @@ import {
   type ThursdayOutcome,
   type WorkflowState,
 } from './reservation-messages';
+import { adoptMovedDates, waitForMovableDeadline } from './closed-days';
 import { OneAtATime } from './one-at-a-time';
 import { ReservationState, type ReservationInput } from './reservation-state';
 
@@ -99,6 +101,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
       r.noticesOwed.push({ kind: 'DISPATCH_FAILED', occurrence: String(o.failures), ...(o.cause ? { cause: o.cause } : {}) });
     }
   });
+  setHandler(datesChangedSignal, (c) => adoptMovedDates(r, c)); // R-CLOSED-4
   setHandler(checkedInSignal, () => {
     r.checkedIn = true; // R-RETURN-4: the return counts only once processed centrally
   });
@@ -280,21 +283,29 @@ async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: stri
     await remindBeforeHoldEnds(r, reservationId, 'READY', r.pickupUntil);
     if (r.status !== 'READY') return; // collected (or cancelled by staff) before the reminder
   }
-  const collected = await condition(() => r.status !== 'READY', msUntil(endOfJstDay(r.pickupUntil)));
+  const collected = await waitForMovableDeadline(
+    r,
+    () => r.status !== 'READY',
+    () => endOfJstDay(r.pickupUntil!),
+  ); // R-CLOSED-4: it may move
   if (!collected) await releaseUncollected(r, reservationId, turns, 'READY');
 }
 
 /** 配送中: Friday transport, Saturday notice, Sunday…Sunday window (R-COOP-3, R-COOP-4), as Thursday recorded them. */
 async function deliverToCooperatingLibrary(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
-  const { noticeOn, pickupUntil } = r;
+  const { noticeOn } = r;
   await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(noticeOn!, r.config.coopNoticeHour, 0)));
   if (r.status !== 'IN_DELIVERY') return; // cancelled by staff (R-CANCEL-2)
   await act.sendLendingNotice({ reservationId, at: now().toISOString() });
   if (patched(NOTICE_PATCHES.pickupReminder)) {
-    await remindBeforeHoldEnds(r, reservationId, 'IN_DELIVERY', pickupUntil!);
+    await remindBeforeHoldEnds(r, reservationId, 'IN_DELIVERY', r.pickupUntil!);
     if (r.status !== 'IN_DELIVERY') return; // collected (or cancelled by staff) before the reminder
   }
-  const collected = await condition(() => r.status !== 'IN_DELIVERY', msUntil(endOfJstDay(pickupUntil!)));
+  const collected = await waitForMovableDeadline(
+    r,
+    () => r.status !== 'IN_DELIVERY',
+    () => endOfJstDay(r.pickupUntil!),
+  ); // R-CLOSED-4: it may move
   if (!collected) await releaseUncollected(r, reservationId, turns, 'IN_DELIVERY');
 }
 
@@ -327,7 +338,11 @@ async function remindBeforeHoldEnds(
 ): Promise<void> {
   const at = pickupReminderAt(pickupUntil, r.config.noticeHour);
   if (at.getTime() <= Date.now()) return;
-  const changed = await condition(() => r.status !== holding, msUntil(at));
+  const changed = await waitForMovableDeadline(
+    r,
+    () => r.status !== holding,
+    () => pickupReminderAt(r.pickupUntil ?? pickupUntil, r.config.noticeHour),
+  );
   if (!changed) await act.sendNotice({ reservationId, kind: 'PICKUP_REMINDER', at: now().toISOString() });
 }
 

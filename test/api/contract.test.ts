@@ -74,6 +74,8 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   resendNotice: { params: { noticeId: '999999999' } },
   scanPulledCopy: { body: { itemNumber: 'NOPE' } },
   reportNotOnShelf: { body: { itemNumber: 'NOPE' } },
+  closeDays: { body: { library: 59, from: '2030-01-01' } },
+  reopenDays: { body: { library: 59, from: '2030-01-01' } },
 };
 
 // The samples name nobody: OPAC operations are called with the trusted key (the patron token is
@@ -136,7 +138,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(61);
+    expect(documented.length).toBe(64);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -488,6 +490,7 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/staff/libraries', 'staff')).status).toBe(200);
     expect((await a.put('/staff/libraries/{no}/open', 'staff', { no: 9 }, { isOpen: false })).status).toBe(200);
     expect((await a.get('/staff/thursday-runs', 'staff')).status).toBe(200);
+    expect((await a.get('/staff/closed-days', 'staff')).status).toBe(200);
     expect((await a.get('/staff/thursday-runs/{processingDay}', 'staff', { processingDay: w.day('2026-12-10') })).status).toBe(200);
     expect((await a.post('/staff/thursday-runs', 'staff', {}, { processingDay: w.day('2026-12-24') })).status).toBe(200);
 
