@@ -56,6 +56,9 @@ export const RULE_IDS = [
   'R-PRIVACY-1',
   'R-PRIVACY-2',
   'R-PRIVACY-3',
+  // How the service runs (docs/spec.md §13): proven by npm run topology, not refused by.
+  'R-TOPO-1',
+  'R-TOPO-2',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
