@@ -35,6 +35,7 @@ export const RULE_IDS = [
   'R-RENEW-2',
   'R-RENEW-3',
   'R-RENEW-4',
+  'R-RENEW-5',
   'R-OVERDUE-1',
   'R-OVERDUE-2',
   'R-RETURN-1',

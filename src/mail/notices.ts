@@ -129,7 +129,8 @@ function bodyJa(f: NoticeFacts): string[] {
         `返却期限:${formatDateJa(f.due)}`,
         '',
         '延滞の資料がある間は、新たな貸出及び協力館への発送はできません。',
-        '返却期限を過ぎたため、貸出期間の延長はできません。',
+        // R-RENEW-3 / R-RENEW-5: only the patron's own renewal ends with the due date.
+        '返却期限日を過ぎたため、ご自身での延長はできません。他に予約がなければ、電話又は当館のカウンターで延長できる場合があります。',
         RETURN_PLACE_JA(f),
         ...(f.pickupPlace.kind === 'coop' ? ['協力館に返却された資料は、県立図書館で返却処理されるまで「貸出中」と表示されます。'] : []),
         ...(f.number > 1 ? [`(${f.number}回目のお知らせです。)`] : []),
@@ -206,7 +207,7 @@ function bodyEn(f: NoticeFacts): string[] {
         `Due: ${formatDateEn(f.due)}`,
         '',
         'While a loan is overdue, nothing new can be lent to you and nothing is sent to a cooperating library for you.',
-        'The due date has passed, so the loan can no longer be renewed.',
+        'The due date has passed, so you can no longer renew it yourself. If nobody else has reserved it, the library may still renew it by phone or at the counter.',
         RETURN_PLACE_EN(f),
         ...(f.pickupPlace.kind === 'coop' ? ['An item returned at a cooperating library shows as on loan until its return is processed here.'] : []),
         ...(f.number > 1 ? [`(This is reminder ${f.number}.)`] : []),

@@ -1,5 +1,5 @@
-// The guide's loose ends (issue 13, item 6), through the staff API: `cardShown` required on every
-// pickup (R-PREF-4 / R-COOP-1).
+// The guide's loose ends (issue 13, item 6), through the API: `cardShown` required on every pickup
+// (R-PREF-4 / R-COOP-1); staff renew after the due date (R-RENEW-5).
 import { ApiHarness } from '../support/api-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
@@ -30,4 +30,21 @@ test('R-PREF-4, R-COOP-1: a pickup without cardShown is a 422 naming body.cardSh
   expect((await a.get(R, 'staff', { reservationId: id })).body.status).toBe('READY');
   expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id }, { cardShown: false })).body).toMatchObject({ status: 409, rule: 'R-PREF-4' });
   expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id }, { cardShown: true })).body.status).toBe('ON_LOAN');
+});
+
+test('R-RENEW-3, R-RENEW-5: after the due date My Library answers 409 R-RENEW-3; staff by phone renew it (200, a week added), recorded as their act', async () => {
+  await a.patron('E0002');
+  await a.h.title('T-E2', '十二湖', [{ item: 'E2-1' }]);
+  await a.h.advanceTo(w.at('2026-12-08T10:00'));
+  const lent = await a.post('/staff/checkouts', 'staff', {}, { cardNumber: 'E0002', itemNumber: 'E2-1' });
+  expect(lent.body.due).toBe(w.day('2026-12-22'));
+  const loanId = lent.body.loanId as string;
+  await a.h.advanceTo(w.at('2026-12-24T10:00'));
+  const own = await a.post('/opac/patrons/{cardNumber}/loans/{loanId}/renew', 'opac', { cardNumber: 'E0002', loanId }, {});
+  expect(own.body).toMatchObject({ status: 409, rule: 'R-RENEW-3' });
+  const staff = await a.post('/staff/loans/{loanId}/renew', 'counter', { loanId }, { channel: 'phone' });
+  expect(staff.status).toBe(200);
+  expect(staff.body).toMatchObject({ loanId, due: w.day('2026-12-29'), renewalsUsed: 1, overdue: false });
+  const act = await a.h.db.staffAction.findFirstOrThrow({ where: { action: 'renew', itemNumber: 'E2-1' } });
+  expect(act).toMatchObject({ outcome: 'done' });
 });

@@ -1,6 +1,6 @@
 // The guide's loose ends (issue 13, item 6), on the workflows: a pickup always says whether the card
-// was shown (R-PREF-4 / R-COOP-1).
-import { pickupUpdate, type PickupRequest } from '../../src/workflows/reservation-messages';
+// was shown (R-PREF-4 / R-COOP-1); staff may renew after the due date (R-RENEW-5).
+import { pickupUpdate, renewUpdate, type PickupRequest } from '../../src/workflows/reservation-messages';
 import { LendingHarness, request } from '../support/lending-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
@@ -12,6 +12,19 @@ beforeAll(async () => {
   w = weekShift('2026-12-01T09:00', await h.now());
 }, 120_000);
 afterAll(async () => h?.stop());
+
+/** Reserves a shelf copy for the prefectural library at `at` (JST) and collects it ten minutes later: due 14 days after. */
+async function onLoanAtPref(id: string, patronId: string, titleId: string, at: string) {
+  await h.advanceTo(w.at(at));
+  await h.reserve({ reservationId: id, patronId, titleId, pickup: 'pref' });
+  await h.advanceTo(new Date(w.at(at).getTime() + 10 * 60_000));
+  const picked = await request(h.handle(id).executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }));
+  if (!picked.ok) throw new Error(`pickup refused: ${picked.refusal.rule}`);
+  return h.view(id);
+}
+
+const renew = (id: string, channel: 'opac' | 'phone' | 'counter' | 'email') =>
+  request(h.handle(id).executeUpdate(renewUpdate, { args: [{ channel }] }));
 
 test('R-PREF-4, R-COOP-1: a pickup that does not say whether the card was shown is one without the card — refused, the copy stays held', async () => {
   const p = await h.patron('L0001');
@@ -26,4 +39,44 @@ test('R-PREF-4, R-COOP-1: a pickup that does not say whether the card was shown 
   const shown = await request(h.handle('LE1').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }));
   expect(shown.ok).toBe(true);
   expect((await h.view('LE1')).status).toBe('ON_LOAN');
+});
+
+test('R-RENEW-3, R-RENEW-5: after the due date My Library is refused, a renewal by phone adds a week to the due date and lifts R-OVERDUE-1', async () => {
+  const p = await h.patron('L0002');
+  await h.title('T-L2', '奥入瀬渓流', [{ item: 'L2-1' }, { item: 'L2-2' }]);
+  const lent = await onLoanAtPref('LE2', p.id, 'T-L2', '2026-12-02T10:00'); // lent Wed 12-02, due Wed 12-16
+  expect(lent.dates.due).toBe(w.day('2026-12-16'));
+  await h.advanceTo(w.at('2026-12-18T12:00')); // two days overdue: OVERDUE sent Thu 12-17 09:00
+  const own = await renew('LE2', 'opac');
+  expect(!own.ok && own.refusal.rule).toBe('R-RENEW-3');
+  expect(!own.ok && own.refusal.ja).toContain('ご自身での延長はできません');
+  expect((await h.view('LE2')).dates.due).toBe(w.day('2026-12-16'));
+
+  const blockedBefore = await h.desk.counterCheckout({ itemNumber: 'L2-2', patronId: p.id, at: await h.now() });
+  const byPhone = await renew('LE2', 'phone');
+  expect(byPhone.ok).toBe(true);
+  const renewed = await h.view('LE2');
+  expect(renewed).toMatchObject({ status: 'ON_LOAN', renewalsUsed: 1, renewalsLeft: 1 });
+  expect(renewed.dates.due).toBe(w.day('2026-12-23'));
+  // No longer overdue: the block of R-OVERDUE-1 is lifted at once (a walk-in checkout is refused before, lent after).
+  expect(blockedBefore.ok === false && blockedBefore.refusal.rule).toBe('R-OVERDUE-1');
+  const walkIn = await h.desk.counterCheckout({ itemNumber: 'L2-2', patronId: p.id, at: await h.now() });
+  expect(walkIn.ok).toBe(true);
+});
+
+test('R-RENEW-5, R-RENEW-1: after the due date staff are refused while another patron waits, and once even the renewed due date has passed', async () => {
+  const p = await h.patron('L0003');
+  const other = await h.patron('L0004');
+  await h.title('T-L3', '恐山', [{ item: 'L3-1' }]);
+  await h.title('T-L4', '仏ヶ浦', [{ item: 'L4-1' }]);
+  await onLoanAtPref('LE3', p.id, 'T-L3', '2027-01-06T10:00'); // due Wed 01-20
+  await onLoanAtPref('LE4', p.id, 'T-L4', '2027-01-06T10:20'); // due Wed 01-20
+  await h.reserve({ reservationId: 'LE3-other', patronId: other.id, titleId: 'T-L3', pickup: 'pref' });
+  await h.advanceTo(w.at('2027-01-21T10:00'));
+  const waiting = await renew('LE3', 'counter');
+  expect(!waiting.ok && waiting.refusal.rule).toBe('R-RENEW-1');
+  await h.advanceTo(w.at('2027-01-28T10:00')); // the renewed due date would be Wed 01-27: passed
+  const tooLate = await renew('LE4', 'counter');
+  expect(!tooLate.ok && tooLate.refusal.rule).toBe('R-RENEW-5');
+  expect((await h.view('LE4')).dates.due).toBe(w.day('2027-01-20'));
 });

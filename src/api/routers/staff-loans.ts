@@ -60,13 +60,14 @@ export const staffLoanRoutes: RouteDef[] = [
     path: '/staff/loans/{loanId}/renew',
     operationId: 'renewLoan',
     summary: 'Renew a loan for a patron on the phone or at the counter',
-    description: 'R-RENEW-1…4 (e-mail is refused).',
+    description:
+      'R-RENEW-1…4 (e-mail is refused); R-RENEW-5: staff may also renew after the due date, while even the renewed due date has not passed.',
     tag: 'Staff: loans',
     auth: ['staff'],
     params: LoanPath,
     body: StaffRenewBody,
     success: { status: 200, description: 'Renewed', schema: LoanSummary },
-    responses: { 404: 'No such loan', 409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-LOAN-1, R-RETURN-4' },
+    responses: { 404: 'No such loan', 409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-RENEW-5, R-LOAN-1, R-RETURN-4' },
     async handler({ params, body, caller, ctx }) {
       const now = await ctx.now();
       const act = { action: 'renew', ...(await loanRefs(ctx.deps.db, params.loanId)), details: { loanId: params.loanId, channel: body.channel } };
