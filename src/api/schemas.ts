@@ -150,7 +150,11 @@ export const NewPatronResult = z.object({
   patron: PatronProfile,
   temporaryPassword: z.string().meta({ description: 'Hand it to the patron; it must be changed at the first login (R-ACCOUNT-1)' }),
 });
-export const LoanLimitBody = z.strictObject({ loanLimit: z.int().meta({ description: 'R-LIMIT-2: 1–10; 10 restores the default' }) });
+export const LoanLimitBody = z.strictObject({
+  loanLimit: z
+    .int()
+    .meta({ description: 'R-LIMIT-2: 1–10; 10 restores the default. Applies to cooperating-library dispatch only (the counter keeps 10)' }),
+});
 export const UsualLibraryBody = z.strictObject({
   usualLibraryNo: LibraryNo.nullable().meta({ description: 'The patron’s usual cooperating library (1–59), or null for none' }),
 });

@@ -1,7 +1,10 @@
 // The guide's loose ends (issue 13, item 6), on the workflows: a pickup always says whether the card
-// was shown (R-PREF-4 / R-COOP-1); staff may renew after the due date (R-RENEW-5).
+// was shown (R-PREF-4 / R-COOP-1); staff may renew after the due date (R-RENEW-5); a lowered loan
+// limit is for cooperating-library dispatch (R-LIMIT-2).
+//
+// The tests share the file's clock, which only moves forward: each starts after the one before.
 import { pickupUpdate, renewUpdate, type PickupRequest } from '../../src/workflows/reservation-messages';
-import { LendingHarness, request } from '../support/lending-harness';
+import { LendingHarness, existingLoan, request } from '../support/lending-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
 let h: LendingHarness;
@@ -79,4 +82,19 @@ test('R-RENEW-5, R-RENEW-1: after the due date staff are refused while another p
   const tooLate = await renew('LE4', 'counter');
   expect(!tooLate.ok && tooLate.refusal.rule).toBe('R-RENEW-5');
   expect((await h.view('LE4')).dates.due).toBe(w.day('2027-01-20'));
+});
+
+test('R-LIMIT-2: a limit lowered to 1 refuses the Thursday dispatch (R-DISPATCH-1) but not the counter, which lends up to 10 (R-LIMIT-1)', async () => {
+  const p = await h.patron('L0005', { loanLimit: 1 });
+  await existingLoan(h, p.id, 'OLD-L5', 'T-OLD-L5', w.day('2027-03-31')); // not overdue; already at the lowered limit
+  await h.title('T-L5', '浅虫温泉', [{ item: 'L5-1' }]);
+  await h.title('T-L6', '蕪島', [{ item: 'L6-1' }]);
+  const atCounter = await onLoanAtPref('LE5', p.id, 'T-L5', '2027-02-01T10:00');
+  expect(atCounter.status).toBe('ON_LOAN');
+  await h.reserve({ reservationId: 'LE6', patronId: p.id, titleId: 'T-L6', pickup: 'coop:30' });
+  await h.advanceTo(w.at('2027-02-04T10:05'));
+  const notSent = await h.view('LE6');
+  expect(notSent).toMatchObject({ status: 'SECURED', dispatchFailures: 1 });
+  const mail = await h.db.mailOutbox.findFirstOrThrow({ where: { reservationId: 'LE6', kind: 'DISPATCH_FAILED' } });
+  expect(mail.body).toContain('貸出上限数(1冊)を超えるため、発送できませんでした。');
 });

@@ -76,7 +76,8 @@ export const staffPatronRoutes: RouteDef[] = [
     path: '/staff/patrons/{cardNumber}/loan-limit',
     operationId: 'setLoanLimit',
     summary: 'Lower a patron’s loan limit on request, or restore it',
-    description: 'R-LIMIT-2: 1–10 (10 is the default, R-LIMIT-1).',
+    description:
+      'R-LIMIT-2: 1–10 (10 is the default, R-LIMIT-1). A lowered limit applies to cooperating-library dispatch only; the counter keeps 10.',
     tag: TAG,
     auth: ['staff'],
     params: PatronPath,
