@@ -2,7 +2,7 @@
 // (route.ts), check responses in tests, and generate the OpenAPI document (openapi.ts): there is no
 // second, hand-written copy of the API's shapes.
 import { z } from 'zod';
-import { COOP_LIBRARY_COUNT, isLocalDate, RESERVATION_STATUSES, RULE_IDS } from '../domain';
+import { COOP_LIBRARY_COUNT, isLocalDate, MAX_CONDUCT_REASON_LENGTH, RESERVATION_STATUSES, RULE_IDS } from '../domain';
 
 // ---- identifiers and values ----
 
@@ -111,6 +111,10 @@ export const PatronProfile = z.object({
   loanLimit: z.int(),
   reservationLimit: z.int(),
   usualLibraryNo: z.int().nullable(),
+  serviceStop: z
+    .object({ since: z.string(), reason: z.string() })
+    .nullable()
+    .meta({ description: 'R-CONDUCT-1: staff stopped the patron’s use of the online service (since when, why); null: in use' }),
   reservations: z.int().meta({ description: 'Reservations counted against the reservation limit (R-LIMIT-1)' }),
   loans: z.int().meta({ description: 'Loans counted against the loan limit (配送中 included)' }),
 });
@@ -154,6 +158,14 @@ export const LoanLimitBody = z.strictObject({
   loanLimit: z
     .int()
     .meta({ description: 'R-LIMIT-2: 1–10; 10 restores the default. Applies to cooperating-library dispatch only (the counter keeps 10)' }),
+});
+export const ServiceStopBody = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_CONDUCT_REASON_LENGTH)
+    .meta({ description: 'R-CONDUCT-1: why the service is stopped or restored (recorded with the staff act)' }),
 });
 export const UsualLibraryBody = z.strictObject({
   usualLibraryNo: LibraryNo.nullable().meta({ description: 'The patron’s usual cooperating library (1–59), or null for none' }),

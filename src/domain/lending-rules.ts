@@ -1,9 +1,10 @@
 /**
- * R-LIMIT-1, R-LIMIT-2, R-OVERDUE-1, R-DISPATCH-1 … R-DISPATCH-3, R-PREF-5, R-COOP-3: whether a copy
+ * R-LIMIT-1, R-LIMIT-2, R-OVERDUE-1, R-DISPATCH-1 … R-DISPATCH-3, R-CONDUCT-1, R-PREF-5, R-COOP-3: whether a copy
  * may be lent (at the counter or by Thursday processing), and what happens when it could not be
  * dispatched or was never collected. Each check returns `{ ok: true, … }` or `{ ok: false, refusal }`.
  */
 
+import { serviceStoppedRefusal } from './conduct-rules';
 import { assertCount } from './input-checks';
 import type { Place } from './places';
 import { allow, refusal, refuse, type Outcome, type Refusal } from './refusal';
@@ -26,6 +27,8 @@ export interface LendableQuestion {
   readonly hasLongOverdue: boolean;
   /** Default 'counter'. At 'dispatch' both refusals cite R-DISPATCH-1, the rule for failed dispatches. */
   readonly at?: LendingAt;
+  /** R-CONDUCT-1: staff stopped the patron's use of the online service (refuses dispatch only). */
+  readonly serviceStopped?: boolean;
 }
 
 /**
@@ -40,6 +43,8 @@ export function checkLendable(q: LendableQuestion): Outcome {
   assertCount('loansHeld', q.loansHeld);
   assertCount('loanLimit', q.loanLimit);
   const atDispatch = q.at === 'dispatch';
+  // R-CONDUCT-1 first: while the service is stopped nothing is sent, whatever else the patron does.
+  if (atDispatch && q.serviceStopped) return { ok: false, refusal: serviceStoppedRefusal(true) };
   if (q.hasLongOverdue) {
     return atDispatch
       ? refuse(

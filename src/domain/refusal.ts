@@ -45,8 +45,8 @@ export const RULE_IDS = [
   'R-MAIL-1',
   'R-MAIL-2',
   'R-ACCOUNT-1',
-  // The library's discretion to refuse service to a patron (staff decide; nothing here enforces it):
-  // listed so that the ids match docs/spec.md exactly.
+  // The library's discretion to refuse service to a patron: staff stop it, and reservations and
+  // dispatches are refused while it is stopped (conduct-rules.ts).
   'R-CONDUCT-1',
 ] as const;
 

@@ -147,7 +147,9 @@ function bodyJa(f: NoticeFacts): string[] {
           ? '他に予約の入っている図書のため、予約順位を1つ繰り下げました(確保待ち)。'
           : '資料は確保したまま、次回の貸出処理(毎週木曜日)で改めて発送します。',
         `発送できなかったのは${f.failures}回目です。${MAX_DISPATCH_FAILURES}回発送できなかった場合は予約を解除します。`,
-        '貸出中の資料の返却又は延滞の解消により、発送できるようになります。',
+        f.cause?.rule === 'R-CONDUCT-1' // staff stopped the service: no return of the patron's lifts it
+          ? 'ご利用の再開については、県立図書館一般室カウンターへお問い合わせください。'
+          : '貸出中の資料の返却又は延滞の解消により、発送できるようになります。',
       ];
     case 'RELEASED':
       return [
@@ -224,7 +226,9 @@ function bodyEn(f: NoticeFacts): string[] {
           ? 'Others are waiting for this title, so your reservation moved down one place in the queue (waiting for a copy).'
           : 'The copy stays set aside and is sent with the next lending processing (every Thursday).',
         `This was failure ${f.failures}; after ${MAX_DISPATCH_FAILURES} failures the reservation is released.`,
-        'Returning a loan, or an overdue one, makes the dispatch possible again.',
+        f.cause?.rule === 'R-CONDUCT-1'
+          ? 'Please contact the prefectural library counter about using the service again.'
+          : 'Returning a loan, or an overdue one, makes the dispatch possible again.',
       ];
     case 'RELEASED':
       return [

@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { LendingEnvironment } from '../infra/lending-environment';
 import { refusalOf } from '../infra/update-outcome';
+import { setServiceStop } from '../services/accounts';
 import { placeReservation } from '../services/place-reservation';
 import { cancelUpdate, pickupUpdate, renewUpdate, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
 import type { EventOf, ReservationEvent, ScenarioEvent } from './scenario';
@@ -134,6 +135,13 @@ async function other(ctx: EventContext, ev: Exclude<ScenarioEvent, ReservationEv
       // The scenario's parser already held the new limit to R-LIMIT-2 (checkLoanLimitChange).
       await db.patron.update({ where: { id: ctx.patronIds.get(ev.patron)! }, data: { loanLimit: ev.limit } });
       return { at, do: ev.do, patron: ev.patron, limit: ev.limit, result: 'accepted' };
+    case 'stopService':
+    case 'restoreService': {
+      // R-CONDUCT-1: the staff act's own service (the scenario's patron id is the card number).
+      const r = await setServiceStop(db, ev.patron, { stop: ev.do === 'stopService', reason: ev.reason, at: new Date(ev.at) });
+      const base = { at, do: ev.do, patron: ev.patron };
+      return r.ok ? { ...base, result: 'accepted' } : { ...base, result: 'rejected', ...refusalFields(r.refusal) };
+    }
     case 'setUsualLibrary':
       await db.patron.update({ where: { id: ctx.patronIds.get(ev.patron)! }, data: { usualLibraryNo: ev.library } });
       return { at, do: ev.do, patron: ev.patron, library: ev.library, result: 'accepted' };

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import {
   COOP_LIBRARY_COUNT,
   MATERIAL_TYPES,
+  MAX_CONDUCT_REASON_LENGTH,
   checkLoanLimitChange,
   isLendable,
   isLocalDate,
@@ -54,6 +55,12 @@ const libraryNo = z
   .int('must be a whole number')
   .min(1, `cooperating libraries are numbered 1 … ${COOP_LIBRARY_COUNT}`)
   .max(COOP_LIBRARY_COUNT, `cooperating libraries are numbered 1 … ${COOP_LIBRARY_COUNT}`);
+
+const conductReason = z
+  .string()
+  .trim()
+  .min(1, 'must say why (R-CONDUCT-1)')
+  .max(MAX_CONDUCT_REASON_LENGTH, `at most ${MAX_CONDUCT_REASON_LENGTH} characters`);
 
 const CHANNELS = ['opac', 'phone', 'counter', 'email'] as const satisfies readonly Channel[];
 const channel = z.enum(CHANNELS);
@@ -110,6 +117,8 @@ export const EVENT_KINDS = [
   'libraryOpened',
   'setLoanLimit',
   'setUsualLibrary',
+  'stopService',
+  'restoreService',
   'pull',
   'notOnShelf',
 ] as const;
@@ -142,6 +151,9 @@ const event = z.discriminatedUnion(
     z.strictObject({ ...at, do: z.literal('libraryOpened'), library: libraryNo }),
     z.strictObject({ ...at, do: z.literal('setLoanLimit'), patron: id, limit: z.number() }),
     z.strictObject({ ...at, do: z.literal('setUsualLibrary'), patron: id, library: libraryNo }),
+    // R-CONDUCT-1: staff stop (or restore) the patron's use of the online service, with a reason.
+    z.strictObject({ ...at, do: z.literal('stopService'), patron: id, reason: conductReason }),
+    z.strictObject({ ...at, do: z.literal('restoreService'), patron: id, reason: conductReason }),
     // R-STATUS-1: staff take a copy on the pull list off the shelf (its scan secures it), or do not find it.
     z.strictObject({ ...at, do: z.literal('pull'), item: id }),
     z.strictObject({ ...at, do: z.literal('notOnShelf'), item: id }),

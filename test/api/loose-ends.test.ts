@@ -1,5 +1,6 @@
 // The guide's loose ends (issue 13, item 6), through the API: `cardShown` required on every pickup
-// (R-PREF-4 / R-COOP-1); staff renew after the due date (R-RENEW-5).
+// (R-PREF-4 / R-COOP-1); staff renew after the due date (R-RENEW-5); staff stop and restore the
+// online service (R-CONDUCT-1).
 import { ApiHarness } from '../support/api-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
@@ -47,4 +48,38 @@ test('R-RENEW-3, R-RENEW-5: after the due date My Library answers 409 R-RENEW-3;
   expect(staff.body).toMatchObject({ loanId, due: w.day('2026-12-29'), renewalsUsed: 1, overdue: false });
   const act = await a.h.db.staffAction.findFirstOrThrow({ where: { action: 'renew', itemNumber: 'E2-1' } });
   expect(act).toMatchObject({ outcome: 'done' });
+});
+
+test('R-CONDUCT-1: staff stop the service with a reason (a staff act); a reservation is then a 409 citing it and nothing is recorded; restored, it is placed', async () => {
+  await a.patron('E0003');
+  await a.h.title('T-E3', '蔦沼', [{ item: 'E3-1' }]);
+  const P = '/staff/patrons/{cardNumber}';
+  const noReason = await a.post(`${P}/service-stop`, 'counter', { cardNumber: 'E0003' }, { reason: '  ' });
+  expect(noReason.status).toBe(422);
+  expect(noReason.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.reason']);
+  expect((await a.post(`${P}/service-restore`, 'counter', { cardNumber: 'E0003' }, { reason: '誤操作' })).body).toMatchObject({
+    status: 409,
+    rule: 'R-CONDUCT-1',
+  });
+
+  const stopped = await a.post(`${P}/service-stop`, 'counter', { cardNumber: 'E0003' }, { reason: '専用袋に入れない返却が続いたため' });
+  expect(stopped.status).toBe(200);
+  expect(stopped.body.serviceStop).toMatchObject({ reason: '専用袋に入れない返却が続いたため' });
+  expect((await a.get(P, 'staff', { cardNumber: 'E0003' })).body.serviceStop.reason).toBe('専用袋に入れない返却が続いたため');
+  const placed = await a.post(RESERVE, 'opac', { cardNumber: 'E0003' }, { titleId: 'T-E3', pickup: 'coop:3' });
+  expect(placed.body).toMatchObject({ status: 409, rule: 'R-CONDUCT-1' });
+  const patron = await a.h.db.patron.findUniqueOrThrow({ where: { cardNumber: 'E0003' } });
+  expect(await a.h.db.reservation.count({ where: { patronId: patron.id } })).toBe(0);
+
+  const restored = await a.post(`${P}/service-restore`, 'counter', { cardNumber: 'E0003' }, { reason: '面談の上、再開' });
+  expect(restored.body.serviceStop).toBeNull();
+  expect((await a.post(RESERVE, 'opac', { cardNumber: 'E0003' }, { titleId: 'T-E3', pickup: 'coop:3' })).status).toBe(201);
+
+  const acts = await a.h.db.staffAction.findMany({ where: { cardNumber: 'E0003' }, orderBy: { id: 'asc' } });
+  expect(acts.map((x) => [x.action, x.outcome, x.rule, x.actor])).toEqual([
+    ['service-restore', 'refused', 'R-CONDUCT-1', 'T-COUNTER'],
+    ['service-stop', 'done', null, 'T-COUNTER'],
+    ['service-restore', 'done', null, 'T-COUNTER'],
+  ]);
+  expect(acts[1]!.details).toEqual({ reason: '専用袋に入れない返却が続いたため' });
 });

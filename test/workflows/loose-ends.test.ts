@@ -1,9 +1,11 @@
 // The guide's loose ends (issue 13, item 6), on the workflows: a pickup always says whether the card
 // was shown (R-PREF-4 / R-COOP-1); staff may renew after the due date (R-RENEW-5); a lowered loan
-// limit is for cooperating-library dispatch (R-LIMIT-2).
+// limit is for cooperating-library dispatch (R-LIMIT-2); staff stop and restore the online service
+// (R-CONDUCT-1).
 //
 // The tests share the file's clock, which only moves forward: each starts after the one before.
 import { pickupUpdate, renewUpdate, type PickupRequest } from '../../src/workflows/reservation-messages';
+import { setServiceStop } from '../../src/services/accounts';
 import { LendingHarness, existingLoan, request } from '../support/lending-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
@@ -97,4 +99,36 @@ test('R-LIMIT-2: a limit lowered to 1 refuses the Thursday dispatch (R-DISPATCH-
   expect(notSent).toMatchObject({ status: 'SECURED', dispatchFailures: 1 });
   const mail = await h.db.mailOutbox.findFirstOrThrow({ where: { reservationId: 'LE6', kind: 'DISPATCH_FAILED' } });
   expect(mail.body).toContain('貸出上限数(1冊)を超えるため、発送できませんでした。');
+});
+
+test('R-CONDUCT-1: while staff have stopped the service Thursday sends nothing (a failed dispatch citing it) and a new reservation is refused; the loan held is unaffected; restored, it is sent', async () => {
+  const p = await h.patron('L0007');
+  await h.title('T-L7', '三内丸山', [{ item: 'L7-1' }]);
+  await h.title('T-L8', '是川縄文', [{ item: 'L8-1' }]);
+  await h.title('T-L9', '亀ヶ岡', [{ item: 'L9-1' }]);
+  await onLoanAtPref('LE7', p.id, 'T-L7', '2027-03-01T10:00'); // due Mon 03-15
+  await h.reserve({ reservationId: 'LE8', patronId: p.id, titleId: 'T-L8', pickup: 'coop:12' });
+  await h.advanceTo(w.at('2027-03-02T09:00'));
+  expect((await h.view('LE8')).status).toBe('SECURED');
+  const stopped = await setServiceStop(h.db, 'L0007', { stop: true, reason: '他館のブックポストへの返却が続いたため', at: await h.now() });
+  expect(stopped.ok).toBe(true);
+
+  const refused = await h.reserve({ reservationId: 'LE9', patronId: p.id, titleId: 'T-L9', pickup: 'pref' });
+  expect(!refused.ok && refused.refusal.rule).toBe('R-CONDUCT-1');
+  expect(await h.db.reservation.count({ where: { id: 'LE9' } })).toBe(0);
+
+  await h.advanceTo(w.at('2027-03-04T10:05')); // Thursday: not sent
+  expect(await h.view('LE8')).toMatchObject({ status: 'SECURED', dispatchFailures: 1 });
+  const mail = await h.db.mailOutbox.findFirstOrThrow({ where: { reservationId: 'LE8', kind: 'DISPATCH_FAILED' } });
+  expect(mail.body).toContain('オンライン貸出サービスのご利用をお断りしているため、協力館へ発送できませんでした。');
+  expect(mail.body).toContain('ご利用の再開については、県立図書館一般室カウンターへお問い合わせください。');
+
+  await h.advanceTo(w.at('2027-03-12T10:00')); // Thu 03-11 failed again; the loan held is renewed as ever (R-RENEW-3 window)
+  expect((await h.view('LE8')).dispatchFailures).toBe(2);
+  const renewed = await renew('LE7', 'opac');
+  expect(renewed.ok).toBe(true);
+
+  expect((await setServiceStop(h.db, 'L0007', { stop: false, reason: '面談の上、再開', at: await h.now() })).ok).toBe(true);
+  await h.advanceTo(w.at('2027-03-18T10:05'));
+  expect(await h.view('LE8')).toMatchObject({ status: 'IN_DELIVERY', dispatchFailures: 2 });
 });
