@@ -2,7 +2,7 @@
 // (route.ts), check responses in tests, and generate the OpenAPI document (openapi.ts): there is no
 // second, hand-written copy of the API's shapes.
 import { z } from 'zod';
-import { COOP_LIBRARY_COUNT, isLocalDate, MAX_CONDUCT_REASON_LENGTH, RESERVATION_STATUSES, RULE_IDS } from '../domain';
+import { COOP_LIBRARY_COUNT, isLocalDate, MAX_CONDUCT_REASON_LENGTH, RESERVATION_STATUSES, RETURN_VIAS, RULE_IDS } from '../domain';
 
 // ---- identifiers and values ----
 
@@ -278,6 +278,7 @@ export const LoanSummary = z.object({
   renewalBlockedBy: Refusal.nullable().meta({ description: 'Why a renewal asked today would be refused, or null' }),
   returnedOn: LocalDateText.nullable(),
   returnedAt: PlaceRef.nullable().meta({ description: 'Where it was handed in (R-RETURN-1…3)' }),
+  returnedVia: z.string().nullable().meta({ description: 'R-RETURN-5: how it was handed in: counter, designated-place or book-post' }),
   bag: z.string().nullable().meta({ description: 'R-COOP-2: the dedicated bag the copy travels in' }),
 });
 
@@ -301,7 +302,17 @@ export const OpacRenewBody = z.strictObject({
 export const StaffRenewBody = z.strictObject({
   channel: z.enum(['phone', 'counter', 'email']).meta({ description: 'R-RENEW-4: phone or counter; e-mail is refused' }),
 });
-export const ReturnBody = z.strictObject({ place: Place.meta({ description: 'Where the copy was handed in (R-RETURN-1…3)' }) });
+export const ReturnBody = z.strictObject({
+  place: Place.meta({ description: 'Where the copy was handed in (R-RETURN-1…3)' }),
+  via: z
+    .enum(RETURN_VIAS)
+    .optional()
+    .meta({ description: 'R-RETURN-5: how it was handed in (default counter); a book post only at the prefectural library (R-RETURN-3)' }),
+  returnedOn: LocalDateText.optional().meta({
+    description:
+      'R-RETURN-5: the day it was handed in, when recorded later (default today): not in the future, not before the loan; R-OVERDUE-2 counts from it',
+  }),
+});
 
 export const CheckoutBody = z.strictObject({ cardNumber: CardNumber, itemNumber: ItemNumber });
 export const CheckoutResult = z.object({ loanId: z.string(), itemNumber: z.string(), due: LocalDateText });

@@ -42,6 +42,7 @@ export const RULE_IDS = [
   'R-RETURN-2',
   'R-RETURN-3',
   'R-RETURN-4',
+  'R-RETURN-5',
   'R-MAIL-1',
   'R-MAIL-2',
   'R-ACCOUNT-1',

@@ -61,7 +61,9 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
       case 'renew':
         return handle.executeUpdate(renewUpdate, { args: [{ channel: ev.channel }] });
       case 'returnAt':
-        return handle.executeUpdate(returnUpdate, { args: [{ place: ev.place }] });
+        return handle.executeUpdate(returnUpdate, {
+          args: [{ place: ev.place, ...(ev.via ? { via: ev.via } : {}), ...(ev.returnedOn ? { returnedOn: ev.returnedOn } : {}) }],
+        });
     }
   };
   try {

@@ -24,6 +24,7 @@ import {
   isLocalDate,
   parseItemStatus,
   parsePlace,
+  RETURN_VIAS,
   type Channel,
   type LocalDate,
 } from '../domain';
@@ -136,7 +137,16 @@ const event = z.discriminatedUnion(
     // scenario, sent to the workflow explicitly (the workflow and the API require it).
     z.strictObject({ ...at, do: z.literal('pickup'), ...reservationRef, cardShown: z.boolean().optional() }),
     z.strictObject({ ...at, do: z.literal('renew'), ...reservationRef, channel }),
-    z.strictObject({ ...at, do: z.literal('returnAt'), ...reservationRef, place }),
+    // R-RETURN-5: how it was handed in (default counter) and on which day (default the event's day; a
+    // cooperating library reporting yesterday's returns names yesterday).
+    z.strictObject({
+      ...at,
+      do: z.literal('returnAt'),
+      ...reservationRef,
+      place,
+      via: z.enum(RETURN_VIAS).optional(),
+      returnedOn: localDate.optional(),
+    }),
     z.strictObject({
       ...at,
       do: z.literal('checkIn'),

@@ -1,6 +1,6 @@
 // The guide's loose ends (issue 13, item 6), through the API: `cardShown` required on every pickup
 // (R-PREF-4 / R-COOP-1); staff renew after the due date (R-RENEW-5); staff stop and restore the
-// online service (R-CONDUCT-1).
+// online service (R-CONDUCT-1); a return says how and on which day it came (R-RETURN-5).
 import { ApiHarness } from '../support/api-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
@@ -82,4 +82,34 @@ test('R-CONDUCT-1: staff stop the service with a reason (a staff act); a reserva
     ['service-restore', 'done', null, 'T-COUNTER'],
   ]);
   expect(acts[1]!.details).toEqual({ reason: '専用袋に入れない返却が続いたため' });
+});
+
+test('R-RETURN-5, R-RETURN-1: a return says how and when — a future day is a 422 naming body.returnedOn, a designated place at the prefectural library a 409; the book post emptied next morning is recorded for yesterday', async () => {
+  await a.patron('E0004');
+  await a.h.title('T-E4', '種差海岸', [{ item: 'E4-1' }]);
+  await a.h.advanceTo(w.at('2026-12-28T10:00'));
+  const loanId = (await a.post('/staff/checkouts', 'staff', {}, { cardNumber: 'E0004', itemNumber: 'E4-1' })).body.loanId as string;
+  await a.h.advanceTo(w.at('2026-12-30T09:00'));
+  const RET = '/staff/loans/{loanId}/return';
+  const future = await a.post(RET, 'counter', { loanId }, { place: 'pref', returnedOn: w.day('2026-12-31') });
+  expect(future.status).toBe(422);
+  expect(future.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.returnedOn']);
+  const badVia = await a.post(RET, 'counter', { loanId }, { place: 'pref', via: 'post' });
+  expect(badVia.status).toBe(422);
+  expect(badVia.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.via']);
+  expect((await a.post(RET, 'counter', { loanId }, { place: 'pref', returnedOn: w.day('2026-12-27') })).body).toMatchObject({
+    status: 409,
+    rule: 'R-RETURN-5', // before the loan (lent 12-28)
+  });
+  expect((await a.post(RET, 'counter', { loanId }, { place: 'pref', via: 'designated-place' })).body).toMatchObject({
+    status: 409,
+    rule: 'R-RETURN-1',
+  });
+  expect((await a.get('/staff/loans', 'staff', {}, { cardNumber: 'E0004' })).body.items[0]).toMatchObject({ state: 'ACTIVE', returnedOn: null });
+
+  const done = await a.post(RET, 'counter', { loanId }, { place: 'pref', via: 'book-post', returnedOn: w.day('2026-12-29') });
+  expect(done.status).toBe(200);
+  expect(done.body).toMatchObject({ state: 'CLOSED', returnedOn: w.day('2026-12-29'), returnedVia: 'book-post', returnedAt: { code: 'pref' } });
+  const act = await a.h.db.staffAction.findFirstOrThrow({ where: { action: 'return', itemNumber: 'E4-1', outcome: 'done' } });
+  expect(act.details).toEqual({ loanId, place: 'pref', via: 'book-post', returnedOn: w.day('2026-12-29') });
 });

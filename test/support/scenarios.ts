@@ -38,7 +38,8 @@ export function shifted(raw: RawScenario, w: WeekShift): RawScenario {
   const day = (d: string): LocalDate => addDays(parseLocalDate(d), w.weeks * 7);
   return {
     ...raw,
-    events: raw.events.map((e) => ({ ...e, at: moment(e.at) })),
+    // A returnAt's returnedOn (R-RETURN-5) is a day of the scenario's calendar too.
+    events: raw.events.map((e) => ({ ...e, at: moment(e.at), ...(typeof e.returnedOn === 'string' ? { returnedOn: day(e.returnedOn) } : {}) })),
     ...(raw.loans ? { loans: raw.loans.map((l) => ({ ...l, due: day(l.due) })) } : {}),
     ...(raw.until ? { until: moment(raw.until) } : {}),
   };

@@ -1,11 +1,12 @@
 // The guide's loose ends (issue 13, item 6), on the workflows: a pickup always says whether the card
 // was shown (R-PREF-4 / R-COOP-1); staff may renew after the due date (R-RENEW-5); a lowered loan
 // limit is for cooperating-library dispatch (R-LIMIT-2); staff stop and restore the online service
-// (R-CONDUCT-1).
+// (R-CONDUCT-1); a return says how and on which day it came (R-RETURN-5, R-RETURN-3, R-OVERDUE-2).
 //
 // The tests share the file's clock, which only moves forward: each starts after the one before.
-import { pickupUpdate, renewUpdate, type PickupRequest } from '../../src/workflows/reservation-messages';
+import { pickupUpdate, renewUpdate, returnUpdate, type PickupRequest, type ReturnRequest } from '../../src/workflows/reservation-messages';
 import { setServiceStop } from '../../src/services/accounts';
+import { recordHistory } from '../support/histories';
 import { LendingHarness, existingLoan, request } from '../support/lending-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
@@ -131,4 +132,39 @@ test('R-CONDUCT-1: while staff have stopped the service Thursday sends nothing (
   expect((await setServiceStop(h.db, 'L0007', { stop: false, reason: '面談の上、再開', at: await h.now() })).ok).toBe(true);
   await h.advanceTo(w.at('2027-03-18T10:05'));
   expect(await h.view('LE8')).toMatchObject({ status: 'IN_DELIVERY', dispatchFailures: 2 });
+});
+
+const returnAt = (id: string, req: ReturnRequest) => request(h.handle(id).executeUpdate(returnUpdate, { args: [req] }));
+
+test('R-RETURN-5, R-RETURN-3, R-OVERDUE-2: a cooperating library reports on Monday a return of the due date (Sunday) — not overdue, no OVERDUE, the next dispatch goes; its book post is refused', async () => {
+  const p = await h.patron('L0010');
+  await h.title('T-L10', '八戸三社大祭', [{ item: 'L10-1' }]);
+  await h.title('T-L11', 'えんぶり', [{ item: 'L11-1' }]);
+  await h.advanceTo(w.at('2027-04-05T09:00'));
+  await h.reserve({ reservationId: 'LE10', patronId: p.id, titleId: 'T-L10', pickup: 'coop:20' });
+  await h.advanceTo(w.at('2027-04-11T12:00')); // processed Thu 04-08, pickup from Sun 04-11, due Sun 04-25
+  expect((await request(h.handle('LE10').executeUpdate(pickupUpdate, { args: [{ cardShown: true }] }))).ok).toBe(true);
+  expect((await h.view('LE10')).dates.due).toBe(w.day('2027-04-25'));
+
+  await h.advanceTo(w.at('2027-04-26T08:00')); // Monday, before the 09:00 OVERDUE
+  const bookPost = await returnAt('LE10', { place: 'coop:20', via: 'book-post', returnedOn: w.day('2027-04-25') });
+  expect(!bookPost.ok && bookPost.refusal.rule).toBe('R-RETURN-3');
+  const future = await returnAt('LE10', { place: 'coop:20', returnedOn: w.day('2027-04-27') });
+  expect(!future.ok && future.refusal.rule).toBe('R-RETURN-5');
+  const beforeLoan = await returnAt('LE10', { place: 'coop:20', returnedOn: w.day('2027-04-07') }); // lent Thu 04-08
+  expect(!beforeLoan.ok && beforeLoan.refusal.rule).toBe('R-RETURN-5');
+  expect(await h.db.loan.findFirstOrThrow({ where: { reservationId: 'LE10' } })).toMatchObject({ state: 'ACTIVE', returnedOn: null });
+
+  const reported = await returnAt('LE10', { place: 'coop:20', via: 'designated-place', returnedOn: w.day('2027-04-25') });
+  expect(reported.ok && reported.value.status).toBe('ON_LOAN'); // travelling back (R-RETURN-4)
+  const loan = await h.db.loan.findFirstOrThrow({ where: { reservationId: 'LE10' } });
+  expect(loan).toMatchObject({ state: 'RETURNED_IN_TRANSIT', returnedAt: 'coop:20', returnedVia: 'designated-place' });
+  expect(loan.returnedOn?.toISOString().slice(0, 10)).toBe(w.day('2027-04-25'));
+
+  // R-OVERDUE-2: handed in on the due date, so not overdue while it travels — no OVERDUE, and Thursday dispatches the next.
+  await h.reserve({ reservationId: 'LE11', patronId: p.id, titleId: 'T-L11', pickup: 'coop:20' });
+  await h.advanceTo(w.at('2027-04-29T10:05'));
+  expect((await h.view('LE11')).status).toBe('IN_DELIVERY');
+  expect((await h.view('LE10')).mails.map((m) => m.kind)).not.toContain('OVERDUE');
+  await recordHistory(h.handle('LE10'), 'cooperating-return-reported-late'); // the patch return-how-and-when's marker
 });
