@@ -1,6 +1,7 @@
 // The guide's loose ends (issue 13, item 6), through the API: `cardShown` required on every pickup
 // (R-PREF-4 / R-COOP-1); staff renew after the due date (R-RENEW-5); staff stop and restore the
-// online service (R-CONDUCT-1); a return says how and on which day it came (R-RETURN-5).
+// online service (R-CONDUCT-1); a return says how and on which day it came (R-RETURN-5); the usual
+// library of the May-2024 exception is changed by the patron or by staff (R-RETURN-3).
 import { ApiHarness } from '../support/api-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
@@ -112,4 +113,34 @@ test('R-RETURN-5, R-RETURN-1: a return says how and when — a future day is a 4
   expect(done.body).toMatchObject({ state: 'CLOSED', returnedOn: w.day('2026-12-29'), returnedVia: 'book-post', returnedAt: { code: 'pref' } });
   const act = await a.h.db.staffAction.findFirstOrThrow({ where: { action: 'return', itemNumber: 'E4-1', outcome: 'done' } });
   expect(act.details).toEqual({ loanId, place: 'pref', via: 'book-post', returnedOn: w.day('2026-12-29') });
+});
+
+test('R-RETURN-3 exception: the patron sets the usual library in My Library (X-Patron-Token), staff change it too; a reservation placed after takes it, so the copy may go back to A once reopened', async () => {
+  await a.patron('E0005');
+  await a.patron('E0006');
+  await a.h.title('T-E5', '小川原湖', [{ item: 'E5-1' }]);
+  const U = '/opac/patrons/{cardNumber}/usual-library';
+  expect((await a.put(U, 'opac', { cardNumber: 'E0005' }, { usualLibraryNo: 60 })).status).toBe(422);
+  expect((await a.put(U, 'opac', { cardNumber: 'E0005' }, { usualLibraryNo: 7 }, { patronToken: null })).status).toBe(401);
+  const other = a.patronTokens.get('E0006')!;
+  expect((await a.put(U, 'opac', { cardNumber: 'E0005' }, { usualLibraryNo: 7 }, { patronToken: other })).status).toBe(403);
+  expect((await a.get('/staff/patrons/{cardNumber}', 'staff', { cardNumber: 'E0005' })).body.usualLibraryNo).toBeNull();
+
+  const byStaff = await a.put('/staff/patrons/{cardNumber}/usual-library', 'counter', { cardNumber: 'E0005' }, { usualLibraryNo: 8 });
+  expect(byStaff.body.usualLibraryNo).toBe(8);
+  const own = await a.put(U, 'opac', { cardNumber: 'E0005' }, { usualLibraryNo: 7 });
+  expect(own.status).toBe(200);
+  expect(own.body.usualLibraryNo).toBe(7);
+
+  // A (7) is closed, so the patron picks up at B (10); A reopens before the return: the copy may go back to A.
+  await a.put('/staff/libraries/{no}/open', 'staff', { no: 7 }, { isOpen: false });
+  await a.h.advanceTo(w.at('2027-01-04T09:00'));
+  const id = (await a.post(RESERVE, 'opac', { cardNumber: 'E0005' }, { titleId: 'T-E5', pickup: 'coop:10' })).body.reservationId as string;
+  expect(await a.h.db.reservation.findUniqueOrThrow({ where: { id } })).toMatchObject({ usualLibraryNo: 7, usualLibraryWasClosed: true });
+  await a.h.advanceTo(w.at('2027-01-10T12:00')); // processed Thu 01-07, collected Sun 01-10
+  expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id }, { cardShown: true })).body.status).toBe('ON_LOAN');
+  await a.put('/staff/libraries/{no}/open', 'staff', { no: 7 }, { isOpen: true });
+  const loanId = (await a.h.db.loan.findFirstOrThrow({ where: { reservationId: id } })).id;
+  const back = await a.post('/staff/loans/{loanId}/return', 'staff', { loanId }, { place: 'coop:7' });
+  expect(back.body).toMatchObject({ state: 'RETURNED_IN_TRANSIT', returnedAt: { code: 'coop:7' } });
 });
