@@ -1,6 +1,6 @@
 // Counter events that are not a reservation's own request: a walk-in loan and the central check-in.
 // Staff (API) and the simulator call these; they change the database and signal the workflows.
-import { checkLendable, jstDateOf, prefDueWithClosures, refuse, type Outcome } from '../domain';
+import { checkLendable, dueFromCheckout, jstDateOf, prefDueWithClosures, refuse, type LocalDate, type Outcome, type ReturnVia } from '../domain';
 import { loadClosedDays } from './closed-days';
 import type { Db } from '../db/client';
 import { toDbDate } from '../db/dates';
@@ -52,9 +52,12 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
     async checkIn({
       itemNumber,
       at,
+      handedIn,
     }: {
       itemNumber: string;
       at: Date;
+      /** A walk-in loan handed in at the prefectural library: how and on which day (R-RETURN-5), checked by the caller. */
+      handedIn?: { via: ReturnVia; returnedOn: LocalDate };
     }): Promise<Outcome<{ handedTo: string | null; returned: string | null; slip: HoldSlip | null; found: boolean }>> {
       return transactThenSignal(db, notifier, async (tx, outbox) => {
         const found = await tx.item.findUnique({ where: { itemNumber }, select: { titleId: true } });
@@ -79,7 +82,13 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
         if (loan) {
           await tx.loan.update({
             where: { id: loan.id },
-            data: { state: 'CLOSED', checkedInAt: at, returnedOn: loan.returnedOn ?? toDbDate(jstDateOf(at)), returnedAt: loan.returnedAt ?? 'pref' },
+            data: {
+              state: 'CLOSED',
+              checkedInAt: at,
+              returnedOn: loan.returnedOn ?? toDbDate(handedIn?.returnedOn ?? jstDateOf(at)),
+              returnedAt: loan.returnedAt ?? 'pref',
+              returnedVia: loan.returnedVia ?? handedIn?.via ?? 'counter',
+            },
           });
           if (loan.reservationId) {
             returned = loan.reservationId;

@@ -3,6 +3,7 @@ import {
   alreadyReturned,
   checkLendable,
   checkRenewal,
+  checkReturnDay,
   checkReturnPlace,
   prefDueWithClosures,
   jstDateOf,
@@ -11,6 +12,7 @@ import {
   type Channel,
   type LocalDate,
   type Outcome,
+  type ReturnVia,
 } from '../domain';
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
@@ -119,17 +121,23 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
     },
 
     /**
-     * R-RETURN-1…4: returned at the prefectural library → processed at once (返却済) and the copy
+     * R-RETURN-1…5: returned at the prefectural library → processed at once (返却済) and the copy
      * goes to the next reserver; at a cooperating library → still 貸出中 until checked in centrally.
+     * `via` and `returnedOn` (R-RETURN-5): how and on which day it was handed in (default: the counter,
+     * today); R-OVERDUE-2 counts from that day.
      */
     async recordReturn({
       reservationId,
       place,
       at,
+      via,
+      returnedOn,
     }: {
       reservationId: string;
       place: string;
       at: string;
+      via?: ReturnVia;
+      returnedOn?: LocalDate;
     }): Promise<Outcome<{ processed: boolean; returnedOn: LocalDate }>> {
       const when = new Date(at);
       return transactThenSignal(db, notifier, async (tx, outbox) => {
@@ -145,6 +153,9 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
         const recorded = loan.returnedOn ? fromDbDate(loan.returnedOn) : jstDateOf(when);
         if (loan.state === 'CLOSED') return { ok: true as const, processed: true, returnedOn: recorded };
         if (loan.state === 'RETURNED_IN_TRANSIT') return { ok: true as const, processed: false, returnedOn: recorded };
+        const handedIn = returnedOn ?? jstDateOf(when);
+        const day = checkReturnDay({ returnedOn: handedIn, today: jstDateOf(when), lentOn: fromDbDate(loan.lentOn) }); // R-RETURN-5
+        if (!day.ok) return day;
         const usual = r.usualLibraryNo ? await tx.cooperatingLibrary.findUnique({ where: { no: r.usualLibraryNo } }) : null;
         const returnAt = parsePlace(place)!;
         const allowed = checkReturnPlace({
@@ -153,18 +164,19 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
           ...(r.usualLibraryNo ? { usualLibrary: r.usualLibraryNo } : {}),
           usualWasClosedAtReservation: r.usualLibraryWasClosed,
           usualOpenNow: usual?.isOpen ?? false,
+          ...(via ? { via } : {}),
         });
         if (!allowed.ok) return allowed;
-        const today = toDbDate(jstDateOf(when));
+        const returned = { returnedOn: toDbDate(handedIn), returnedAt: place, returnedVia: via ?? 'counter' };
         if (returnAt.kind === 'pref') {
-          await tx.loan.update({ where: { id: loan.id }, data: { state: 'CLOSED', returnedOn: today, returnedAt: place, checkedInAt: when } });
+          await tx.loan.update({ where: { id: loan.id }, data: { state: 'CLOSED', ...returned, checkedInAt: when } });
           await tx.reservation.update({ where: { id: reservationId }, data: { status: 'RETURNED', endedAt: when } });
           await recordTransition(tx, reservationId, 'RETURNED', when);
           await handOver(tx, loan.itemNumber, r.titleId, when, outbox);
-          return { ok: true as const, processed: true, returnedOn: jstDateOf(when) };
+          return { ok: true as const, processed: true, returnedOn: handedIn };
         }
-        await tx.loan.update({ where: { id: loan.id }, data: { state: 'RETURNED_IN_TRANSIT', returnedOn: today, returnedAt: place } });
-        return { ok: true as const, processed: false, returnedOn: jstDateOf(when) };
+        await tx.loan.update({ where: { id: loan.id }, data: { state: 'RETURNED_IN_TRANSIT', ...returned } });
+        return { ok: true as const, processed: false, returnedOn: handedIn };
       });
     },
   };

@@ -1,4 +1,4 @@
-// What R-DISPATCH-1 / R-OVERDUE-1 / R-LIMIT-1 need to know about a patron, read under the patron's
+// What R-DISPATCH-1 / R-OVERDUE-1 / R-LIMIT-1 / R-CONDUCT-1 need to know about a patron, read under the patron's
 // row lock so that two lendings at once cannot both see "one below the limit".
 import { hasLongOverdueLoan, type LocalDate } from '../domain';
 import { fromDbDate } from '../db/dates';
@@ -8,6 +8,8 @@ export interface PatronLendingFacts {
   loansHeld: number;
   loanLimit: number;
   hasLongOverdue: boolean;
+  /** R-CONDUCT-1: the patron's use of the online service is stopped (refuses dispatch). */
+  serviceStopped: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function readPatronLendingFacts(tx: Tx, patronId: string, today: Lo
   return {
     loansHeld: loans.length,
     loanLimit: patron.loanLimit,
+    serviceStopped: patron.serviceStoppedAt !== null,
     hasLongOverdue: hasLongOverdueLoan(
       loans.map((l) => ({
         due: fromDbDate(l.due),

@@ -35,12 +35,14 @@ export const RULE_IDS = [
   'R-RENEW-2',
   'R-RENEW-3',
   'R-RENEW-4',
+  'R-RENEW-5',
   'R-OVERDUE-1',
   'R-OVERDUE-2',
   'R-RETURN-1',
   'R-RETURN-2',
   'R-RETURN-3',
   'R-RETURN-4',
+  'R-RETURN-5',
   'R-MAIL-1',
   'R-MAIL-2',
   'R-ACCOUNT-1',
@@ -49,8 +51,8 @@ export const RULE_IDS = [
   'R-CLOSED-2',
   'R-CLOSED-3',
   'R-CLOSED-4',
-  // The library's discretion to refuse service to a patron (staff decide; nothing here enforces it):
-  // listed so that the ids match docs/spec.md exactly.
+  // The library's discretion to refuse service to a patron: staff stop it, and reservations and
+  // dispatches are refused while it is stopped (conduct-rules.ts).
   'R-CONDUCT-1',
   // Privacy of ended records (src/domain/privacy.ts, src/services/privacy.ts): nothing refuses by them.
   'R-PRIVACY-1',

@@ -15,4 +15,5 @@ export * from './renewal-rules';
 export * from './cancel-rules';
 export * from './return-rules';
 export * from './account-rules';
+export * from './conduct-rules';
 export * from './loan-state-refusals';

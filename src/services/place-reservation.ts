@@ -12,6 +12,7 @@ import {
   countsAsReservation,
   parsePlace,
   refuse,
+  serviceStoppedRefusal,
   RESERVATION_STATUSES,
   type ItemStatus,
   type MaterialType,
@@ -65,6 +66,7 @@ export async function placeReservation(
       await tx.$queryRaw`SELECT id FROM patron WHERE id = ${req.patronId}::uuid FOR UPDATE`;
       const patron = await tx.patron.findUnique({ where: { id: req.patronId } });
       if (!patron) return refuse('R-ACCOUNT-1', '利用者が登録されていません。', `No patron ${req.patronId}.`);
+      if (patron.serviceStoppedAt) return { ok: false as const, refusal: serviceStoppedRefusal() }; // R-CONDUCT-1
       if (!patron.email) {
         return refuse(
           'R-ACCOUNT-1',

@@ -6,6 +6,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   checkCancel,
+  checkReturnDay,
   checkReturnPlace,
   isFinalStatus,
   jstDateOf,
@@ -16,12 +17,23 @@ import {
   type Actor,
   type Channel,
   type Outcome,
+  type LocalDate,
   type Refusal,
   type ReservationStatus,
+  type ReturnVia,
 } from '../domain';
 import type { Db } from '../db/client';
 import { request } from '../infra/update-outcome';
-import { cancelUpdate, pickupUpdate, renewUpdate, reservationWorkflowId, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
+import { fromDbDate } from '../db/dates';
+import {
+  cancelUpdate,
+  pickupUpdate,
+  renewUpdate,
+  reservationWorkflowId,
+  returnUpdate,
+  type ReturnRequest,
+  type WorkflowState,
+} from '../workflows/reservation-messages';
 import type { circulation } from '../activities/circulation';
 import { renewUnderTitleLock } from '../activities/loans';
 import { NotFoundError } from './errors';
@@ -110,16 +122,22 @@ export async function renewLoan(deps: RequestDeps, req: { loanId: string; owner:
  */
 export async function returnLoan(
   deps: RequestDeps & { desk: ReturnType<typeof circulation> },
-  req: { loanId: string; place: string; now: Date },
+  req: { loanId: string; place: string; now: Date; via?: ReturnVia | undefined; returnedOn?: LocalDate | undefined },
 ): Promise<Outcome> {
   const loan = await loanOf(deps.db, req.loanId, 'any');
+  // R-RETURN-5: how and on which day it was handed in (defaults: the counter, today).
+  const how: ReturnRequest = { place: req.place, ...(req.via ? { via: req.via } : {}), ...(req.returnedOn ? { returnedOn: req.returnedOn } : {}) };
   if (loan.reservationId) {
-    const out = await update(deps, loan.reservationId, 'any', (h) => h.executeUpdate(returnUpdate, { args: [{ place: req.place }] }), notOnLoan);
+    const out = await update(deps, loan.reservationId, 'any', (h) => h.executeUpdate(returnUpdate, { args: [how] }), notOnLoan);
     return out.ok ? { ok: true } : out;
   }
   if (loan.state !== 'ACTIVE') return { ok: true }; // returned already: nothing more to record
-  const allowed = checkReturnPlace({ pickup: PREF, returnAt: parsePlace(req.place)!, usualWasClosedAtReservation: false, usualOpenNow: false });
+  const returnedOn = req.returnedOn ?? jstDateOf(req.now);
+  const day = checkReturnDay({ returnedOn, today: jstDateOf(req.now), lentOn: fromDbDate(loan.lentOn) });
+  if (!day.ok) return day;
+  const via = req.via ?? 'counter';
+  const allowed = checkReturnPlace({ pickup: PREF, returnAt: parsePlace(req.place)!, usualWasClosedAtReservation: false, usualOpenNow: false, via });
   if (!allowed.ok) return allowed;
-  const checkedIn = await deps.desk.checkIn({ itemNumber: loan.itemNumber, at: req.now });
+  const checkedIn = await deps.desk.checkIn({ itemNumber: loan.itemNumber, at: req.now, handedIn: { via, returnedOn } });
   return checkedIn.ok ? { ok: true } : checkedIn;
 }

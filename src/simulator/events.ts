@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { LendingEnvironment } from '../infra/lending-environment';
 import { refusalOf } from '../infra/update-outcome';
+import { setServiceStop } from '../services/accounts';
 import { closeDays, reopenDays } from '../services/closed-days';
 import { placeReservation } from '../services/place-reservation';
 import { cancelUpdate, pickupUpdate, renewUpdate, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
@@ -61,7 +62,9 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
       case 'renew':
         return handle.executeUpdate(renewUpdate, { args: [{ channel: ev.channel }] });
       case 'returnAt':
-        return handle.executeUpdate(returnUpdate, { args: [{ place: ev.place }] });
+        return handle.executeUpdate(returnUpdate, {
+          args: [{ place: ev.place, ...(ev.via ? { via: ev.via } : {}), ...(ev.returnedOn ? { returnedOn: ev.returnedOn } : {}) }],
+        });
     }
   };
   try {
@@ -145,6 +148,13 @@ async function other(ctx: EventContext, ev: Exclude<ScenarioEvent, ReservationEv
       // The scenario's parser already held the new limit to R-LIMIT-2 (checkLoanLimitChange).
       await db.patron.update({ where: { id: ctx.patronIds.get(ev.patron)! }, data: { loanLimit: ev.limit } });
       return { at, do: ev.do, patron: ev.patron, limit: ev.limit, result: 'accepted' };
+    case 'stopService':
+    case 'restoreService': {
+      // R-CONDUCT-1: the staff act's own service (the scenario's patron id is the card number).
+      const r = await setServiceStop(db, ev.patron, { stop: ev.do === 'stopService', reason: ev.reason, at: new Date(ev.at) });
+      const base = { at, do: ev.do, patron: ev.patron };
+      return r.ok ? { ...base, result: 'accepted' } : { ...base, result: 'rejected', ...refusalFields(r.refusal) };
+    }
     case 'setUsualLibrary':
       await db.patron.update({ where: { id: ctx.patronIds.get(ev.patron)! }, data: { usualLibraryNo: ev.library } });
       return { at, do: ev.do, patron: ev.patron, library: ev.library, result: 'accepted' };

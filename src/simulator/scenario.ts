@@ -18,11 +18,13 @@ import { z } from 'zod';
 import {
   COOP_LIBRARY_COUNT,
   MATERIAL_TYPES,
+  MAX_CONDUCT_REASON_LENGTH,
   checkLoanLimitChange,
   isLendable,
   isLocalDate,
   parseItemStatus,
   parsePlace,
+  RETURN_VIAS,
   type Channel,
   type LocalDate,
 } from '../domain';
@@ -54,6 +56,12 @@ const libraryNo = z
   .int('must be a whole number')
   .min(1, `cooperating libraries are numbered 1 … ${COOP_LIBRARY_COUNT}`)
   .max(COOP_LIBRARY_COUNT, `cooperating libraries are numbered 1 … ${COOP_LIBRARY_COUNT}`);
+
+const conductReason = z
+  .string()
+  .trim()
+  .min(1, 'must say why (R-CONDUCT-1)')
+  .max(MAX_CONDUCT_REASON_LENGTH, `at most ${MAX_CONDUCT_REASON_LENGTH} characters`);
 
 const CHANNELS = ['opac', 'phone', 'counter', 'email'] as const satisfies readonly Channel[];
 const channel = z.enum(CHANNELS);
@@ -110,6 +118,8 @@ export const EVENT_KINDS = [
   'libraryOpened',
   'setLoanLimit',
   'setUsualLibrary',
+  'stopService',
+  'restoreService',
   'pull',
   'notOnShelf',
   'closedDays',
@@ -134,7 +144,16 @@ const event = z.discriminatedUnion(
     // scenario, sent to the workflow explicitly (the workflow and the API require it).
     z.strictObject({ ...at, do: z.literal('pickup'), ...reservationRef, cardShown: z.boolean().optional() }),
     z.strictObject({ ...at, do: z.literal('renew'), ...reservationRef, channel }),
-    z.strictObject({ ...at, do: z.literal('returnAt'), ...reservationRef, place }),
+    // R-RETURN-5: how it was handed in (default counter) and on which day (default the event's day; a
+    // cooperating library reporting yesterday's returns names yesterday).
+    z.strictObject({
+      ...at,
+      do: z.literal('returnAt'),
+      ...reservationRef,
+      place,
+      via: z.enum(RETURN_VIAS).optional(),
+      returnedOn: localDate.optional(),
+    }),
     z.strictObject({
       ...at,
       do: z.literal('checkIn'),
@@ -149,6 +168,9 @@ const event = z.discriminatedUnion(
     z.strictObject({ ...at, do: z.literal('libraryOpened'), library: libraryNo }),
     z.strictObject({ ...at, do: z.literal('setLoanLimit'), patron: id, limit: z.number() }),
     z.strictObject({ ...at, do: z.literal('setUsualLibrary'), patron: id, library: libraryNo }),
+    // R-CONDUCT-1: staff stop (or restore) the patron's use of the online service, with a reason.
+    z.strictObject({ ...at, do: z.literal('stopService'), patron: id, reason: conductReason }),
+    z.strictObject({ ...at, do: z.literal('restoreService'), patron: id, reason: conductReason }),
     // R-STATUS-1: staff take a copy on the pull list off the shelf (its scan secures it), or do not find it.
     z.strictObject({ ...at, do: z.literal('pull'), item: id }),
     z.strictObject({ ...at, do: z.literal('notOnShelf'), item: id }),

@@ -9,7 +9,7 @@
 //   the returned copy was checked in centrally) need no answer to anyone. Those are Signals, sent by
 //   the activities that made the event happen, after their database transaction committed.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor, Channel, LocalDate, Refusal, ReservationStatus } from '../domain';
+import type { Actor, Channel, LocalDate, Refusal, ReservationStatus, ReturnVia } from '../domain';
 
 export const reservationWorkflowId = (reservationId: string): string => `reservation-${reservationId}`;
 /** The reservation a workflow id belongs to, or undefined for other workflows (Thursday processing). */
@@ -79,6 +79,10 @@ export const renewUpdate = defineUpdate<WorkflowState, [RenewRequest]>('renew');
 export interface ReturnRequest {
   /** "pref" or "coop:<no>" */
   place: string;
+  /** R-RETURN-5: how it was handed in (default the counter); a book post only at the prefectural library (R-RETURN-3). */
+  via?: ReturnVia;
+  /** R-RETURN-5: the day it was handed in (default today): not in the future, not before the loan. R-OVERDUE-2 counts from it. */
+  returnedOn?: LocalDate;
 }
 export const returnUpdate = defineUpdate<WorkflowState, [ReturnRequest]>('returnAt');
 

@@ -78,6 +78,9 @@ export const NOTICE_PATCHES = {
 /** R-PREF-4 / R-COOP-1: a pickup without `cardShown` is refused (before the patch: taken as shown). Never rename it. */
 export const PICKUP_CARD_PATCH = 'pickup-card-required';
 
+/** R-RETURN-5: a return says how (`via`) and on which day (`returnedOn`) it came (before the patch: neither). Never rename it. */
+export const RETURN_HOW_WHEN_PATCH = 'return-how-and-when';
+
 export async function reservation(input: ReservationInput): Promise<WorkflowState> {
   // Each change of status is a line in the structured log (with workflowId, hence reservationId; the
   // SDK leaves it out while replaying, so a line is written once per change).
@@ -183,17 +186,28 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     const place = parsePlace(req.place);
     if (!place) refused({ rule: 'R-RETURN-3', ja: `返却場所「${req.place}」は不明です。`, en: `Unknown return place "${req.place}".` });
     // The May-2024 exception needs the patron's usual library and whether it is open: the activity
-    // decides it. Here only what the reservation alone can refuse.
-    const quick = checkReturnPlace({ pickup: r.place, returnAt: place, usualWasClosedAtReservation: false, usualOpenNow: false });
+    // decides it (R-RETURN-5's day needs the loan's first day: the activity too). Here only what the
+    // reservation alone can refuse.
+    const quick = checkReturnPlace({
+      pickup: r.place,
+      returnAt: place,
+      usualWasClosedAtReservation: false,
+      usualOpenNow: false,
+      via: req.via ?? 'counter',
+    });
     if (!quick.ok && (place.kind === 'pref' || r.place.kind === 'pref')) refused(quick.refusal);
   };
+  // R-RETURN-5: how and when the copy came. Histories recorded before the patch sent neither, and replay
+  // their returns as they were (place only).
+  const howAndWhen = (req: ReturnRequest) =>
+    patched(RETURN_HOW_WHEN_PATCH) ? { via: req.via ?? 'counter', ...(req.returnedOn ? { returnedOn: req.returnedOn } : {}) } : {};
   setHandler(
     returnUpdate,
     (req) =>
       oneAtATime(
         () => returnAllowed(req),
         async () => {
-          const res = await act.recordReturn({ reservationId, place: req.place, at: now().toISOString() });
+          const res = await act.recordReturn({ reservationId, place: req.place, at: now().toISOString(), ...howAndWhen(req) });
           if (!res.ok) refused(res.refusal);
           if (r.loan) r.loan = { ...r.loan, returnedOn: res.returnedOn ?? jstDateOf(now()) };
           if (res.processed) r.checkedIn = true; // returned at the prefectural library: processed at once

@@ -55,6 +55,9 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   issueTemporaryPassword: { params: NOBODY },
   setLoanLimit: { params: NOBODY, body: { loanLimit: 5 } },
   setUsualLibrary: { params: NOBODY, body: { usualLibraryNo: 12 } },
+  setMyUsualLibrary: { params: NOBODY, body: { usualLibraryNo: 12 } },
+  stopService: { params: NOBODY, body: { reason: '返却場所の誤りが続いたため' } },
+  restoreService: { params: NOBODY, body: { reason: '面談の上、再開' } },
   setLibraryOpen: { params: { no: 99 }, body: { isOpen: true } },
   getThursdayRun: { params: { processingDay: '2026-12-04' } },
   triggerThursdayRun: { body: { processingDay: '2026-12-04' } },
@@ -138,7 +141,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(64);
+    expect(documented.length).toBe(67);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -333,6 +336,7 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/opac/patrons/{cardNumber}/notice-preferences', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
     expect((await a.put('/opac/patrons/{cardNumber}/notice-preferences', 'opac', { cardNumber: 'K0100' }, { language: 'en' })).status).toBe(403);
     expect((await a.get('/opac/patrons/{cardNumber}/notices', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
+    expect((await a.put('/opac/patrons/{cardNumber}/usual-library', 'opac', { cardNumber: 'K0100' }, { usualLibraryNo: 3 })).status).toBe(403);
     expect(
       (await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: temp, newPassword: 'short' })).status,
     ).toBe(422);
@@ -363,6 +367,7 @@ describe('every documented status is one the app sends', () => {
     await h.db.patron.update({ where: { cardNumber: 'K0001' }, data: { mustChangePassword: false } });
     expect((await a.loginPatron('K0001', reissued.body.temporaryPassword)).status).toBe(200); // the new password revoked the token
     expect((await a.get('/opac/patrons/{cardNumber}', 'opac', { cardNumber: 'K0001' })).status).toBe(200);
+    expect((await a.put('/opac/patrons/{cardNumber}/usual-library', 'opac', { cardNumber: 'K0001' }, { usualLibraryNo: null })).status).toBe(200);
     expect((await a.get('/staff/patrons/{cardNumber}', 'staff', { cardNumber: 'K0001' })).status).toBe(200);
     expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'K0001' }, { loanLimit: 10 })).status).toBe(200);
     expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'K0001' }, { loanLimit: 99 })).status).toBe(422);
@@ -370,6 +375,12 @@ describe('every documented status is one the app sends', () => {
       usualLibraryNo: 12,
     });
     expect((await a.put('/staff/patrons/{cardNumber}/usual-library', 'staff', { cardNumber: 'K0001' }, { usualLibraryNo: null })).status).toBe(200);
+    // R-CONDUCT-1: stopped (200, again 409), restored (200, again 409).
+    for (const which of ['stop', 'restore']) {
+      const path = `/staff/patrons/{cardNumber}/service-${which}`;
+      expect((await a.post(path, 'staff', { cardNumber: 'K0001' }, { reason: '契約の試験' })).status).toBe(200);
+      expect((await a.post(path, 'staff', { cardNumber: 'K0001' }, { reason: '契約の試験' })).status).toBe(409);
+    }
 
     // Reservations: placed, listed, looked at, cancelled (200, then 409), picked up (409, then 200).
     await h.title('T-K2', '契約の本 二', [{ item: 'K2-1' }]);

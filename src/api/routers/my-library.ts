@@ -56,7 +56,7 @@ export const myLibraryRoutes: RouteDef[] = [
     responses: {
       403: ACCOUNT_403,
       404: 'No such patron',
-      409: 'Refused by a rule: R-LIMIT-1, R-ITEM-1, R-ITEM-2, R-ITEM-3 (already reserved), R-ACCOUNT-1 (no e-mail address)',
+      409: 'Refused by a rule: R-LIMIT-1, R-ITEM-1, R-ITEM-2, R-ITEM-3 (already reserved), R-ACCOUNT-1 (no e-mail address), R-CONDUCT-1 (service stopped)',
       422: 'Invalid body (e.g. an unknown pickup number, an unknown title)',
     },
     async handler({ params, body, caller, idempotencyKey, ctx }) {
