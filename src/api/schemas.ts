@@ -233,6 +233,12 @@ export const ReservationFilterQuery = z.strictObject({
 export const StaffCancelBody = z.strictObject({
   channel: z.enum(['counter', 'phone', 'email']).meta({ description: 'How the request reached staff; e-mail is refused (R-CANCEL-2)' }),
 });
+/** R-STAFF-1: staff place a reservation for a patron who phoned or came to the counter. */
+export const StaffReservationBody = z.strictObject({
+  titleId: TitleId,
+  pickup: Place,
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter (R-STAFF-1; not by e-mail)' }),
+});
 export const PickupBody = z.strictObject({
   cardShown: z.boolean().meta({
     description: "R-PREF-4 / R-COOP-1: the patron showed the prefectural library's card — required on every pickup; false refuses the handover (409)",

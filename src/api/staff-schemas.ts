@@ -70,6 +70,9 @@ export const StaffAct = z
   .meta({ description: 'A staff act that named this reservation (the staff_action record)' });
 
 export const StaffReservationDetail = ReservationDetail.extend({
+  placedVia: z.enum(['opac', 'phone', 'counter']).meta({
+    description: 'R-STAFF-1: placed in My Library (opac), or by staff for a patron who phoned or came to the counter (who: staffActs)',
+  }),
   staffActs: z.array(StaffAct).meta({
     description: 'Who of the staff did what to this reservation, oldest first; the status history itself is in transitions',
   }),

@@ -44,6 +44,7 @@ export const RULE_IDS = [
   'R-MAIL-1',
   'R-MAIL-2',
   'R-ACCOUNT-1',
+  'R-STAFF-1',
   // The library's discretion to refuse service to a patron (staff decide; nothing here enforces it):
   // listed so that the ids match docs/spec.md exactly.
   'R-CONDUCT-1',

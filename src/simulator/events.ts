@@ -41,6 +41,7 @@ async function reserve(ctx: EventContext, ev: EventOf<'reserve'>): Promise<void>
     titleId: ev.title,
     pickup: ev.pickup,
     at: new Date(ev.at),
+    ...(ev.by === 'staff' ? { channel: ev.channel ?? 'phone' } : {}), // R-STAFF-1
   });
   ctx.timeline.reserve(ev, outcome);
 }

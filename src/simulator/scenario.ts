@@ -120,7 +120,17 @@ const reservationRef = { reservation: id };
 const event = z.discriminatedUnion(
   'do',
   [
-    z.strictObject({ ...at, do: z.literal('reserve'), ...reservationRef, patron: id, title: id, pickup: place }),
+    // R-STAFF-1: by "staff" for a patron who phoned (channel "phone", the default) or came to the counter.
+    z.strictObject({
+      ...at,
+      do: z.literal('reserve'),
+      ...reservationRef,
+      patron: id,
+      title: id,
+      pickup: place,
+      by: z.enum(['patron', 'staff']).default('patron'),
+      channel: z.enum(['phone', 'counter']).optional(),
+    }),
     z.strictObject({ ...at, do: z.literal('cancel'), ...reservationRef, by: z.enum(['patron', 'staff']), channel: channel.optional() }),
     z.strictObject({ ...at, do: z.literal('checkout'), item: id, patron: id }),
     // cardShown: false — the patron came without the prefectural library's card (R-COOP-1, R-PREF-4). Omitted: true in a
@@ -250,6 +260,9 @@ function crossCheck(s: z.output<typeof scenarioShape>, issue: (path: (string | n
       const placed = reservedAt.get(e.reservation);
       if (placed === undefined) issue(path('reservation'), `unknown reservation ${JSON.stringify(e.reservation)}: no "reserve" event places it`);
       else if (placed > i) issue(path('reservation'), `reservation ${JSON.stringify(e.reservation)} is placed only later, at events[${placed}]`);
+    }
+    if (e.do === 'reserve' && e.channel !== undefined && e.by !== 'staff') {
+      issue(path('channel'), 'a patron reserves in My Library; "channel" (phone or counter) is for "by": "staff" (R-STAFF-1)');
     }
     if (e.do === 'setLoanLimit') {
       const change = checkLoanLimitChange(e.limit); // R-LIMIT-2

@@ -37,6 +37,7 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   registerEmail: { params: NOBODY, body: { email: 'x@example.jp' } },
   getMyProfile: { params: NOBODY },
   placeReservation: { params: NOBODY, body: { titleId: 'T-K1', pickup: 'pref' } },
+  placeStaffReservation: { params: NOBODY, body: { titleId: 'T-K1', pickup: 'pref', channel: 'phone' } },
   listMyReservations: { params: NOBODY },
   getMyReservation: { params: { ...NOBODY, reservationId: 'nope' } },
   cancelMyReservation: { params: { ...NOBODY, reservationId: 'nope' }, body: {} },
@@ -134,7 +135,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(59);
+    expect(documented.length).toBe(60);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -553,6 +554,15 @@ describe('every documented status is one the app sends', () => {
       },
     });
     expect((await a.post('/staff/notices/{noticeId}/resend', 'staff', { noticeId: String(failed.id) })).status).toBe(200);
+
+    // Issue 13: a staff reservation (R-STAFF-1) 201, 409, 422.
+    await h.title('T-K13', '受付の本', [{ item: 'K13-1', status: 'ON_LOAN' }]);
+    const byStaff = { titleId: 'T-K13', pickup: 'coop:3', channel: 'counter' };
+    expect((await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, byStaff)).status).toBe(201);
+    expect((await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, byStaff)).status).toBe(409);
+    expect(
+      (await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, { ...byStaff, channel: 'email' })).status,
+    ).toBe(422);
   }, 60_000);
 
   test('GET /readyz answers 503 from the moment the process begins to stop, while the other operations still answer', async () => {

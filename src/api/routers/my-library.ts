@@ -33,7 +33,7 @@ const ACCOUNT_403 = 'Not this caller’s to do, or the temporary password has no
  * A repeated POST with the same Idempotency-Key must name the same reservation even if the first
  * attempt died before its answer was stored, so the id is derived from the key.
  */
-function reservationIdFor(caller: Caller, cardNumber: string, key: string | null): string {
+export function reservationIdFor(caller: Caller, cardNumber: string, key: string | null): string {
   if (key === null) return randomUUID();
   const h = createHash('sha256').update(`${caller.keyName}\n${cardNumber}\n${key}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;

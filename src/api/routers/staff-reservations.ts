@@ -7,21 +7,90 @@ import { listReservations, reservationDetail } from '../../services/reservation-
 import { cancelReservation, pickupReservation } from '../../services/reservation-requests';
 import { reservationRefs, staffActsOf } from '../../services/staff-actions';
 import type { Db } from '../../db/client';
-import { refused } from '../problem';
+import { patronByCard } from '../../services/accounts';
+import { placeReservation } from '../../services/place-reservation';
+import { fieldProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
-import { PickupBody, pageOf, ReservationFilterQuery, ReservationId, ReservationSummary, StaffCancelBody } from '../schemas';
+import {
+  CardNumber,
+  PickupBody,
+  pageOf,
+  ReservationFilterQuery,
+  ReservationId,
+  ReservationSummary,
+  StaffCancelBody,
+  StaffReservationBody,
+} from '../schemas';
 import { recordStaffAct } from '../staff-acts';
 import { StaffReservationDetail } from '../staff-schemas';
+import { reservationIdFor } from './my-library';
 
 const TAG = 'Staff: reservations';
 const ReservationPath = z.strictObject({ reservationId: ReservationId });
 
-/** What staff read of a reservation: its full state, and the staff acts that named it. */
+const PatronPath = z.strictObject({ cardNumber: CardNumber });
+
+/** What staff read of a reservation: its full state, how it was placed (R-STAFF-1), and the staff acts that named it. */
 async function staffDetail(db: Db, reservationId: string) {
-  return { ...(await reservationDetail(db, reservationId)), staffActs: await staffActsOf(db, reservationId) };
+  const detail = await reservationDetail(db, reservationId); // 404 for an unknown id
+  const row = await db.reservation.findUnique({ where: { id: reservationId }, select: { placedChannel: true } });
+  return {
+    ...detail,
+    placedVia: (row?.placedChannel ?? 'opac') as 'opac' | 'phone' | 'counter',
+    staffActs: await staffActsOf(db, reservationId),
+  };
 }
 
 export const staffReservationRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/staff/patrons/{cardNumber}/reservations',
+    operationId: 'placeStaffReservation',
+    summary: 'Reserve a title for a patron who phones or comes to the counter (予約申込)',
+    description:
+      'R-STAFF-1: the OPAC’s rules — R-ITEM-1…3, R-LIMIT-1 (20 reservations), R-ACCOUNT-1 (an e-mail address for the notices) — ' +
+      'with the channel and the member of staff recorded (staffActs). The patron need not have logged in to My Library. ' +
+      'Then as any reservation: 予約申込 for the security delay, then the queue or a copy (R-STATUS-1).',
+    tag: TAG,
+    auth: ['staff'],
+    params: PatronPath,
+    body: StaffReservationBody,
+    success: { status: 201, description: 'Placed', schema: StaffReservationDetail },
+    responses: {
+      404: 'No such patron',
+      409: 'Refused by a rule: R-LIMIT-1, R-ITEM-1, R-ITEM-2, R-ITEM-3 (already reserved), R-ACCOUNT-1 (no e-mail address)',
+      422: 'Invalid body (an unknown pickup number or title, a channel other than phone or counter)',
+    },
+    async handler({ params, body, caller, idempotencyKey, ctx }) {
+      const { db, temporal, taskQueue, reservationConfig } = ctx.deps;
+      const reservationId = reservationIdFor(caller!, params.cardNumber, idempotencyKey);
+      const details = { channel: body.channel, titleId: body.titleId, pickup: body.pickup };
+      await recordStaffAct(ctx, caller, { action: 'reserve', cardNumber: params.cardNumber, details }, async (found) => {
+        const patron = await patronByCard(db, params.cardNumber);
+        if (!(await db.title.findUnique({ where: { id: body.titleId }, select: { id: true } }))) {
+          throw fieldProblem(422, [
+            { field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` },
+          ]);
+        }
+        const outcome = await placeReservation(db, temporal, taskQueue, {
+          reservationId,
+          patronId: patron.id,
+          titleId: body.titleId,
+          pickup: body.pickup,
+          channel: body.channel, // R-STAFF-1
+          at: await ctx.now(),
+          ...(reservationConfig ? { config: reservationConfig } : {}),
+        });
+        if (!outcome.ok) throw refused(outcome.refusal, 409);
+        found({ reservationId: outcome.reservationId });
+      });
+      return {
+        status: 201,
+        body: await staffDetail(db, reservationId),
+        headers: { Location: `/staff/reservations/${encodeURIComponent(reservationId)}` },
+      };
+    },
+  }),
   defineRoute({
     method: 'get',
     path: '/staff/reservations',
