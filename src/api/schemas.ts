@@ -239,6 +239,12 @@ export const StaffReservationBody = z.strictObject({
   pickup: Place,
   channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter (R-STAFF-1; not by e-mail)' }),
 });
+/** R-PICKUP-1 (受取館変更): the new pickup place; staff also say how the patron asked. */
+export const OpacPickupPlaceBody = z.strictObject({ pickup: Place });
+export const StaffPickupPlaceBody = z.strictObject({
+  pickup: Place,
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter' }),
+});
 export const PickupBody = z.strictObject({
   cardShown: z.boolean().meta({
     description: "R-PREF-4 / R-COOP-1: the patron showed the prefectural library's card — required on every pickup; false refuses the handover (409)",

@@ -45,6 +45,8 @@ export const RULE_IDS = [
   'R-MAIL-2',
   'R-ACCOUNT-1',
   'R-STAFF-1',
+  'R-PICKUP-1',
+  'R-PICKUP-2',
   // The library's discretion to refuse service to a patron (staff decide; nothing here enforces it):
   // listed so that the ids match docs/spec.md exactly.
   'R-CONDUCT-1',

@@ -6,6 +6,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   checkCancel,
+  checkPickupChange,
   checkReturnPlace,
   isFinalStatus,
   jstDateOf,
@@ -21,7 +22,15 @@ import {
 } from '../domain';
 import type { Db } from '../db/client';
 import { request } from '../infra/update-outcome';
-import { cancelUpdate, pickupUpdate, renewUpdate, reservationWorkflowId, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
+import {
+  cancelUpdate,
+  changePickupUpdate,
+  pickupUpdate,
+  renewUpdate,
+  reservationWorkflowId,
+  returnUpdate,
+  type WorkflowState,
+} from '../workflows/reservation-messages';
 import type { circulation } from '../activities/circulation';
 import { renewUnderTitleLock } from '../activities/loans';
 import { NotFoundError } from './errors';
@@ -73,6 +82,21 @@ export function cancelReservation(deps: RequestDeps, req: { reservationId: strin
     (h) => h.executeUpdate(cancelUpdate, { args: [{ by: req.by, channel: req.channel }] }),
     (status) => {
       const c = checkCancel({ status, by: req.by, channel: req.channel });
+      return c.ok ? nothingToCollect(status) : c.refusal;
+    },
+  );
+}
+
+/** R-PICKUP-1, R-PICKUP-2 (受取館変更): the patron while 予約申込 / 確保待ち; staff also while 確保済み or 貸出可能. */
+export function changePickupPlace(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; pickup: string }) {
+  const to = parsePlace(req.pickup)!; // the API's schema and the scenario's checked it
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(changePickupUpdate, { args: [{ pickup: req.pickup, by: req.by }] }),
+    (status) => {
+      const c = checkPickupChange({ status, by: req.by, from: to.kind === 'pref' ? { kind: 'coop', no: 1 } : PREF, to });
       return c.ok ? nothingToCollect(status) : c.refusal;
     },
   );

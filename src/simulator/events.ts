@@ -6,7 +6,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { LendingEnvironment } from '../infra/lending-environment';
 import { refusalOf } from '../infra/update-outcome';
 import { placeReservation } from '../services/place-reservation';
-import { cancelUpdate, pickupUpdate, renewUpdate, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
+import { cancelUpdate, changePickupUpdate, pickupUpdate, renewUpdate, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
 import type { EventOf, ReservationEvent, ScenarioEvent } from './scenario';
 import { jstMinute, refusalFields, type OtherEventRecord, type RequestRecord, type TimelineRecorder } from './timeline';
 
@@ -28,6 +28,7 @@ export async function applyEvent(ctx: EventContext, ev: ScenarioEvent): Promise<
     case 'pickup':
     case 'renew':
     case 'returnAt':
+    case 'changePickup':
       return ctx.timeline.request(ev.reservation, await request(ctx, ev));
     default:
       return ctx.timeline.other(await other(ctx, ev));
@@ -62,6 +63,8 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
         return handle.executeUpdate(renewUpdate, { args: [{ channel: ev.channel }] });
       case 'returnAt':
         return handle.executeUpdate(returnUpdate, { args: [{ place: ev.place }] });
+      case 'changePickup': // R-PICKUP-1, R-PICKUP-2
+        return handle.executeUpdate(changePickupUpdate, { args: [{ pickup: ev.pickup, by: ev.by }] });
     }
   };
   try {

@@ -112,6 +112,7 @@ export const EVENT_KINDS = [
   'setUsualLibrary',
   'pull',
   'notOnShelf',
+  'changePickup',
 ] as const;
 
 const at = { at: moment };
@@ -155,6 +156,8 @@ const event = z.discriminatedUnion(
     // R-STATUS-1: staff take a copy on the pull list off the shelf (its scan secures it), or do not find it.
     z.strictObject({ ...at, do: z.literal('pull'), item: id }),
     z.strictObject({ ...at, do: z.literal('notOnShelf'), item: id }),
+    // R-PICKUP-1, R-PICKUP-2: the patron (My Library) or staff change the pickup place.
+    z.strictObject({ ...at, do: z.literal('changePickup'), ...reservationRef, pickup: place, by: z.enum(['patron', 'staff']) }),
   ],
   {
     error: (iss) =>
@@ -194,7 +197,7 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type EventOf<K extends ScenarioEvent['do']> = Extract<ScenarioEvent, { do: K }>;
 /** The events that name a reservation: their results are listed under it (`requests`). */
-export type ReservationEvent = EventOf<'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt'>;
+export type ReservationEvent = EventOf<'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt' | 'changePickup'>;
 
 export function namesReservation(e: ScenarioEvent): e is ReservationEvent {
   return 'reservation' in e;

@@ -148,7 +148,7 @@ export class TimelineRecorder {
       reservations[id] = {
         patron: p.patron,
         title: p.title,
-        pickup: p.pickup,
+        pickup: v?.pickup ?? p.pickup, // the last one: a change (R-PICKUP-2) names another
         final: v?.status ?? null,
         item: v?.itemNumber ?? null,
         queuePosition: v?.queuePosition ?? null,

@@ -82,6 +82,17 @@ export interface ReturnRequest {
 }
 export const returnUpdate = defineUpdate<WorkflowState, [ReturnRequest]>('returnAt');
 
+/**
+ * R-PICKUP-1, R-PICKUP-2 (受取館変更, issue 13): the patron while 予約申込 / 確保待ち, staff also while
+ * 確保済み (before its Thursday run) and 貸出可能. Answered with the state after the change.
+ */
+export interface ChangePickupRequest {
+  /** "pref" or "coop:<no>" */
+  pickup: string;
+  by: Actor;
+}
+export const changePickupUpdate = defineUpdate<WorkflowState, [ChangePickupRequest]>('changePickup');
+
 // ---- query ----
 
 /**

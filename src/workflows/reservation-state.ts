@@ -68,7 +68,10 @@ export interface LoanFacts {
 
 export class ReservationState {
   status: ReservationStatus = 'APPLIED';
-  readonly place: Place;
+  /** The pickup place: the placement's, until a change (R-PICKUP-2) names another. */
+  place: Place;
+  /** Lending notices sent so far: after a change of pickup place (R-PICKUP-2) the next one is a new notice. */
+  lendingNotices = 0;
   readonly config: ReservationConfig;
   /** 配送中: the first day of the pickup window (R-COOP-4), before which a pickup is refused. */
   pickupFrom: LocalDate | null = null;

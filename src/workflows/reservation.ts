@@ -10,6 +10,7 @@ import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxy
 import {
   alreadyReturned,
   checkCancel,
+  checkPickupChange,
   checkRenewal,
   checkReturnPlace,
   coopDates,
@@ -28,6 +29,7 @@ import {
 import type { ReservationActivities } from '../activities';
 import {
   cancelUpdate,
+  changePickupUpdate,
   checkedInSignal,
   copySecuredSignal,
   pickupUpdate,
@@ -36,6 +38,7 @@ import {
   thursdayOutcomeSignal,
   viewQuery,
   type CancelRequest,
+  type ChangePickupRequest,
   type PickupRequest,
   type RenewRequest,
   type ReturnRequest,
@@ -200,6 +203,31 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     { validator: returnAllowed },
   );
 
+  // ---- issue 13: the pickup place changes (R-PICKUP-1, R-PICKUP-2) ----
+  // A new Update (no patch: histories recorded before it hold none, and the main path below is as it was —
+  // a change 確保済み → 貸出可能 or back only moves the status the loop already waits on).
+  const changeAllowed = (req: ChangePickupRequest) => {
+    const to = parsePlace(req.pickup);
+    if (!to) refused({ rule: 'R-PICKUP-1', ja: `受取館「${req.pickup}」は指定できません。`, en: `Unknown pickup place "${req.pickup}".` });
+    rejectIfRefused(checkPickupChange({ status: r.status, by: req.by, from: r.place, to }));
+  };
+  setHandler(
+    changePickupUpdate,
+    (req) =>
+      oneAtATime(
+        () => changeAllowed(req),
+        async () => {
+          const res = await act.changePickupPlace({ reservationId, pickup: req.pickup, by: req.by, at: now().toISOString() });
+          if (!res.ok) refused(res.refusal);
+          r.place = parsePlace(res.pickup)!;
+          if (res.status === 'SECURED') r.pickupUntil = null; // off the hold shelf: Thursday gives the new window
+          r.moveTo(res.status, res.status === 'READY' || res.status === 'SECURED' ? 'R-PICKUP-2' : undefined);
+          return r.snapshot();
+        },
+      ),
+    { validator: changeAllowed },
+  );
+
   // ---- 予約申込: the security delay (R-STATUS-1); the patron may still cancel (R-CANCEL-1) ----
   await condition(() => r.ended, r.config.securityDelayMs);
 
@@ -272,7 +300,7 @@ function adoptThursdayOutcome(r: ReservationState, o: ThursdayOutcome): void {
 async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
   await condition(() => r.status !== 'READY', r.config.prefNoticeDelayMs);
   if (r.status === 'READY') {
-    const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString() });
+    const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString(), ...lendingNoticeRound(r) });
     r.pickupUntil = mail.holdUntil; // the notice's day starts the hold: the activity recorded both
   } // else R-PREF-3: borrowed (or cancelled) before the notice went out — no mail
   if (r.status !== 'READY' || !r.pickupUntil) return;
@@ -289,7 +317,7 @@ async function deliverToCooperatingLibrary(r: ReservationState, reservationId: s
   const { noticeOn, pickupUntil } = r;
   await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(noticeOn!, r.config.coopNoticeHour, 0)));
   if (r.status !== 'IN_DELIVERY') return; // cancelled by staff (R-CANCEL-2)
-  await act.sendLendingNotice({ reservationId, at: now().toISOString() });
+  await act.sendLendingNotice({ reservationId, at: now().toISOString(), ...lendingNoticeRound(r) });
   if (patched(NOTICE_PATCHES.pickupReminder)) {
     await remindBeforeHoldEnds(r, reservationId, 'IN_DELIVERY', pickupUntil!);
     if (r.status !== 'IN_DELIVERY') return; // collected (or cancelled by staff) before the reminder
@@ -369,6 +397,15 @@ async function sendOwedNotices(r: ReservationState, reservationId: string): Prom
       ...(owed.cause ? { cause: owed.cause } : {}),
     });
   }
+}
+
+/**
+ * R-PICKUP-2: the first lending notice is the one it always was; after a change of pickup place, the
+ * next is a new one (its own outbox row, `pickup-<n>`). Counted as it is asked for.
+ */
+function lendingNoticeRound(r: ReservationState): { occurrence?: string } {
+  const round = r.lendingNotices++;
+  return round > 0 ? { occurrence: `pickup-${round}` } : {};
 }
 
 function msUntil(deadline: Date): number {

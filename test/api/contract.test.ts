@@ -38,6 +38,8 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   getMyProfile: { params: NOBODY },
   placeReservation: { params: NOBODY, body: { titleId: 'T-K1', pickup: 'pref' } },
   placeStaffReservation: { params: NOBODY, body: { titleId: 'T-K1', pickup: 'pref', channel: 'phone' } },
+  changeMyPickupPlace: { params: { ...NOBODY, reservationId: 'nope' }, body: { pickup: 'coop:2' } },
+  changePickupPlace: { params: { reservationId: 'nope' }, body: { pickup: 'coop:2', channel: 'phone' } },
   listMyReservations: { params: NOBODY },
   getMyReservation: { params: { ...NOBODY, reservationId: 'nope' } },
   cancelMyReservation: { params: { ...NOBODY, reservationId: 'nope' }, body: {} },
@@ -135,7 +137,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(60);
+    expect(documented.length).toBe(62);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -563,6 +565,17 @@ describe('every documented status is one the app sends', () => {
     expect(
       (await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, { ...byStaff, channel: 'email' })).status,
     ).toBe(422);
+    // R-PICKUP-1: the pickup place changes 200 and 409 (the same place), for the patron and for staff; 403 before the password change.
+    const k13 = (await h.db.reservation.findFirstOrThrow({ where: { titleId: 'T-K13' } })).id;
+    const mine = '/opac/patrons/{cardNumber}/reservations/{reservationId}/pickup-place';
+    expect((await a.post(mine, 'opac', { cardNumber: 'K0001', reservationId: k13 }, { pickup: 'coop:4' })).status).toBe(200);
+    expect((await a.post(mine, 'opac', { cardNumber: 'K0001', reservationId: k13 }, { pickup: 'coop:4' })).status).toBe(409);
+    const k113 = await a.post('/staff/patrons', 'staff', {}, { cardNumber: 'K0113', name: '契約 次郎' });
+    expect((await a.loginPatron('K0113', k113.body.temporaryPassword)).status).toBe(200);
+    expect((await a.post(mine, 'opac', { cardNumber: 'K0113', reservationId: k13 }, { pickup: 'coop:4' })).status).toBe(403);
+    const staffChange = '/staff/reservations/{reservationId}/pickup-place';
+    expect((await a.post(staffChange, 'staff', { reservationId: k13 }, { pickup: 'pref', channel: 'phone' })).status).toBe(200);
+    expect((await a.post(staffChange, 'staff', { reservationId: k13 }, { pickup: 'pref', channel: 'phone' })).status).toBe(409);
   }, 60_000);
 
   test('GET /readyz answers 503 from the moment the process begins to stop, while the other operations still answer', async () => {

@@ -6,6 +6,8 @@ import { weekShift, type WeekShift } from '../support/week-shift';
 let a: ApiHarness;
 let w: WeekShift;
 const STAFF_RESERVE = '/staff/patrons/{cardNumber}/reservations';
+const RESERVE = '/opac/patrons/{cardNumber}/reservations';
+const R = '/staff/reservations/{reservationId}';
 const MINE = '/opac/patrons/{cardNumber}/reservations/{reservationId}';
 
 beforeAll(async () => {
@@ -83,5 +85,130 @@ describe('R-STAFF-1: staff reserve for a patron who phones or comes to the count
     expect(await a.h.db.reservation.count({ where: { patron: { cardNumber: 'PA005' } } })).toBe(0);
     const placed = await a.post(STAFF_RESERVE, 'staff', { cardNumber: 'PA005' }, { titleId: 'T-PA5', pickup: 'pref', channel: 'phone' });
     expect(placed.body).toMatchObject({ status: 'APPLIED', placedVia: 'phone', staffActs: [{ action: 'reserve', by: { kind: 'key' } }] });
+  });
+});
+
+describe('R-PICKUP-1, R-PICKUP-2: changing the pickup place (受取館変更)', () => {
+  const MY_CHANGE = `${MINE}/pickup-place`;
+  const CHANGE = `${R}/pickup-place`;
+
+  test('R-PICKUP-1, R-PICKUP-2: the patron changes it while 確保待ち and keeps the queue place (R-CANCEL-3 then gives the copy to the new place); not once 貸出可能 (staff can)', async () => {
+    for (const card of ['PB001', 'PB002', 'PB003']) await a.patron(card);
+    await a.h.title('T-PB1', '津軽海峡', [{ item: 'PB1-1' }]);
+    await a.h.advanceTo(w.at('2026-12-07T09:00')); // Monday
+    const first = (await a.post(RESERVE, 'opac', { cardNumber: 'PB001' }, { titleId: 'T-PB1', pickup: 'pref' })).body.reservationId as string;
+    await a.h.advanceTo(w.at('2026-12-07T09:01'));
+    const second = (await a.post(RESERVE, 'opac', { cardNumber: 'PB002' }, { titleId: 'T-PB1', pickup: 'coop:5' })).body.reservationId as string;
+    const third = (await a.post(RESERVE, 'opac', { cardNumber: 'PB003' }, { titleId: 'T-PB1', pickup: 'pref' })).body.reservationId as string;
+    await a.h.advanceTo(w.at('2026-12-07T09:10'));
+    expect((await a.get(R, 'staff', { reservationId: first })).body).toMatchObject({ status: 'READY' });
+    expect((await a.get(R, 'staff', { reservationId: second })).body).toMatchObject({ status: 'WAITING', queuePosition: 1 });
+
+    const changed = await a.post(MY_CHANGE, 'opac', { cardNumber: 'PB002', reservationId: second }, { pickup: 'pref' });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ status: 'WAITING', queuePosition: 1, pickup: { code: 'pref' } });
+    expect((await a.get(R, 'staff', { reservationId: second })).body).toMatchObject({
+      pickupChanged: { from: 'coop:5' },
+      staffActs: [], // the patron's own act: no staff act
+    });
+    expect((await a.get(R, 'staff', { reservationId: third })).body).toMatchObject({ queuePosition: 2 });
+    // The same place again, and another patron's reservation (404).
+    expect((await a.post(MY_CHANGE, 'opac', { cardNumber: 'PB002', reservationId: second }, { pickup: 'pref' })).body).toMatchObject({
+      status: 409,
+      rule: 'R-PICKUP-1',
+    });
+    expect((await a.post(MY_CHANGE, 'opac', { cardNumber: 'PB003', reservationId: second }, { pickup: 'coop:7' })).status).toBe(404);
+    // 貸出可能: not in My Library; bad input names the field, nothing changes.
+    expect((await a.post(MY_CHANGE, 'opac', { cardNumber: 'PB001', reservationId: first }, { pickup: 'coop:9' })).body).toMatchObject({
+      status: 409,
+      rule: 'R-PICKUP-1',
+    });
+    const bad = await a.post(MY_CHANGE, 'opac', { cardNumber: 'PB001', reservationId: first }, { pickup: 'coop:60' });
+    expect(bad.body).toMatchObject({ status: 422, errors: [{ field: 'body.pickup' }] });
+    expect((await a.get(R, 'staff', { reservationId: first })).body).toMatchObject({
+      status: 'READY',
+      pickup: { code: 'pref' },
+      pickupChanged: null,
+    });
+
+    // R-CANCEL-3: the first reserver's copy goes to the head of the queue — to its new place.
+    await a.post(`${R}/cancel`, 'staff', { reservationId: first }, { channel: 'phone' });
+    expect((await a.get(R, 'staff', { reservationId: second })).body).toMatchObject({ status: 'READY', itemNumber: 'PB1-1' });
+    expect((await a.get(R, 'staff', { reservationId: third })).body).toMatchObject({ status: 'WAITING', queuePosition: 1 });
+  });
+
+  test('R-PICKUP-2, R-PREF-1, R-PREF-2: staff change 確保済み (before Thursday) to the prefectural library → 貸出可能 with the lending notice at once, held 7 days', async () => {
+    await a.patron('PB010');
+    await a.h.title('T-PB2', '岩木山', [{ item: 'PB2-1' }]);
+    await a.h.advanceTo(w.at('2026-12-14T09:00')); // Monday
+    const id = (await a.post(RESERVE, 'opac', { cardNumber: 'PB010' }, { titleId: 'T-PB2', pickup: 'coop:30' })).body.reservationId as string;
+    await a.h.advanceTo(w.at('2026-12-14T09:10'));
+    expect((await a.get(R, 'staff', { reservationId: id })).body).toMatchObject({ status: 'SECURED' });
+    expect((await a.post(MY_CHANGE, 'opac', { cardNumber: 'PB010', reservationId: id }, { pickup: 'pref' })).body).toMatchObject({
+      status: 409,
+      rule: 'R-PICKUP-1',
+    });
+    await a.h.advanceTo(w.at('2026-12-15T11:00')); // Tuesday
+    const changed = await a.post(CHANGE, 'counter', { reservationId: id }, { pickup: 'pref', channel: 'counter' });
+    expect(changed.status).toBe(200);
+    await a.h.settle();
+    const after = (await a.get(R, 'staff', { reservationId: id })).body;
+    expect(after).toMatchObject({
+      status: 'READY',
+      pickup: { code: 'pref' },
+      dates: { pickupFrom: w.day('2026-12-15'), pickupUntil: w.day('2026-12-21') },
+      pickupChanged: { from: 'coop:30' },
+      mails: [{ kind: 'LENDING_NOTICE', state: 'SENT' }],
+      staffActs: [{ action: 'changePickup', by: { staffNumber: 'T-COUNTER' }, outcome: 'done' }],
+    });
+    expect(after.transitions.map((t: { status: string; note?: string }) => [t.status, t.note ?? null])).toEqual([
+      ['APPLIED', null],
+      ['WAITING', null],
+      ['SECURED', null],
+      ['READY', 'R-PICKUP-2'],
+    ]);
+    expect((await a.h.db.item.findUniqueOrThrow({ where: { itemNumber: 'PB2-1' } })).status).toBe('AWAITING_PICKUP');
+    const act = await a.h.db.staffAction.findFirstOrThrow({ where: { reservationId: id, action: 'changePickup' } });
+    expect(act.details).toEqual({ channel: 'counter', from: 'coop:30', to: 'pref' });
+    // Thursday passes it over: it is on the hold shelf, and collected there.
+    await a.h.advanceTo(w.at('2026-12-17T10:05'));
+    expect((await a.get(R, 'staff', { reservationId: id })).body).toMatchObject({ status: 'READY' });
+    expect((await a.post(`${R}/pickup`, 'staff', { reservationId: id }, { cardShown: true })).body).toMatchObject({ status: 'ON_LOAN' });
+  });
+
+  test('R-PICKUP-2, R-COOP-4: staff change 貸出可能 to a cooperating library → off the hold shelf, 確保済み, out at the next Thursday with its own notice; R-PICKUP-1: not once 配送中', async () => {
+    await a.patron('PB020');
+    await a.h.title('T-PB3', '恐山', [{ item: 'PB3-1' }]);
+    await a.h.advanceTo(w.at('2026-12-21T09:00')); // Monday
+    const id = (await a.post(RESERVE, 'opac', { cardNumber: 'PB020' }, { titleId: 'T-PB3', pickup: 'pref' })).body.reservationId as string;
+    await a.h.advanceTo(w.at('2026-12-21T09:10'));
+    expect((await a.get(R, 'staff', { reservationId: id })).body).toMatchObject({ status: 'READY', mails: [{ kind: 'LENDING_NOTICE' }] });
+    await a.h.advanceTo(w.at('2026-12-22T10:00')); // Tuesday
+    expect((await a.post(CHANGE, 'staff', { reservationId: id }, { pickup: 'coop:30', channel: 'phone' })).status).toBe(200);
+    const secured = (await a.get(R, 'staff', { reservationId: id })).body;
+    expect(secured).toMatchObject({ status: 'SECURED', pickup: { code: 'coop:30' }, pickupChanged: { from: 'pref' }, itemNumber: 'PB3-1' });
+    expect(secured.dates.pickupUntil).toBeUndefined();
+    expect((await a.h.db.item.findUniqueOrThrow({ where: { itemNumber: 'PB3-1' } })).status).toBe('IN_TRANSIT');
+    const shelf = await a.get('/staff/hold-shelf', 'staff');
+    expect(JSON.stringify(shelf.body)).not.toContain(id);
+    // The hold's end passes without a release (it is no longer on the hold shelf).
+    await a.h.advanceTo(w.at('2026-12-24T10:05')); // Thursday processing
+    expect((await a.get(R, 'staff', { reservationId: id })).body).toMatchObject({
+      status: 'IN_DELIVERY',
+      dates: { processingDay: w.day('2026-12-24'), pickupFrom: w.day('2026-12-27'), pickupUntil: w.day('2027-01-03') },
+    });
+    expect((await a.post(CHANGE, 'staff', { reservationId: id }, { pickup: 'pref', channel: 'phone' })).body).toMatchObject({
+      status: 409,
+      rule: 'R-PICKUP-1',
+    });
+    await a.h.advanceTo(w.at('2026-12-26T09:30')); // Saturday: the cooperating library's notice, a second one
+    const mails = (await a.get(R, 'staff', { reservationId: id })).body.mails as { kind: string; state: string }[];
+    expect(mails.filter((m) => m.kind === 'LENDING_NOTICE').map((m) => m.state)).toEqual(['SENT', 'SENT']);
+    const rows = await a.h.db.mailOutbox.findMany({ where: { reservationId: id, kind: 'LENDING_NOTICE' }, orderBy: { id: 'asc' } });
+    expect(rows.map((m) => m.key)).toEqual([`lending-notice:${id}`, `lending-notice:${id}:pickup-1`]);
+    expect([rows[0]!.holdUntil?.toISOString().slice(0, 10), rows[1]!.holdUntil?.toISOString().slice(0, 10)]).toEqual([
+      w.day('2026-12-27'), // the prefectural hold the first notice gave (7 days from Monday 12-21)
+      w.day('2027-01-03'), // the cooperating library's window
+    ]);
   });
 });

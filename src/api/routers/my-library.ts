@@ -7,7 +7,7 @@ import { jstDateOf } from '../../domain';
 import { NotFoundError } from '../../services/errors';
 import { placeReservation } from '../../services/place-reservation';
 import { loanSummary, patronLoans, patronReservations, placedReservation, reservationDetail } from '../../services/reservation-queries';
-import { cancelReservation, renewLoan } from '../../services/reservation-requests';
+import { cancelReservation, changePickupPlace, renewLoan } from '../../services/reservation-requests';
 import type { Caller } from '../auth';
 import { fieldProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
@@ -16,6 +16,7 @@ import {
   LoanId,
   LoanSummary,
   NewReservationBody,
+  OpacPickupPlaceBody,
   OpacRenewBody,
   PlacedReservation,
   ReservationDetail,
@@ -135,6 +136,31 @@ export const myLibraryRoutes: RouteDef[] = [
         owner: { patronId: patron.id },
         by: 'patron',
         channel: 'opac',
+      });
+      if (!r.ok) throw refused(r.refusal, 409);
+      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/opac/patrons/{cardNumber}/reservations/{reservationId}/pickup-place',
+    operationId: 'changeMyPickupPlace',
+    summary: 'Change the pickup place in My Library (受取館変更)',
+    description:
+      'R-PICKUP-1: only in 予約申込 or 確保待ち (from 確保済み on, staff can while the copy is here); R-PICKUP-2: the reservation keeps its place in the queue.',
+    tag: 'OPAC: reservations',
+    auth: ['opac'],
+    params: ReservationPath,
+    body: OpacPickupPlaceBody,
+    success: { status: 200, description: 'Changed: the reservation with its new pickup place', schema: ReservationDetail },
+    responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron', 409: 'Refused: R-PICKUP-1' },
+    async handler({ params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      const r = await changePickupPlace(ctx.deps, {
+        reservationId: params.reservationId,
+        owner: { patronId: patron.id },
+        by: 'patron',
+        pickup: body.pickup,
       });
       if (!r.ok) throw refused(r.refusal, 409);
       return { body: await reservationDetail(ctx.deps.db, params.reservationId) };

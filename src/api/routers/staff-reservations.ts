@@ -2,9 +2,9 @@
 // staff did what to it), and the counter's requests: cancel at any stage (R-CANCEL-2) and pickup, each
 // recorded as a staff act (staff-acts.ts).
 import { z } from 'zod';
-import { isReservationStatus, type ReservationStatus } from '../../domain';
+import { formatJst, isReservationStatus, type ReservationStatus } from '../../domain';
 import { listReservations, reservationDetail } from '../../services/reservation-queries';
-import { cancelReservation, pickupReservation } from '../../services/reservation-requests';
+import { cancelReservation, changePickupPlace, pickupReservation } from '../../services/reservation-requests';
 import { reservationRefs, staffActsOf } from '../../services/staff-actions';
 import type { Db } from '../../db/client';
 import { patronByCard } from '../../services/accounts';
@@ -19,6 +19,7 @@ import {
   ReservationId,
   ReservationSummary,
   StaffCancelBody,
+  StaffPickupPlaceBody,
   StaffReservationBody,
 } from '../schemas';
 import { recordStaffAct } from '../staff-acts';
@@ -33,10 +34,14 @@ const PatronPath = z.strictObject({ cardNumber: CardNumber });
 /** What staff read of a reservation: its full state, how it was placed (R-STAFF-1), and the staff acts that named it. */
 async function staffDetail(db: Db, reservationId: string) {
   const detail = await reservationDetail(db, reservationId); // 404 for an unknown id
-  const row = await db.reservation.findUnique({ where: { id: reservationId }, select: { placedChannel: true } });
+  const row = await db.reservation.findUnique({
+    where: { id: reservationId },
+    select: { placedChannel: true, pickupChangedAt: true, pickupChangedFrom: true },
+  });
   return {
     ...detail,
     placedVia: (row?.placedChannel ?? 'opac') as 'opac' | 'phone' | 'counter',
+    pickupChanged: row?.pickupChangedAt && row.pickupChangedFrom ? { at: formatJst(row.pickupChangedAt), from: row.pickupChangedFrom } : null,
     staffActs: await staffActsOf(db, reservationId),
   };
 }
@@ -144,6 +149,37 @@ export const staffReservationRoutes: RouteDef[] = [
         { action: 'cancel', ...(await reservationRefs(ctx.deps.db, reservationId)), details: { channel: body.channel } },
         async () => {
           const r = await cancelReservation(ctx.deps, { reservationId, owner: 'any', by: 'staff', channel: body.channel });
+          if (!r.ok) throw refused(r.refusal, 409);
+        },
+      );
+      return { body: await staffDetail(ctx.deps.db, reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/reservations/{reservationId}/pickup-place',
+    operationId: 'changePickupPlace',
+    summary: 'Change the pickup place (受取館変更) at the counter or by phone',
+    description:
+      'R-PICKUP-1: in 予約申込, 確保待ち, 確保済み (before its Thursday processing: the copy has not left) and 貸出可能; not from 配送中 on. ' +
+      'R-PICKUP-2: the queue place is kept; 確保済み → pref becomes 貸出可能 with the lending notice at once (R-PREF-1); ' +
+      '貸出可能 → a cooperating library becomes 確保済み and goes out at the next Thursday processing.',
+    tag: TAG,
+    auth: ['staff'],
+    params: ReservationPath,
+    body: StaffPickupPlaceBody,
+    success: { status: 200, description: 'Changed: the reservation with its new pickup place', schema: StaffReservationDetail },
+    responses: { 404: 'No such reservation', 409: 'Refused: R-PICKUP-1' },
+    async handler({ params, body, caller, ctx }) {
+      const { reservationId } = params;
+      const refs = await reservationRefs(ctx.deps.db, reservationId);
+      const from = (await ctx.deps.db.reservation.findUnique({ where: { id: reservationId }, select: { pickupPlaceCode: true } }))?.pickupPlaceCode;
+      await recordStaffAct(
+        ctx,
+        caller,
+        { action: 'changePickup', ...refs, details: { channel: body.channel, from: from ?? null, to: body.pickup } },
+        async () => {
+          const r = await changePickupPlace(ctx.deps, { reservationId, owner: 'any', by: 'staff', pickup: body.pickup });
           if (!r.ok) throw refused(r.refusal, 409);
         },
       );
