@@ -47,6 +47,8 @@ export const RULE_IDS = [
   'R-STAFF-1',
   'R-PICKUP-1',
   'R-PICKUP-2',
+  'R-SUSPEND-1',
+  'R-SUSPEND-2',
   // The library's discretion to refuse service to a patron (staff decide; nothing here enforces it):
   // listed so that the ids match docs/spec.md exactly.
   'R-CONDUCT-1',

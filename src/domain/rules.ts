@@ -14,6 +14,7 @@ export * from './lending-rules';
 export * from './renewal-rules';
 export * from './cancel-rules';
 export * from './pickup-change-rules';
+export * from './suspend-rules';
 export * from './return-rules';
 export * from './account-rules';
 export * from './loan-state-refusals';

@@ -7,7 +7,9 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   checkCancel,
   checkPickupChange,
+  checkResume,
   checkReturnPlace,
+  checkSuspendStatus,
   isFinalStatus,
   jstDateOf,
   notOnLoan,
@@ -16,7 +18,9 @@ import {
   PREF,
   type Actor,
   type Channel,
+  type LocalDate,
   type Outcome,
+  type Refused,
   type Refusal,
   type ReservationStatus,
 } from '../domain';
@@ -28,7 +32,9 @@ import {
   pickupUpdate,
   renewUpdate,
   reservationWorkflowId,
+  resumeUpdate,
   returnUpdate,
+  suspendUpdate,
   type WorkflowState,
 } from '../workflows/reservation-messages';
 import type { circulation } from '../activities/circulation';
@@ -99,6 +105,28 @@ export function changePickupPlace(deps: RequestDeps, req: { reservationId: strin
       const c = checkPickupChange({ status, by: req.by, from: to.kind === 'pref' ? { kind: 'coop', no: 1 } : PREF, to });
       return c.ok ? nothingToCollect(status) : c.refusal;
     },
+  );
+}
+
+/** R-SUSPEND-1, R-SUSPEND-2 (保留): a 確保待ち reservation is passed over until `until`, keeping its queue place. */
+export function suspendReservation(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; until: LocalDate }) {
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(suspendUpdate, { args: [{ until: req.until, by: req.by }] }),
+    (status) => (checkSuspendStatus(status) as Refused).refusal,
+  );
+}
+
+/** R-SUSPEND-1: the suspension ends before its day, at the patron's word. */
+export function resumeReservation(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor }) {
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(resumeUpdate, { args: [{ by: req.by }] }),
+    (status) => (checkResume({ status, suspendedUntil: null }) as Refused).refusal,
   );
 }
 

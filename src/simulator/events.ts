@@ -6,7 +6,16 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { LendingEnvironment } from '../infra/lending-environment';
 import { refusalOf } from '../infra/update-outcome';
 import { placeReservation } from '../services/place-reservation';
-import { cancelUpdate, changePickupUpdate, pickupUpdate, renewUpdate, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
+import {
+  cancelUpdate,
+  changePickupUpdate,
+  pickupUpdate,
+  renewUpdate,
+  resumeUpdate,
+  returnUpdate,
+  suspendUpdate,
+  type WorkflowState,
+} from '../workflows/reservation-messages';
 import type { EventOf, ReservationEvent, ScenarioEvent } from './scenario';
 import { jstMinute, refusalFields, type OtherEventRecord, type RequestRecord, type TimelineRecorder } from './timeline';
 
@@ -29,6 +38,8 @@ export async function applyEvent(ctx: EventContext, ev: ScenarioEvent): Promise<
     case 'renew':
     case 'returnAt':
     case 'changePickup':
+    case 'suspend':
+    case 'resume':
       return ctx.timeline.request(ev.reservation, await request(ctx, ev));
     default:
       return ctx.timeline.other(await other(ctx, ev));
@@ -65,6 +76,10 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
         return handle.executeUpdate(returnUpdate, { args: [{ place: ev.place }] });
       case 'changePickup': // R-PICKUP-1, R-PICKUP-2
         return handle.executeUpdate(changePickupUpdate, { args: [{ pickup: ev.pickup, by: ev.by }] });
+      case 'suspend': // R-SUSPEND-1, R-SUSPEND-2 (the workflow's own check of the day)
+        return handle.executeUpdate(suspendUpdate, { args: [{ until: ev.until, by: ev.by }] });
+      case 'resume':
+        return handle.executeUpdate(resumeUpdate, { args: [{ by: ev.by }] });
     }
   };
   try {

@@ -113,6 +113,8 @@ export const EVENT_KINDS = [
   'pull',
   'notOnShelf',
   'changePickup',
+  'suspend',
+  'resume',
 ] as const;
 
 const at = { at: moment };
@@ -158,6 +160,9 @@ const event = z.discriminatedUnion(
     z.strictObject({ ...at, do: z.literal('notOnShelf'), item: id }),
     // R-PICKUP-1, R-PICKUP-2: the patron (My Library) or staff change the pickup place.
     z.strictObject({ ...at, do: z.literal('changePickup'), ...reservationRef, pickup: place, by: z.enum(['patron', 'staff']) }),
+    // R-SUSPEND-1, R-SUSPEND-2: 保留 until the day it resumes, and resuming sooner (by the patron unless said).
+    z.strictObject({ ...at, do: z.literal('suspend'), ...reservationRef, until: localDate, by: z.enum(['patron', 'staff']).default('patron') }),
+    z.strictObject({ ...at, do: z.literal('resume'), ...reservationRef, by: z.enum(['patron', 'staff']).default('patron') }),
   ],
   {
     error: (iss) =>
@@ -197,7 +202,7 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type EventOf<K extends ScenarioEvent['do']> = Extract<ScenarioEvent, { do: K }>;
 /** The events that name a reservation: their results are listed under it (`requests`). */
-export type ReservationEvent = EventOf<'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt' | 'changePickup'>;
+export type ReservationEvent = EventOf<'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt' | 'changePickup' | 'suspend' | 'resume'>;
 
 export function namesReservation(e: ScenarioEvent): e is ReservationEvent {
   return 'reservation' in e;

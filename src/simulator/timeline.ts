@@ -54,7 +54,9 @@ export interface ReservationTimeline {
   queuePosition: number | null;
   transitions: { at: string; status: ReservationStatus; note?: string }[];
   /** The latest dates (pickup window, due date, …) as My Library shows them. */
-  dates: Partial<Record<'pickupFrom' | 'pickupUntil' | 'processingDay' | 'due' | 'renewFrom' | 'renewUntil' | 'returnedOn', LocalDate>>;
+  dates: Partial<
+    Record<'pickupFrom' | 'pickupUntil' | 'processingDay' | 'due' | 'renewFrom' | 'renewUntil' | 'returnedOn' | 'suspendedUntil', LocalDate>
+  >;
   renewalsUsed: number;
   dispatchFailures: number;
   /** Why the library ended it or holds it back (R-DISPATCH-*, R-PREF-5, R-COOP-3), if it did. */

@@ -93,6 +93,15 @@ export interface ChangePickupRequest {
 }
 export const changePickupUpdate = defineUpdate<WorkflowState, [ChangePickupRequest]>('changePickup');
 
+/** R-SUSPEND-1, R-SUSPEND-2 (保留): a 確保待ち reservation is passed over until `until` (the day it resumes). */
+export interface SuspendRequest {
+  until: LocalDate;
+  by: Actor;
+}
+export const suspendUpdate = defineUpdate<WorkflowState, [SuspendRequest]>('suspend');
+/** R-SUSPEND-1: the patron (or staff for them) ends the suspension before its day. */
+export const resumeUpdate = defineUpdate<WorkflowState, [{ by: Actor }]>('resume');
+
 // ---- query ----
 
 /**

@@ -11,6 +11,8 @@ import {
   alreadyReturned,
   checkCancel,
   checkPickupChange,
+  checkResume,
+  checkSuspend,
   checkRenewal,
   checkReturnPlace,
   coopDates,
@@ -23,6 +25,7 @@ import {
   parsePlace,
   pickupMissedReason,
   pickupReminderAt,
+  type Actor,
   type LocalDate,
   type Refusal,
 } from '../domain';
@@ -34,7 +37,9 @@ import {
   copySecuredSignal,
   pickupUpdate,
   renewUpdate,
+  resumeUpdate,
   returnUpdate,
+  suspendUpdate,
   thursdayOutcomeSignal,
   viewQuery,
   type CancelRequest,
@@ -42,6 +47,7 @@ import {
   type PickupRequest,
   type RenewRequest,
   type ReturnRequest,
+  type SuspendRequest,
   type ThursdayOutcome,
   type WorkflowState,
 } from './reservation-messages';
@@ -228,6 +234,40 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     { validator: changeAllowed },
   );
 
+  // ---- issue 13: suspending (保留, R-SUSPEND-1, R-SUSPEND-2) — new Updates; the wait they change is behind SUSPEND_PATCH ----
+  const suspendAllowed = (req: SuspendRequest) => {
+    if (!r.suspendable && r.status === 'WAITING') refused(notYetSuspendable());
+    rejectIfRefused(checkSuspend({ status: r.status, by: req.by, until: req.until, today: jstDateOf(now()), maxDays: r.config.suspendMaxDays }));
+  };
+  setHandler(
+    suspendUpdate,
+    (req) =>
+      oneAtATime(
+        () => suspendAllowed(req),
+        async () => {
+          const res = await act.suspendReservation({ reservationId, until: req.until, at: now().toISOString() });
+          if (!res.ok) refused(res.refusal);
+          r.suspendedUntil = req.until;
+          return r.snapshot();
+        },
+      ),
+    { validator: suspendAllowed },
+  );
+  const resumeAllowed = (_req?: { by: Actor }) => rejectIfRefused(checkResume({ status: r.status, suspendedUntil: r.suspendedUntil }));
+  setHandler(
+    resumeUpdate,
+    (req) =>
+      oneAtATime(
+        () => resumeAllowed(req),
+        async () => {
+          await act.resumeReservation({ reservationId, at: now().toISOString() });
+          r.suspendedUntil = null;
+          return r.snapshot();
+        },
+      ),
+    { validator: resumeAllowed },
+  );
+
   // ---- 予約申込: the security delay (R-STATUS-1); the patron may still cancel (R-CANCEL-1) ----
   await condition(() => r.ended, r.config.securityDelayMs);
 
@@ -239,7 +279,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
       // A copy may already have reached us by signal (handed over the moment we were queued).
       else if (r.status === 'APPLIED') r.moveTo('WAITING');
     }
-    await condition(() => r.ended || r.holdsCopy);
+    await waitForCopy(r, reservationId);
 
     if (r.status === 'READY') await holdAtPrefecturalLibrary(r, reservationId, turns);
     else if (r.status === 'SECURED') {
@@ -397,6 +437,41 @@ async function sendOwedNotices(r: ReservationState, reservationId: string): Prom
       ...(owed.cause ? { cause: owed.cause } : {}),
     });
   }
+}
+
+/** R-SUSPEND-1: the wait in the queue now has the suspension's timer. Never rename it. */
+export const SUSPEND_PATCH = 'reservation-suspend';
+
+/**
+ * 確保待ち: waits until a copy is secured or the reservation ends. R-SUSPEND-1 (behind SUSPEND_PATCH):
+ * while suspended, also until the day it resumes, when it resumes by itself (the activity records it
+ * and lists a shelf copy for it); a suspend or resume Update wakes the wait.
+ */
+async function waitForCopy(r: ReservationState, reservationId: string): Promise<void> {
+  if (!patched(SUSPEND_PATCH)) return condition(() => r.ended || r.holdsCopy);
+  r.suspendable = true;
+  while (!r.ended && !r.holdsCopy) {
+    const until = r.suspendedUntil;
+    if (until === null) {
+      await condition(() => r.ended || r.holdsCopy || r.suspendedUntil !== null);
+      continue;
+    }
+    const woken = await condition(() => r.ended || r.holdsCopy || r.suspendedUntil !== until, msUntil(jstInstant(until, 0, 0)));
+    if (!woken) {
+      await act.resumeReservation({ reservationId, at: now().toISOString() });
+      if (r.suspendedUntil === until) r.suspendedUntil = null;
+    }
+  }
+  r.suspendedUntil = null; // a copy came (secureFor cleared the record's) or it ended
+}
+
+/** R-SUSPEND-1: a workflow that began waiting before suspending existed waits without its timer: not for it. */
+function notYetSuspendable(): Refusal {
+  return {
+    rule: 'R-SUSPEND-1',
+    ja: 'この予約は保留できません。',
+    en: 'This reservation was placed before suspending existed and cannot be suspended.',
+  };
 }
 
 /**

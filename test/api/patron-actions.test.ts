@@ -1,6 +1,7 @@
 // Issue 13, items 1–3 through the API: staff reservations (R-STAFF-1), changing the pickup place, suspending —
 // each with the member of staff recorded as a staff act, and every refusal with its rule.
 import { ApiHarness } from '../support/api-harness';
+import { existingLoan } from '../support/lending-harness';
 import { weekShift, type WeekShift } from '../support/week-shift';
 
 let a: ApiHarness;
@@ -210,5 +211,74 @@ describe('R-PICKUP-1, R-PICKUP-2: changing the pickup place (受取館変更)', 
       w.day('2026-12-27'), // the prefectural hold the first notice gave (7 days from Monday 12-21)
       w.day('2027-01-03'), // the cooperating library's window
     ]);
+  });
+});
+
+describe('R-SUSPEND-1, R-SUSPEND-2: suspending a waiting reservation (保留)', () => {
+  const SUSPEND = `${MINE}/suspend`;
+  const RESUME = `${MINE}/resume`;
+
+  test('R-SUSPEND-1, R-CANCEL-3: suspended, it keeps its queue place but the copy passes it over; R-SUSPEND-2 bounds the day (422); R-SUSPEND-1 only 確保待ち', async () => {
+    for (const card of ['PS001', 'PS002', 'PS003']) await a.patron(card);
+    await a.h.title('T-PS1', '三内丸山', [{ item: 'PS1-1' }]);
+    await a.h.advanceTo(w.at('2027-01-04T09:00')); // Monday
+    const first = (await a.post(RESERVE, 'opac', { cardNumber: 'PS001' }, { titleId: 'T-PS1', pickup: 'pref' })).body.reservationId as string;
+    await a.h.advanceTo(w.at('2027-01-04T09:01'));
+    const second = (await a.post(RESERVE, 'opac', { cardNumber: 'PS002' }, { titleId: 'T-PS1', pickup: 'pref' })).body.reservationId as string;
+    const third = (await a.post(RESERVE, 'opac', { cardNumber: 'PS003' }, { titleId: 'T-PS1', pickup: 'pref' })).body.reservationId as string;
+    await a.h.advanceTo(w.at('2027-01-04T09:10'));
+    const mine = { cardNumber: 'PS002', reservationId: second };
+    expect((await a.post(SUSPEND, 'opac', mine, { until: w.day('2027-01-04') })).body).toMatchObject({ status: 422, rule: 'R-SUSPEND-2' });
+    expect((await a.post(SUSPEND, 'opac', mine, { until: w.day('2027-04-05') })).body).toMatchObject({ status: 422, rule: 'R-SUSPEND-2' });
+    expect((await a.post(SUSPEND, 'opac', mine, { until: '2027-02-30' })).body).toMatchObject({ status: 422, errors: [{ field: 'body.until' }] });
+    expect((await a.post(RESUME, 'opac', mine)).body).toMatchObject({ status: 409, rule: 'R-SUSPEND-1' });
+    const suspended = await a.post(SUSPEND, 'opac', mine, { until: w.day('2027-04-04') }); // 90 days ahead: the last allowed
+    expect(suspended.body).toMatchObject({ status: 'WAITING', queuePosition: 1, dates: { suspendedUntil: w.day('2027-04-04') } });
+    expect((await a.post(SUSPEND, 'opac', { cardNumber: 'PS001', reservationId: first }, { until: w.day('2027-01-20') })).body).toMatchObject({
+      status: 409,
+      rule: 'R-SUSPEND-1',
+    });
+
+    // R-CANCEL-3: the first reserver's copy goes past the suspended one to the next.
+    await a.post(`${R}/cancel`, 'staff', { reservationId: first }, { channel: 'counter' });
+    expect((await a.get(R, 'staff', { reservationId: third })).body).toMatchObject({ status: 'READY', itemNumber: 'PS1-1' });
+    expect((await a.get(MINE, 'opac', mine)).body).toMatchObject({ status: 'WAITING', queuePosition: 1, itemNumber: null });
+
+    // Staff move the day for the patron (a staff act), then the patron resumes at once.
+    const moved = await a.post(`${R}/suspend`, 'counter', { reservationId: second }, { until: w.day('2027-01-11'), channel: 'phone' });
+    expect(moved.body).toMatchObject({ dates: { suspendedUntil: w.day('2027-01-11') }, staffActs: [{ action: 'suspend', outcome: 'done' }] });
+    const resumed = await a.post(RESUME, 'opac', mine);
+    expect(resumed.body).toMatchObject({ status: 'WAITING', queuePosition: 1 });
+    expect(resumed.body.dates.suspendedUntil).toBeUndefined();
+    expect((await a.post(`${R}/resume`, 'staff', { reservationId: second }, { channel: 'phone' })).body).toMatchObject({
+      status: 409,
+      rule: 'R-SUSPEND-1',
+    });
+  });
+
+  test('R-SUSPEND-1, R-STATUS-1: no copy is pulled for a suspended first reserver (a returned copy goes to the shelf); on its day it resumes by itself and the copy is listed and secured for it', async () => {
+    const owner = await a.patron('PS010');
+    await a.patron('PS011');
+    await existingLoan(a.h, owner.id, 'PS2-1', 'T-PS2', w.day('2027-01-20'));
+    await a.h.advanceTo(w.at('2027-01-11T09:00')); // Monday
+    const id = (await a.post(RESERVE, 'opac', { cardNumber: 'PS011' }, { titleId: 'T-PS2', pickup: 'pref' })).body.reservationId as string;
+    await a.h.advanceTo(w.at('2027-01-11T09:10'));
+    expect((await a.get(R, 'staff', { reservationId: id })).body).toMatchObject({ status: 'WAITING', queuePosition: 1 });
+    await a.post(SUSPEND, 'opac', { cardNumber: 'PS011', reservationId: id }, { until: w.day('2027-01-14') });
+
+    await a.h.advanceTo(w.at('2027-01-12T10:00'));
+    expect((await a.post('/staff/check-ins', 'staff', {}, { itemNumber: 'PS2-1' })).status).toBe(200);
+    await a.h.settle();
+    expect((await a.h.db.item.findUniqueOrThrow({ where: { itemNumber: 'PS2-1' } })).status).toBe('ON_SHELF');
+    expect(await a.h.db.pullListEntry.count({ where: { titleId: 'T-PS2' } })).toBe(0);
+    expect((await a.get(R, 'staff', { reservationId: id })).body).toMatchObject({ status: 'WAITING', queuePosition: 1 });
+
+    await a.h.advanceTo(w.at('2027-01-13T23:00')); // the day before: still suspended
+    expect(await a.h.db.pullListEntry.count({ where: { titleId: 'T-PS2' } })).toBe(0);
+    await a.h.advanceTo(w.at('2027-01-14T00:30')); // its day: resumed, listed, pulled (the stand-in at once), 貸出可能
+    const after = (await a.get(R, 'staff', { reservationId: id })).body;
+    expect(after).toMatchObject({ status: 'READY', itemNumber: 'PS2-1', mails: [{ kind: 'LENDING_NOTICE' }] });
+    expect(after.dates.suspendedUntil).toBeUndefined();
+    expect(await a.h.db.pullListEntry.count({ where: { titleId: 'T-PS2', state: 'PULLED' } })).toBe(1);
   });
 });

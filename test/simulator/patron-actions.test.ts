@@ -49,3 +49,48 @@ test('R-STAFF-1, R-PICKUP-1, R-PICKUP-2: a staff reservation by phone; the patro
   ]);
   expect(r2.requests[0]).not.toHaveProperty('placedVia');
 }, 120_000);
+
+const SUSPENDING: RawScenario = {
+  description: 'issue 13: a suspended first reserver is passed over, then resumes',
+  patrons: [
+    { id: 'P1', name: '青森 一郎', email: 'p1@example.jp' },
+    { id: 'P2', name: '弘前 花子', email: 'p2@example.jp' },
+    { id: 'P3', name: '八戸 次郎', email: 'p3@example.jp' },
+  ],
+  titles: [{ id: 'T2', title: '奥の細道', copies: [{ item: 'I2', status: '貸出一般' }] }],
+  loans: [{ item: 'I2', patron: 'P3', due: '2027-03-10' }],
+  events: [
+    { at: m('2027-03-01T09:00'), do: 'reserve', reservation: 'R3', patron: 'P1', title: 'T2', pickup: 'pref' },
+    { at: m('2027-03-01T09:10'), do: 'reserve', reservation: 'R4', patron: 'P2', title: 'T2', pickup: 'pref' },
+    { at: m('2027-03-02T10:00'), do: 'suspend', reservation: 'R3', until: '2027-03-02' },
+    { at: m('2027-03-02T10:01'), do: 'suspend', reservation: 'R3', until: '2027-03-12' },
+    { at: m('2027-03-05T10:00'), do: 'checkIn', item: 'I2' },
+    { at: m('2027-03-06T10:00'), do: 'resume', reservation: 'R3', by: 'staff' },
+    { at: m('2027-03-06T10:01'), do: 'resume', reservation: 'R3' },
+  ],
+  until: m('2027-03-07T00:00'),
+};
+
+test('R-SUSPEND-1, R-SUSPEND-2: suspend and resume in the simulator — the suspended first reserver keeps its place, the returned copy goes to the next', async () => {
+  const raw = { ...SUSPENDING, loans: SUSPENDING.loans!.map((l) => ({ ...l })) };
+  const w = shiftFor(raw);
+  const t = await simulate(
+    shifted({ ...raw, events: raw.events.map((e) => (e.do === 'suspend' ? { ...e, until: w.day(e.until as string) } : e)) }, w),
+  );
+  const r3 = t.reservations.R3!;
+  expect(r3.requests.map(brief)).toEqual([
+    ['reserve', 'accepted', 'APPLIED'],
+    ['suspend', 'rejected', 'R-SUSPEND-2'],
+    ['suspend', 'accepted', 'WAITING'],
+    ['resume', 'accepted', 'WAITING'],
+    ['resume', 'rejected', 'R-SUSPEND-1'],
+  ]);
+  expect(r3).toMatchObject({ final: 'WAITING', queuePosition: 1, item: null });
+  expect(r3.dates.suspendedUntil).toBeUndefined();
+  expect(t.otherEvents).toEqual([expect.objectContaining({ do: 'checkIn', item: 'I2', result: 'accepted', handedTo: 'R4' })]);
+  expect(t.reservations.R4!.transitions.map((x) => [x.at, x.status])).toEqual([
+    [at(w, '2027-03-01T09:10'), 'APPLIED'],
+    [at(w, '2027-03-01T09:15'), 'WAITING'],
+    [at(w, '2027-03-05T10:00'), 'READY'],
+  ]);
+}, 120_000);

@@ -2,9 +2,9 @@
 // staff did what to it), and the counter's requests: cancel at any stage (R-CANCEL-2) and pickup, each
 // recorded as a staff act (staff-acts.ts).
 import { z } from 'zod';
-import { formatJst, isReservationStatus, type ReservationStatus } from '../../domain';
+import { checkSuspendUntil, formatJst, isReservationStatus, jstDateOf, type LocalDate, type ReservationStatus } from '../../domain';
 import { listReservations, reservationDetail } from '../../services/reservation-queries';
-import { cancelReservation, changePickupPlace, pickupReservation } from '../../services/reservation-requests';
+import { cancelReservation, changePickupPlace, pickupReservation, resumeReservation, suspendReservation } from '../../services/reservation-requests';
 import { reservationRefs, staffActsOf } from '../../services/staff-actions';
 import type { Db } from '../../db/client';
 import { patronByCard } from '../../services/accounts';
@@ -21,6 +21,8 @@ import {
   StaffCancelBody,
   StaffPickupPlaceBody,
   StaffReservationBody,
+  StaffResumeBody,
+  StaffSuspendBody,
 } from '../schemas';
 import { recordStaffAct } from '../staff-acts';
 import { StaffReservationDetail } from '../staff-schemas';
@@ -183,6 +185,58 @@ export const staffReservationRoutes: RouteDef[] = [
           if (!r.ok) throw refused(r.refusal, 409);
         },
       );
+      return { body: await staffDetail(ctx.deps.db, reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/reservations/{reservationId}/suspend',
+    operationId: 'suspendReservation',
+    summary: 'Suspend a waiting reservation until a day (保留) at the counter or by phone',
+    description:
+      'R-SUSPEND-1: only 確保待ち; it keeps its queue place, a copy passes it over, it resumes by itself on `until`. R-SUSPEND-2: `until` after today, at most 90 days ahead.',
+    tag: TAG,
+    auth: ['staff'],
+    params: ReservationPath,
+    body: StaffSuspendBody,
+    success: { status: 200, description: 'Suspended', schema: StaffReservationDetail },
+    responses: { 404: 'No such reservation', 409: 'Refused: R-SUSPEND-1', 422: 'Invalid body, or R-SUSPEND-2' },
+    async handler({ params, body, caller, ctx }) {
+      const { reservationId } = params;
+      const act = {
+        action: 'suspend',
+        ...(await reservationRefs(ctx.deps.db, reservationId)),
+        details: { channel: body.channel, until: body.until },
+      };
+      await recordStaffAct(ctx, caller, act, async () => {
+        await reservationDetail(ctx.deps.db, reservationId); // 404 for an unknown id, before the day is looked at
+        const days = checkSuspendUntil(body.until as LocalDate, jstDateOf(await ctx.now()), ctx.deps.reservationConfig?.suspendMaxDays);
+        if (!days.ok) throw refused(days.refusal, 422);
+        const r = await suspendReservation(ctx.deps, { reservationId, owner: 'any', by: 'staff', until: body.until as LocalDate });
+        if (!r.ok) throw refused(r.refusal, r.refusal.rule === 'R-SUSPEND-2' ? 422 : 409);
+      });
+      return { body: await staffDetail(ctx.deps.db, reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/reservations/{reservationId}/resume',
+    operationId: 'resumeReservation',
+    summary: 'End a suspension before its day, for the patron',
+    description: 'R-SUSPEND-1: back among those a copy may go to, at its place in the queue.',
+    tag: TAG,
+    auth: ['staff'],
+    params: ReservationPath,
+    body: StaffResumeBody,
+    success: { status: 200, description: 'Resumed', schema: StaffReservationDetail },
+    responses: { 404: 'No such reservation', 409: 'Refused: R-SUSPEND-1 (not suspended)' },
+    async handler({ params, body, caller, ctx }) {
+      const { reservationId } = params;
+      const act = { action: 'resume', ...(await reservationRefs(ctx.deps.db, reservationId)), details: { channel: body.channel } };
+      await recordStaffAct(ctx, caller, act, async () => {
+        const r = await resumeReservation(ctx.deps, { reservationId, owner: 'any', by: 'staff' });
+        if (!r.ok) throw refused(r.refusal, 409);
+      });
       return { body: await staffDetail(ctx.deps.db, reservationId) };
     },
   }),
