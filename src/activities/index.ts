@@ -8,6 +8,7 @@ import { lendingNoticeActivities } from './lending-notice';
 import { loanActivities } from './loans';
 import { noticeActivities } from './notices';
 import type { Notifier } from './notifier';
+import { patronRequestActivities } from './patron-requests';
 import { reservationActivities } from './reservations';
 import { shelfPulling } from './shelf-pulling';
 import { DEFAULT_THURSDAY_OPTIONS, thursdayActivities, type ThursdayOptions } from './thursday';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
   const graceDays = deps.longOverdueGraceDays ?? DEFAULT_THURSDAY_OPTIONS.longOverdueGraceDays;
   return {
     ...reservationActivities(deps.db, deps.notifier),
+    ...patronRequestActivities(deps.db, deps.notifier), // issue 13: pickup change
     pullListedCopy: shelfPulling(deps.db, deps.notifier).pullListedCopy,
     ...loanActivities(deps.db, deps.notifier, { longOverdueGraceDays: graceDays }),
     ...lendingNoticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),

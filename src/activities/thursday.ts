@@ -157,7 +157,7 @@ function recordsLedger(tx: Tx, outbox: Outbox, run: { at: Date; day: LocalDate; 
     },
     lockTitle: (titleId) => lockTitle(tx, titleId),
     reread: (id) => tx.reservation.findUnique({ where: { id } }),
-    othersWaiting: async (titleId) => (await queueOf(tx, titleId)).length > 0,
+    othersWaiting: async (titleId) => (await queueOf(tx, titleId, at)).length > 0, // R-SUSPEND-1: those a copy may go to
     lendingFacts: (patronId) => patronLendingFacts(tx, patronId, day, run.graceDays),
     cardNumber: async (patronId) => (await tx.patron.findUniqueOrThrow({ where: { id: patronId }, select: { cardNumber: true } })).cardNumber,
     async putBack(r) {

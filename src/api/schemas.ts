@@ -220,6 +220,7 @@ export const ReservationDetail = z.object({
     renewFrom: LocalDateText.optional(),
     renewUntil: LocalDateText.optional(),
     returnedOn: LocalDateText.optional(),
+    suspendedUntil: LocalDateText.optional().meta({ description: 'R-SUSPEND-1 (保留): while suspended, the day it resumes' }),
   }),
   renewalsUsed: z.int(),
   renewalsLeft: z.int(),
@@ -248,6 +249,30 @@ export const ReservationFilterQuery = z.strictObject({
 
 export const StaffCancelBody = z.strictObject({
   channel: z.enum(['counter', 'phone', 'email']).meta({ description: 'How the request reached staff; e-mail is refused (R-CANCEL-2)' }),
+});
+/** R-STAFF-1: staff place a reservation for a patron who phoned or came to the counter. */
+export const StaffReservationBody = z.strictObject({
+  titleId: TitleId,
+  pickup: Place,
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter (R-STAFF-1; not by e-mail)' }),
+});
+/** R-PICKUP-1 (受取館変更): the new pickup place; staff also say how the patron asked. */
+export const OpacPickupPlaceBody = z.strictObject({ pickup: Place });
+export const StaffPickupPlaceBody = z.strictObject({
+  pickup: Place,
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter' }),
+});
+/** R-SUSPEND-1, R-SUSPEND-2 (保留): the day the reservation resumes; staff also say how the patron asked. */
+export const OpacSuspendBody = z.strictObject({
+  until: LocalDateText.meta({
+    description: 'The day it resumes (passed over until the day before): after today, at most 90 days ahead (R-SUSPEND-2)',
+  }),
+});
+export const StaffSuspendBody = OpacSuspendBody.extend({
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter' }),
+});
+export const StaffResumeBody = z.strictObject({
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter' }),
 });
 export const PickupBody = z.strictObject({
   cardShown: z.boolean().meta({

@@ -46,11 +46,17 @@ export const RULE_IDS = [
   'R-MAIL-1',
   'R-MAIL-2',
   'R-ACCOUNT-1',
-  // Closed days (spec §14, Decisions: the guide is silent).
+  // Closed days (spec §15, Decisions: the guide is silent).
   'R-CLOSED-1',
   'R-CLOSED-2',
   'R-CLOSED-3',
   'R-CLOSED-4',
+  // Staff reservations, changing the pickup place, suspending (spec §15, Decisions).
+  'R-STAFF-1',
+  'R-PICKUP-1',
+  'R-PICKUP-2',
+  'R-SUSPEND-1',
+  'R-SUSPEND-2',
   // The library's discretion to refuse service to a patron: staff stop it, and reservations and
   // dispatches are refused while it is stopped (conduct-rules.ts).
   'R-CONDUCT-1',

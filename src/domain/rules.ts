@@ -13,6 +13,8 @@ export * from './request-rules';
 export * from './lending-rules';
 export * from './renewal-rules';
 export * from './cancel-rules';
+export * from './pickup-change-rules';
+export * from './suspend-rules';
 export * from './return-rules';
 export * from './account-rules';
 export * from './conduct-rules';

@@ -31,9 +31,17 @@ export interface PlaceReservationRequest {
   /** "pref" or "coop:<no>" */
   pickup: string;
   at: Date;
+  /**
+   * How the request reached the library: My Library (the default), or staff for a patron who phoned or came
+   * to the counter (R-STAFF-1: the same rules; who of the staff is the staff act's record).
+   */
+  channel?: PlacementChannel;
   /** Passed to the workflow; stored with the row, so that a start after a crash passes it too. */
   config?: Partial<ReservationConfig>;
 }
+
+/** R-STAFF-1: the channels a reservation is placed through (staff: a phone call or the counter; never e-mail). */
+export type PlacementChannel = 'opac' | 'phone' | 'counter';
 
 export const MATERIAL_JA: Record<string, MaterialType> = { BOOK: '図書', DAISY: 'デイジー', MAGAZINE: '雑誌', AUDIOVISUAL: '視聴覚' };
 export const ITEM_STATUS_JA: Record<string, ItemStatus> = {
@@ -101,6 +109,7 @@ export async function placeReservation(
           titleId: title.id,
           pickupPlaceCode: place.kind === 'pref' ? 'pref' : `coop:${place.no}`,
           placedAt: req.at,
+          placedChannel: req.channel ?? 'opac', // R-STAFF-1
           // R-ITEM-4: if a walk-in takes the shelf copy first, this request waits at the head of the queue.
           placedWhileOnShelf: requestable.route === 'shelf',
           usualLibraryNo: patron.usualLibraryNo,

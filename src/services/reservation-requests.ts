@@ -6,8 +6,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   checkCancel,
+  checkPickupChange,
+  checkResume,
   checkReturnDay,
   checkReturnPlace,
+  checkSuspendStatus,
   isFinalStatus,
   jstDateOf,
   notOnLoan,
@@ -16,21 +19,25 @@ import {
   PREF,
   type Actor,
   type Channel,
-  type Outcome,
   type LocalDate,
+  type Outcome,
+  type Refused,
   type Refusal,
   type ReservationStatus,
   type ReturnVia,
 } from '../domain';
 import type { Db } from '../db/client';
-import { request } from '../infra/update-outcome';
 import { fromDbDate } from '../db/dates';
+import { request } from '../infra/update-outcome';
 import {
   cancelUpdate,
+  changePickupUpdate,
   pickupUpdate,
   renewUpdate,
   reservationWorkflowId,
+  resumeUpdate,
   returnUpdate,
+  suspendUpdate,
   type ReturnRequest,
   type WorkflowState,
 } from '../workflows/reservation-messages';
@@ -87,6 +94,43 @@ export function cancelReservation(deps: RequestDeps, req: { reservationId: strin
       const c = checkCancel({ status, by: req.by, channel: req.channel });
       return c.ok ? nothingToCollect(status) : c.refusal;
     },
+  );
+}
+
+/** R-PICKUP-1, R-PICKUP-2 (受取館変更): the patron while 予約申込 / 確保待ち; staff also while 確保済み or 貸出可能. */
+export function changePickupPlace(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; pickup: string }) {
+  const to = parsePlace(req.pickup)!; // the API's schema and the scenario's checked it
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(changePickupUpdate, { args: [{ pickup: req.pickup, by: req.by }] }),
+    (status) => {
+      const c = checkPickupChange({ status, by: req.by, from: to.kind === 'pref' ? { kind: 'coop', no: 1 } : PREF, to });
+      return c.ok ? nothingToCollect(status) : c.refusal;
+    },
+  );
+}
+
+/** R-SUSPEND-1, R-SUSPEND-2 (保留): a 確保待ち reservation is passed over until `until`, keeping its queue place. */
+export function suspendReservation(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; until: LocalDate }) {
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(suspendUpdate, { args: [{ until: req.until, by: req.by }] }),
+    (status) => (checkSuspendStatus(status) as Refused).refusal,
+  );
+}
+
+/** R-SUSPEND-1: the suspension ends before its day, at the patron's word. */
+export function resumeReservation(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor }) {
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(resumeUpdate, { args: [{ by: req.by }] }),
+    (status) => (checkResume({ status, suspendedUntil: null }) as Refused).refusal,
   );
 }
 

@@ -123,7 +123,7 @@ class SnapshotLedger implements ThursdayLedger {
   private async queue(titleId: string): Promise<string[]> {
     let q = this.queues.get(titleId);
     if (!q) {
-      q = await queueOf(this.tx, titleId);
+      q = await queueOf(this.tx, titleId, this.run.at); // R-SUSPEND-1: as the run's handOver, the suspended passed over
       const rows = await this.tx.reservation.findMany({ where: { id: { in: q } }, select: ROW });
       for (const r of rows) if (!this.rows.has(r.id)) this.rows.set(r.id, { ...r });
       this.queues.set(titleId, q);

@@ -8,7 +8,16 @@ import { refusalOf } from '../infra/update-outcome';
 import { setServiceStop } from '../services/accounts';
 import { closeDays, reopenDays } from '../services/closed-days';
 import { placeReservation } from '../services/place-reservation';
-import { cancelUpdate, pickupUpdate, renewUpdate, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
+import {
+  cancelUpdate,
+  changePickupUpdate,
+  pickupUpdate,
+  renewUpdate,
+  resumeUpdate,
+  returnUpdate,
+  suspendUpdate,
+  type WorkflowState,
+} from '../workflows/reservation-messages';
 import type { EventOf, ReservationEvent, ScenarioEvent } from './scenario';
 import { jstMinute, refusalFields, type OtherEventRecord, type RequestRecord, type TimelineRecorder } from './timeline';
 
@@ -30,6 +39,9 @@ export async function applyEvent(ctx: EventContext, ev: ScenarioEvent): Promise<
     case 'pickup':
     case 'renew':
     case 'returnAt':
+    case 'changePickup':
+    case 'suspend':
+    case 'resume':
       return ctx.timeline.request(ev.reservation, await request(ctx, ev));
     default:
       return ctx.timeline.other(await other(ctx, ev));
@@ -43,6 +55,7 @@ async function reserve(ctx: EventContext, ev: EventOf<'reserve'>): Promise<void>
     titleId: ev.title,
     pickup: ev.pickup,
     at: new Date(ev.at),
+    ...(ev.by === 'staff' ? { channel: ev.channel ?? 'phone' } : {}), // R-STAFF-1
   });
   ctx.timeline.reserve(ev, outcome);
 }
@@ -65,6 +78,12 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
         return handle.executeUpdate(returnUpdate, {
           args: [{ place: ev.place, ...(ev.via ? { via: ev.via } : {}), ...(ev.returnedOn ? { returnedOn: ev.returnedOn } : {}) }],
         });
+      case 'changePickup': // R-PICKUP-1, R-PICKUP-2
+        return handle.executeUpdate(changePickupUpdate, { args: [{ pickup: ev.pickup, by: ev.by }] });
+      case 'suspend': // R-SUSPEND-1, R-SUSPEND-2 (the workflow's own check of the day)
+        return handle.executeUpdate(suspendUpdate, { args: [{ until: ev.until, by: ev.by }] });
+      case 'resume':
+        return handle.executeUpdate(resumeUpdate, { args: [{ by: ev.by }] });
     }
   };
   try {

@@ -124,6 +124,9 @@ export const EVENT_KINDS = [
   'notOnShelf',
   'closedDays',
   'reopenDays',
+  'changePickup',
+  'suspend',
+  'resume',
 ] as const;
 
 const at = { at: moment };
@@ -137,7 +140,17 @@ const reservationRef = { reservation: id };
 const event = z.discriminatedUnion(
   'do',
   [
-    z.strictObject({ ...at, do: z.literal('reserve'), ...reservationRef, patron: id, title: id, pickup: place }),
+    // R-STAFF-1: by "staff" for a patron who phoned (channel "phone", the default) or came to the counter.
+    z.strictObject({
+      ...at,
+      do: z.literal('reserve'),
+      ...reservationRef,
+      patron: id,
+      title: id,
+      pickup: place,
+      by: z.enum(['patron', 'staff']).default('patron'),
+      channel: z.enum(['phone', 'counter']).optional(),
+    }),
     z.strictObject({ ...at, do: z.literal('cancel'), ...reservationRef, by: z.enum(['patron', 'staff']), channel: channel.optional() }),
     z.strictObject({ ...at, do: z.literal('checkout'), item: id, patron: id }),
     // cardShown: false — the patron came without the prefectural library's card (R-COOP-1, R-PREF-4). Omitted: true in a
@@ -177,6 +190,11 @@ const event = z.discriminatedUnion(
     // R-CLOSED-1: staff enter (or remove) closed days of the prefectural library or of a cooperating library.
     z.strictObject({ ...at, do: z.literal('closedDays'), ...closure }),
     z.strictObject({ ...at, do: z.literal('reopenDays'), ...closure }),
+    // R-PICKUP-1, R-PICKUP-2: the patron (My Library) or staff change the pickup place.
+    z.strictObject({ ...at, do: z.literal('changePickup'), ...reservationRef, pickup: place, by: z.enum(['patron', 'staff']) }),
+    // R-SUSPEND-1, R-SUSPEND-2: 保留 until the day it resumes, and resuming sooner (by the patron unless said).
+    z.strictObject({ ...at, do: z.literal('suspend'), ...reservationRef, until: localDate, by: z.enum(['patron', 'staff']).default('patron') }),
+    z.strictObject({ ...at, do: z.literal('resume'), ...reservationRef, by: z.enum(['patron', 'staff']).default('patron') }),
   ],
   {
     error: (iss) =>
@@ -216,7 +234,7 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type EventOf<K extends ScenarioEvent['do']> = Extract<ScenarioEvent, { do: K }>;
 /** The events that name a reservation: their results are listed under it (`requests`). */
-export type ReservationEvent = EventOf<'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt'>;
+export type ReservationEvent = EventOf<'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt' | 'changePickup' | 'suspend' | 'resume'>;
 
 export function namesReservation(e: ScenarioEvent): e is ReservationEvent {
   return 'reservation' in e;
@@ -282,6 +300,9 @@ function crossCheck(s: z.output<typeof scenarioShape>, issue: (path: (string | n
       const placed = reservedAt.get(e.reservation);
       if (placed === undefined) issue(path('reservation'), `unknown reservation ${JSON.stringify(e.reservation)}: no "reserve" event places it`);
       else if (placed > i) issue(path('reservation'), `reservation ${JSON.stringify(e.reservation)} is placed only later, at events[${placed}]`);
+    }
+    if (e.do === 'reserve' && e.channel !== undefined && e.by !== 'staff') {
+      issue(path('channel'), 'a patron reserves in My Library; "channel" (phone or counter) is for "by": "staff" (R-STAFF-1)');
     }
     if (e.do === 'setLoanLimit') {
       const change = checkLoanLimitChange(e.limit); // R-LIMIT-2

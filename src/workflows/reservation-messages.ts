@@ -86,6 +86,26 @@ export interface ReturnRequest {
 }
 export const returnUpdate = defineUpdate<WorkflowState, [ReturnRequest]>('returnAt');
 
+/**
+ * R-PICKUP-1, R-PICKUP-2 (受取館変更, issue 13): the patron while 予約申込 / 確保待ち, staff also while
+ * 確保済み (before its Thursday run) and 貸出可能. Answered with the state after the change.
+ */
+export interface ChangePickupRequest {
+  /** "pref" or "coop:<no>" */
+  pickup: string;
+  by: Actor;
+}
+export const changePickupUpdate = defineUpdate<WorkflowState, [ChangePickupRequest]>('changePickup');
+
+/** R-SUSPEND-1, R-SUSPEND-2 (保留): a 確保待ち reservation is passed over until `until` (the day it resumes). */
+export interface SuspendRequest {
+  until: LocalDate;
+  by: Actor;
+}
+export const suspendUpdate = defineUpdate<WorkflowState, [SuspendRequest]>('suspend');
+/** R-SUSPEND-1: the patron (or staff for them) ends the suspension before its day. */
+export const resumeUpdate = defineUpdate<WorkflowState, [{ by: Actor }]>('resume');
+
 // ---- query ----
 
 /**

@@ -10,6 +10,9 @@ import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxy
 import {
   alreadyReturned,
   checkCancel,
+  checkPickupChange,
+  checkResume,
+  checkSuspend,
   checkRenewal,
   checkReturnPlace,
   coopDates,
@@ -22,24 +25,30 @@ import {
   parsePlace,
   pickupMissedReason,
   pickupReminderAt,
+  type Actor,
   type LocalDate,
   type Refusal,
 } from '../domain';
 import type { ReservationActivities } from '../activities';
 import {
   cancelUpdate,
+  changePickupUpdate,
   checkedInSignal,
   copySecuredSignal,
   datesChangedSignal,
   pickupUpdate,
   renewUpdate,
+  resumeUpdate,
   returnUpdate,
+  suspendUpdate,
   thursdayOutcomeSignal,
   viewQuery,
   type CancelRequest,
+  type ChangePickupRequest,
   type PickupRequest,
   type RenewRequest,
   type ReturnRequest,
+  type SuspendRequest,
   type ThursdayOutcome,
   type WorkflowState,
 } from './reservation-messages';
@@ -217,6 +226,65 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     { validator: returnAllowed },
   );
 
+  // ---- issue 13: the pickup place changes (R-PICKUP-1, R-PICKUP-2) ----
+  // A new Update (no patch: histories recorded before it hold none, and the main path below is as it was —
+  // a change 確保済み → 貸出可能 or back only moves the status the loop already waits on).
+  const changeAllowed = (req: ChangePickupRequest) => {
+    const to = parsePlace(req.pickup);
+    if (!to) refused({ rule: 'R-PICKUP-1', ja: `受取館「${req.pickup}」は指定できません。`, en: `Unknown pickup place "${req.pickup}".` });
+    rejectIfRefused(checkPickupChange({ status: r.status, by: req.by, from: r.place, to }));
+  };
+  setHandler(
+    changePickupUpdate,
+    (req) =>
+      oneAtATime(
+        () => changeAllowed(req),
+        async () => {
+          const res = await act.changePickupPlace({ reservationId, pickup: req.pickup, by: req.by, at: now().toISOString() });
+          if (!res.ok) refused(res.refusal);
+          r.place = parsePlace(res.pickup)!;
+          if (res.status === 'SECURED') r.pickupUntil = null; // off the hold shelf: Thursday gives the new window
+          r.moveTo(res.status, res.status === 'READY' || res.status === 'SECURED' ? 'R-PICKUP-2' : undefined);
+          return r.snapshot();
+        },
+      ),
+    { validator: changeAllowed },
+  );
+
+  // ---- issue 13: suspending (保留, R-SUSPEND-1, R-SUSPEND-2) — new Updates; the wait they change is behind SUSPEND_PATCH ----
+  const suspendAllowed = (req: SuspendRequest) => {
+    if (!r.suspendable && r.status === 'WAITING') refused(notYetSuspendable());
+    rejectIfRefused(checkSuspend({ status: r.status, by: req.by, until: req.until, today: jstDateOf(now()), maxDays: r.config.suspendMaxDays }));
+  };
+  setHandler(
+    suspendUpdate,
+    (req) =>
+      oneAtATime(
+        () => suspendAllowed(req),
+        async () => {
+          const res = await act.suspendReservation({ reservationId, until: req.until, at: now().toISOString() });
+          if (!res.ok) refused(res.refusal);
+          r.suspendedUntil = req.until;
+          return r.snapshot();
+        },
+      ),
+    { validator: suspendAllowed },
+  );
+  const resumeAllowed = (_req?: { by: Actor }) => rejectIfRefused(checkResume({ status: r.status, suspendedUntil: r.suspendedUntil }));
+  setHandler(
+    resumeUpdate,
+    (req) =>
+      oneAtATime(
+        () => resumeAllowed(req),
+        async () => {
+          await act.resumeReservation({ reservationId, at: now().toISOString() });
+          r.suspendedUntil = null;
+          return r.snapshot();
+        },
+      ),
+    { validator: resumeAllowed },
+  );
+
   // ---- 予約申込: the security delay (R-STATUS-1); the patron may still cancel (R-CANCEL-1) ----
   await condition(() => r.ended, r.config.securityDelayMs);
 
@@ -228,7 +296,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
       // A copy may already have reached us by signal (handed over the moment we were queued).
       else if (r.status === 'APPLIED') r.moveTo('WAITING');
     }
-    await condition(() => r.ended || r.holdsCopy);
+    await waitForCopy(r, reservationId);
 
     if (r.status === 'READY') await holdAtPrefecturalLibrary(r, reservationId, turns);
     else if (r.status === 'SECURED') {
@@ -289,7 +357,7 @@ function adoptThursdayOutcome(r: ReservationState, o: ThursdayOutcome): void {
 async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
   await condition(() => r.status !== 'READY', r.config.prefNoticeDelayMs);
   if (r.status === 'READY') {
-    const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString() });
+    const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString(), ...lendingNoticeRound(r) });
     r.pickupUntil = mail.holdUntil; // the notice's day starts the hold: the activity recorded both
   } // else R-PREF-3: borrowed (or cancelled) before the notice went out — no mail
   if (r.status !== 'READY' || !r.pickupUntil) return;
@@ -310,7 +378,7 @@ async function deliverToCooperatingLibrary(r: ReservationState, reservationId: s
   const { noticeOn } = r;
   await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(noticeOn!, r.config.coopNoticeHour, 0)));
   if (r.status !== 'IN_DELIVERY') return; // cancelled by staff (R-CANCEL-2)
-  await act.sendLendingNotice({ reservationId, at: now().toISOString() });
+  await act.sendLendingNotice({ reservationId, at: now().toISOString(), ...lendingNoticeRound(r) });
   if (patched(NOTICE_PATCHES.pickupReminder)) {
     await remindBeforeHoldEnds(r, reservationId, 'IN_DELIVERY', r.pickupUntil!);
     if (r.status !== 'IN_DELIVERY') return; // collected (or cancelled by staff) before the reminder
@@ -398,6 +466,50 @@ async function sendOwedNotices(r: ReservationState, reservationId: string): Prom
       ...(owed.cause ? { cause: owed.cause } : {}),
     });
   }
+}
+
+/** R-SUSPEND-1: the wait in the queue now has the suspension's timer. Never rename it. */
+export const SUSPEND_PATCH = 'reservation-suspend';
+
+/**
+ * 確保待ち: waits until a copy is secured or the reservation ends. R-SUSPEND-1 (behind SUSPEND_PATCH):
+ * while suspended, also until the day it resumes, when it resumes by itself (the activity records it
+ * and lists a shelf copy for it); a suspend or resume Update wakes the wait.
+ */
+async function waitForCopy(r: ReservationState, reservationId: string): Promise<void> {
+  if (!patched(SUSPEND_PATCH)) return condition(() => r.ended || r.holdsCopy);
+  r.suspendable = true;
+  while (!r.ended && !r.holdsCopy) {
+    const until = r.suspendedUntil;
+    if (until === null) {
+      await condition(() => r.ended || r.holdsCopy || r.suspendedUntil !== null);
+      continue;
+    }
+    const woken = await condition(() => r.ended || r.holdsCopy || r.suspendedUntil !== until, msUntil(jstInstant(until, 0, 0)));
+    if (!woken) {
+      await act.resumeReservation({ reservationId, at: now().toISOString() });
+      if (r.suspendedUntil === until) r.suspendedUntil = null;
+    }
+  }
+  r.suspendedUntil = null; // a copy came (secureFor cleared the record's) or it ended
+}
+
+/** R-SUSPEND-1: a workflow that began waiting before suspending existed waits without its timer: not for it. */
+function notYetSuspendable(): Refusal {
+  return {
+    rule: 'R-SUSPEND-1',
+    ja: 'この予約は保留できません。',
+    en: 'This reservation was placed before suspending existed and cannot be suspended.',
+  };
+}
+
+/**
+ * R-PICKUP-2: the first lending notice is the one it always was; after a change of pickup place, the
+ * next is a new one (its own outbox row, `pickup-<n>`). Counted as it is asked for.
+ */
+function lendingNoticeRound(r: ReservationState): { occurrence?: string } {
+  const round = r.lendingNotices++;
+  return round > 0 ? { occurrence: `pickup-${round}` } : {};
 }
 
 function msUntil(deadline: Date): number {

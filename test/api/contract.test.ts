@@ -37,6 +37,13 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   registerEmail: { params: NOBODY, body: { email: 'x@example.jp' } },
   getMyProfile: { params: NOBODY },
   placeReservation: { params: NOBODY, body: { titleId: 'T-K1', pickup: 'pref' } },
+  placeStaffReservation: { params: NOBODY, body: { titleId: 'T-K1', pickup: 'pref', channel: 'phone' } },
+  changeMyPickupPlace: { params: { ...NOBODY, reservationId: 'nope' }, body: { pickup: 'coop:2' } },
+  changePickupPlace: { params: { reservationId: 'nope' }, body: { pickup: 'coop:2', channel: 'phone' } },
+  suspendMyReservation: { params: { ...NOBODY, reservationId: 'nope' }, body: { until: '2026-12-20' } },
+  resumeMyReservation: { params: { ...NOBODY, reservationId: 'nope' } },
+  suspendReservation: { params: { reservationId: 'nope' }, body: { until: '2026-12-20', channel: 'phone' } },
+  resumeReservation: { params: { reservationId: 'nope' }, body: { channel: 'phone' } },
   listMyReservations: { params: NOBODY },
   getMyReservation: { params: { ...NOBODY, reservationId: 'nope' } },
   cancelMyReservation: { params: { ...NOBODY, reservationId: 'nope' }, body: {} },
@@ -141,7 +148,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(67);
+    expect(documented.length).toBe(74);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -573,6 +580,48 @@ describe('every documented status is one the app sends', () => {
       },
     });
     expect((await a.post('/staff/notices/{noticeId}/resend', 'staff', { noticeId: String(failed.id) })).status).toBe(200);
+
+    // Issue 13: a staff reservation (R-STAFF-1) 201, 409, 422.
+    await h.title('T-K13', '受付の本', [{ item: 'K13-1', status: 'ON_LOAN' }]);
+    const byStaff = { titleId: 'T-K13', pickup: 'coop:3', channel: 'counter' };
+    expect((await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, byStaff)).status).toBe(201);
+    expect((await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, byStaff)).status).toBe(409);
+    expect(
+      (await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, { ...byStaff, channel: 'email' })).status,
+    ).toBe(422);
+    // R-PICKUP-1: the pickup place changes 200 and 409 (the same place), for the patron and for staff; 403 before the password change.
+    const k13 = (await h.db.reservation.findFirstOrThrow({ where: { titleId: 'T-K13' } })).id;
+    const mine = '/opac/patrons/{cardNumber}/reservations/{reservationId}/pickup-place';
+    expect((await a.post(mine, 'opac', { cardNumber: 'K0001', reservationId: k13 }, { pickup: 'coop:4' })).status).toBe(200);
+    expect((await a.post(mine, 'opac', { cardNumber: 'K0001', reservationId: k13 }, { pickup: 'coop:4' })).status).toBe(409);
+    const k113 = await a.post('/staff/patrons', 'staff', {}, { cardNumber: 'K0113', name: '契約 次郎' });
+    expect((await a.loginPatron('K0113', k113.body.temporaryPassword)).status).toBe(200);
+    expect((await a.post(mine, 'opac', { cardNumber: 'K0113', reservationId: k13 }, { pickup: 'coop:4' })).status).toBe(403);
+    const staffChange = '/staff/reservations/{reservationId}/pickup-place';
+    expect((await a.post(staffChange, 'staff', { reservationId: k13 }, { pickup: 'pref', channel: 'phone' })).status).toBe(200);
+    expect((await a.post(staffChange, 'staff', { reservationId: k13 }, { pickup: 'pref', channel: 'phone' })).status).toBe(409);
+    // R-SUSPEND-1, R-SUSPEND-2: suspend 200 (once 確保待ち), 409 (not 確保待ち / not suspended), 422 (a day too far); resume 200 and 409.
+    const mySuspend = '/opac/patrons/{cardNumber}/reservations/{reservationId}/suspend';
+    const myResume = '/opac/patrons/{cardNumber}/reservations/{reservationId}/resume';
+    const k13mine = { cardNumber: 'K0001', reservationId: k13 };
+    const today = (await h.now()).getTime();
+    const day = (n: number) => new Date(today + 9 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
+    expect((await a.post(mySuspend, 'opac', k13mine, { until: day(5) })).status).toBe(409); // still 予約申込
+    expect((await a.post(mySuspend, 'opac', k13mine, { until: day(500) })).status).toBe(422);
+    expect((await a.post(myResume, 'opac', k13mine)).status).toBe(409);
+    expect((await a.post(mySuspend, 'opac', { cardNumber: 'K0113', reservationId: k13 }, { until: day(5) })).status).toBe(403);
+    expect((await a.post(myResume, 'opac', { cardNumber: 'K0113', reservationId: k13 })).status).toBe(403);
+    await h.advanceTo(new Date(today + 10 * 60_000)); // past the security delay: 確保待ち
+    expect((await a.post(mySuspend, 'opac', k13mine, { until: day(5) })).status).toBe(200);
+    expect((await a.post(myResume, 'opac', k13mine)).status).toBe(200);
+    const staffSuspend = '/staff/reservations/{reservationId}/suspend';
+    const staffResume = '/staff/reservations/{reservationId}/resume';
+    expect((await a.post(staffResume, 'staff', { reservationId: k13 }, { channel: 'phone' })).status).toBe(409);
+    expect((await a.post(staffSuspend, 'staff', { reservationId: k13 }, { until: day(500), channel: 'phone' })).status).toBe(422);
+    expect((await a.post(staffSuspend, 'staff', { reservationId: k13 }, { until: day(5), channel: 'phone' })).status).toBe(200);
+    expect((await a.post(staffResume, 'staff', { reservationId: k13 }, { channel: 'phone' })).status).toBe(200);
+    await a.post('/staff/reservations/{reservationId}/cancel', 'staff', { reservationId: k13 }, { channel: 'phone' });
+    expect((await a.post(staffSuspend, 'staff', { reservationId: k13 }, { until: day(5), channel: 'phone' })).status).toBe(409);
   }, 60_000);
 
   test('GET /readyz answers 503 from the moment the process begins to stop, while the other operations still answer', async () => {
