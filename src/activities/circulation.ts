@@ -1,6 +1,6 @@
 // Counter events that are not a reservation's own request: a walk-in loan and the central check-in.
 // Staff (API) and the simulator call these; they change the database and signal the workflows.
-import { checkLendable, dueFromCheckout, jstDateOf, prefDueWithClosures, refuse, type LocalDate, type Outcome, type ReturnVia } from '../domain';
+import { checkLendable, jstDateOf, prefDueWithClosures, refuse, type LocalDate, type Outcome, type ReturnVia } from '../domain';
 import { loadClosedDays } from './closed-days';
 import type { Db } from '../db/client';
 import { toDbDate } from '../db/dates';
