@@ -68,11 +68,11 @@ import {
   type ServiceProcess,
 } from './service-process';
 
-const OPAC = `opac-chaos-${'c'.repeat(24)}`;
-const STAFF = `staff-chaos-${'c'.repeat(24)}`;
+export const OPAC = `opac-chaos-${'c'.repeat(24)}`;
+export const STAFF = `staff-chaos-${'c'.repeat(24)}`;
 // The OPAC key is a trusted one (role opac-trusted: no patron tokens): this run is about kills, and a
 // token would not outlive phase 1's restarts, whose PATRON_TOKEN_SECRET is made anew at every start.
-const API_KEYS = `opac-chaos:opac-trusted:${OPAC},staff-chaos:staff:${STAFF}`;
+export const API_KEYS = `opac-chaos:opac-trusted:${OPAC},staff-chaos:staff:${STAFF}`;
 const PASSWORD = 'chaos2026pw';
 const READY_WITHIN_MS = 120_000;
 /** Titles written into the database before the load: few copies each, so every title is busy. */
@@ -90,7 +90,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 type Rng = () => number;
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function rngOf(seed: number): Rng {
+export function rngOf(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -101,12 +101,12 @@ function rngOf(seed: number): Rng {
   };
 }
 const pick = <T>(r: Rng, xs: readonly T[]): T | undefined => (xs.length ? xs[Math.floor(r() * xs.length)] : undefined);
-const between = (r: Rng, lo: number, hi: number): number => Math.round(lo + r() * (hi - lo));
+export const between = (r: Rng, lo: number, hi: number): number => Math.round(lo + r() * (hi - lo));
 
 // ---------------------------------------------------------------------------------------------------
 // traffic: every request, its answer or failure, and the service's outages
 
-interface Outage {
+export interface Outage {
   what: string;
   from: number;
   to?: number;
@@ -121,10 +121,16 @@ interface RequestRecord {
   error?: string;
 }
 
-class Traffic {
+export class Traffic {
   readonly records: RequestRecord[] = [];
   readonly outages: Outage[] = [];
-  constructor(readonly base: string) {}
+  private readonly bases: readonly string[];
+  private turn = 0;
+  /** One API, or several taken in turn, request by request (as a load balancer spreads them). */
+  constructor(base: string | readonly string[]) {
+    this.bases = typeof base === 'string' ? [base] : base;
+    if (this.bases.length === 0) throw new Error('Traffic needs an API base URL');
+  }
 
   /** One request; undefined if it failed (network error, time-out). Never repeated. */
   async call(
@@ -137,7 +143,8 @@ class Traffic {
   ): Promise<ApiAnswer | undefined> {
     const start = performance.now();
     try {
-      const a = await callApi(this.base, method, path, key, body, { timeoutMs: 20_000, ...(headers ? { headers } : {}) });
+      const base = this.bases[this.turn++ % this.bases.length]!;
+      const a = await callApi(base, method, path, key, body, { timeoutMs: 20_000, ...(headers ? { headers } : {}) });
       this.records.push({ op, start, end: performance.now(), status: a.status, ...(typeof a.body.rule === 'string' ? { rule: a.body.rule } : {}) });
       return a;
     } catch (err) {
@@ -196,7 +203,7 @@ class Traffic {
 // the load
 
 /** What the clients know: only what the API told them. */
-interface World {
+export interface World {
   traffic: Traffic;
   patrons: string[];
   titles: string[];
@@ -217,7 +224,7 @@ interface World {
   running: boolean;
 }
 
-function newWorld(traffic: Traffic, phase: number, titles: string[], items: string[]): World {
+export function newWorld(traffic: Traffic, phase: number, titles: string[], items: string[]): World {
   return {
     traffic,
     patrons: [],
@@ -395,7 +402,7 @@ async function registrar(w: World, r: Rng, prefix: string): Promise<void> {
   }
 }
 
-function startLoad(w: World, seed: number, clients: number, prefix: string): Promise<unknown> {
+export function startLoad(w: World, seed: number, clients: number, prefix: string): Promise<unknown> {
   const staff = Math.max(1, Math.round(clients / 2));
   return Promise.all([
     ...Array.from({ length: clients }, (_, i) => opacClient(w, rngOf(seed * 31 + i + 1))),
@@ -408,7 +415,7 @@ function startLoad(w: World, seed: number, clients: number, prefix: string): Pro
 // setup
 
 /** Titles with one or two copies each, written into the database (the API has no catalogue writes). */
-async function addChaosTitles(db: Db): Promise<void> {
+export async function addChaosTitles(db: Db): Promise<void> {
   for (const t of CHAOS_TITLES) {
     await db.title.upsert({ where: { id: t.id }, create: { id: t.id, title: `カオス試験 ${t.id}`, author: 'chaos' }, update: {} });
     for (let c = 1; c <= t.copies; c++) {
@@ -418,13 +425,13 @@ async function addChaosTitles(db: Db): Promise<void> {
   }
 }
 
-async function catalogue(db: Db, withDemo: boolean): Promise<{ titles: string[]; items: string[] }> {
+export async function catalogue(db: Db, withDemo: boolean): Promise<{ titles: string[]; items: string[] }> {
   const titles = [...CHAOS_TITLES.map((t) => t.id), ...(withDemo ? DEMO_TITLES : [])];
   const found = await db.item.findMany({ where: { titleId: { in: titles } }, select: { itemNumber: true } });
   return { titles, items: found.map((i) => i.itemNumber) };
 }
 
-async function registerBase(w: World, prefix: string, n: number): Promise<void> {
+export async function registerBase(w: World, prefix: string, n: number): Promise<void> {
   const cards = Array.from({ length: n }, (_, i) => `${prefix}-B${String(i + 1).padStart(3, '0')}`);
   const done = await pool(
     cards.map((c) => () => registerPatron(w, c)),
@@ -438,7 +445,7 @@ async function registerBase(w: World, prefix: string, n: number): Promise<void> 
 
 type Violations = Record<string, string[]>;
 
-interface CheckResult {
+export interface CheckResult {
   violations: Violations;
   /** What still moves (activities and workflow tasks pending, notices not sent yet), a few examples. */
   pending: string[];
@@ -452,7 +459,7 @@ function add(v: Violations, kind: string, example: string): void {
   (v[kind] ??= []).push(example);
 }
 
-async function checkAll(db: Db, temporal: Client, mailKeys: string[], w: World): Promise<CheckResult> {
+export async function checkAll(db: Db, temporal: Client, mailKeys: string[], w: World): Promise<CheckResult> {
   const v: Violations = {};
   const [reservations, loans, itemRows, patrons, outbox, pulls] = await Promise.all([
     db.reservation.findMany({ select: { id: true, patronId: true, titleId: true, status: true, itemNumber: true, queueSeq: true } }),
@@ -663,7 +670,7 @@ async function checkAll(db: Db, temporal: Client, mailKeys: string[], w: World):
  * the same violations twice in a row (a killed worker's activity is retried only after its 30 s
  * start-to-close time-out) — at most `boundMs`. Returns the last check.
  */
-async function quiesce(read: () => Promise<CheckResult>, boundMs: number): Promise<{ result: CheckResult; ms: number; reached: boolean }> {
+export async function quiesce(read: () => Promise<CheckResult>, boundMs: number): Promise<{ result: CheckResult; ms: number; reached: boolean }> {
   const t0 = performance.now();
   let last = '';
   for (;;) {
@@ -679,7 +686,7 @@ async function quiesce(read: () => Promise<CheckResult>, boundMs: number): Promi
 // ---------------------------------------------------------------------------------------------------
 // the phases
 
-interface KillRecord {
+export interface KillRecord {
   target: string;
   /** The moment of the SIGKILL (wall clock), to compare with the records and the logs. */
   at: string;
@@ -742,9 +749,9 @@ function summarize(
   };
 }
 
-async function connectTemporal(address: string): Promise<{ client: Client; close: () => Promise<void> }> {
+export async function connectTemporal(address: string, namespace = 'default'): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address, connectTimeout: 10_000 });
-  return { client: new Client({ connection, namespace: 'default' }), close: () => connection.close() };
+  return { client: new Client({ connection, namespace }), close: () => connection.close() };
 }
 
 /** Phase 1: the whole `npm start`, killed and started again on its data folder. */
@@ -826,7 +833,7 @@ async function phaseNpmStart(o: Options, cleanups: (() => Promise<void>)[]): Pro
   }
 }
 
-function runPrepare(databaseUrl: string, logFile: string): Promise<void> {
+export function runPrepare(databaseUrl: string, logFile: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/db/prepare.ts'], {
       cwd: ROOT,

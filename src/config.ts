@@ -5,6 +5,7 @@ import { DEFAULT_PATRON_TOKEN_TTL_MS, MIN_PATRON_TOKEN_SECRET_LENGTH } from './a
 import {
   DEFAULT_NOTICE_HOUR,
   DEFAULT_OVERDUE_NOTICE_MAX,
+  DEFAULT_SUSPEND_MAX_DAYS,
   DEFAULT_PROCESSING_SCHEDULE,
   DEFAULT_PRIVACY_RETENTION_DAYS,
   DEFAULT_PULL_ALERT_HOURS,
@@ -64,6 +65,8 @@ export interface ServiceConfig {
   /** docs/notices.md: the JST hour of the timed notices (NOTICE_HOUR, default 9) and how many OVERDUE at most (OVERDUE_NOTICE_MAX, default 3). */
   noticeHour: number;
   overdueNoticeMax: number;
+  /** R-SUSPEND-2: a suspension (保留) ends at most this many days ahead (SUSPEND_MAX_DAYS, default 90). */
+  suspendMaxDays: number;
   /** SendGrid's Event Webhook verification key (SENDGRID_WEBHOOK_PUBLIC_KEY, base64 or PEM); unset: the webhook refuses every event. */
   sendgridWebhookPublicKey: string | undefined;
   /** The pull-list Decision (spec §3): hours a copy may stay on the pull list before it is late (PULL_ALERT_HOURS, default 24). */
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     privacyRetentionDays: DEFAULT_PRIVACY_RETENTION_DAYS,
     noticeHour: DEFAULT_NOTICE_HOUR,
     overdueNoticeMax: DEFAULT_OVERDUE_NOTICE_MAX,
+    suspendMaxDays: DEFAULT_SUSPEND_MAX_DAYS,
     sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY || undefined,
     pullAlertHours: DEFAULT_PULL_ALERT_HOURS,
     patronTokenSecret: undefined,
@@ -182,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   whole('PRIVACY_RETENTION_DAYS', 'whole days', 1, 3_650, (n) => (config.privacyRetentionDays = n));
   whole('NOTICE_HOUR', 'a JST hour', 0, 23, (n) => (config.noticeHour = n));
   whole('OVERDUE_NOTICE_MAX', 'a number of notices', 0, 52, (n) => (config.overdueNoticeMax = n));
+  whole('SUSPEND_MAX_DAYS', 'a number of days', 1, 365, (n) => (config.suspendMaxDays = n));
   whole('PULL_ALERT_HOURS', 'whole hours', 1, 720, (n) => (config.pullAlertHours = n));
   whole('PATRON_TOKEN_MINUTES', 'whole minutes', 1, 1_440, (n) => (config.patronTokenTtlMs = n * 60_000));
   whole('STAFF_SESSION_IDLE_MINUTES', 'whole minutes', 1, 10_080, (n) => (config.staffSessions = { ...config.staffSessions, idleMs: n * 60_000 }));

@@ -14,6 +14,7 @@ import { copySecuredSignal, reservationWorkflowId } from '../workflows/reservati
 import type { Tx } from '../db/client';
 import type { Outbox } from './notifier';
 import { refreshPullList } from './pull-list';
+import { servableAt } from './suspension';
 
 export type { Tx } from '../db/client';
 
@@ -34,10 +35,13 @@ export async function recordTransition(
   await tx.reservationTransition.createMany({ data: [{ reservationId, status, at, note: note ?? null }], skipDuplicates: true });
 }
 
-/** The 予約順位 of every waiting reservation of a title, 1-based, in queue order. */
-export async function queueOf(tx: Tx, titleId: string): Promise<string[]> {
+/**
+ * The 予約順位 of every waiting reservation of a title, 1-based, in queue order. With `servableAt`,
+ * only those a copy may go to at that moment (R-SUSPEND-1: the suspended are passed over).
+ */
+export async function queueOf(tx: Tx, titleId: string, servable?: Date): Promise<string[]> {
   const waiting = await tx.reservation.findMany({
-    where: { titleId, status: 'WAITING' },
+    where: { titleId, status: 'WAITING', ...(servable ? servableAt(servable) : {}) },
     orderBy: [{ queueSeq: 'asc' }, { placedAt: 'asc' }],
     select: { id: true },
   });
@@ -60,7 +64,7 @@ export async function enqueue(tx: Tx, reservationId: string, titleId: string, at
  * the shelf (書架). Returns the reservation it went to.
  */
 export async function handOver(tx: Tx, itemNumber: string, titleId: string, at: Date, outbox: Outbox): Promise<string | null> {
-  const [nextId] = await queueOf(tx, titleId);
+  const [nextId] = await queueOf(tx, titleId, at); // R-SUSPEND-1: a suspended reservation is passed over
   if (!nextId) {
     await tx.item.update({ where: { itemNumber }, data: { status: 'ON_SHELF', loanCategory: null } });
     return null;
@@ -75,7 +79,7 @@ export async function secureFor(tx: Tx, reservationId: string, itemNumber: strin
   const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
   const status = parsePlace(r.pickupPlaceCode)?.kind === 'pref' ? 'READY' : 'SECURED';
   await tx.item.update({ where: { itemNumber }, data: { status: status === 'READY' ? 'AWAITING_PICKUP' : 'IN_TRANSIT', loanCategory: null } });
-  await tx.reservation.update({ where: { id: reservationId }, data: { status, itemNumber, securedAt: at, queueSeq: null } });
+  await tx.reservation.update({ where: { id: reservationId }, data: { status, itemNumber, securedAt: at, queueSeq: null, suspendedUntil: null } });
   await recordTransition(tx, reservationId, status, at);
   outbox.add(reservationWorkflowId(reservationId), copySecuredSignal, { itemNumber, at: formatJst(at), status });
   return status;

@@ -1,6 +1,7 @@
 // Counter events that are not a reservation's own request: a walk-in loan and the central check-in.
 // Staff (API) and the simulator call these; they change the database and signal the workflows.
-import { checkLendable, dueFromCheckout, jstDateOf, refuse, type Outcome } from '../domain';
+import { checkLendable, jstDateOf, prefDueWithClosures, refuse, type LocalDate, type Outcome, type ReturnVia } from '../domain';
+import { loadClosedDays } from './closed-days';
 import type { Db } from '../db/client';
 import { toDbDate } from '../db/dates';
 import { checkedInSignal, reservationWorkflowId } from '../workflows/reservation-messages';
@@ -33,7 +34,7 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
         }
         const lendable = checkLendable({ ...(await patronLendingFacts(tx, patronId, today, opts.longOverdueGraceDays)), at: 'counter' });
         if (!lendable.ok) return lendable;
-        const due = dueFromCheckout(today);
+        const due = prefDueWithClosures(today, await loadClosedDays(tx, today)); // R-PREF-4, R-CLOSED-3
         await tx.loan.create({ data: { itemNumber, patronId, lentAt: at, lentOn: toDbDate(today), due: toDbDate(due) } });
         await tx.item.update({ where: { itemNumber }, data: { status: 'ON_LOAN', loanCategory: '一般', notOnShelfCount: 0 } });
         // R-ITEM-4: a copy on the pull list not yet scanned goes to the visitor; the reservation keeps
@@ -51,9 +52,12 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
     async checkIn({
       itemNumber,
       at,
+      handedIn,
     }: {
       itemNumber: string;
       at: Date;
+      /** A walk-in loan handed in at the prefectural library: how and on which day (R-RETURN-5), checked by the caller. */
+      handedIn?: { via: ReturnVia; returnedOn: LocalDate };
     }): Promise<Outcome<{ handedTo: string | null; returned: string | null; slip: HoldSlip | null; found: boolean }>> {
       return transactThenSignal(db, notifier, async (tx, outbox) => {
         const found = await tx.item.findUnique({ where: { itemNumber }, select: { titleId: true } });
@@ -78,7 +82,13 @@ export function circulation(db: Db, notifier: Notifier, opts: { longOverdueGrace
         if (loan) {
           await tx.loan.update({
             where: { id: loan.id },
-            data: { state: 'CLOSED', checkedInAt: at, returnedOn: loan.returnedOn ?? toDbDate(jstDateOf(at)), returnedAt: loan.returnedAt ?? 'pref' },
+            data: {
+              state: 'CLOSED',
+              checkedInAt: at,
+              returnedOn: loan.returnedOn ?? toDbDate(handedIn?.returnedOn ?? jstDateOf(at)),
+              returnedAt: loan.returnedAt ?? 'pref',
+              returnedVia: loan.returnedVia ?? handedIn?.via ?? 'counter',
+            },
           });
           if (loan.reservationId) {
             returned = loan.reservationId;

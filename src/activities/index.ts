@@ -3,10 +3,12 @@
 import type { Db } from '../db/client';
 import type { Mailer } from '../mail/sendgrid';
 import { circulation } from './circulation';
+import { closedDayActivities } from './closed-days';
 import { lendingNoticeActivities } from './lending-notice';
 import { loanActivities } from './loans';
 import { noticeActivities } from './notices';
 import type { Notifier } from './notifier';
+import { patronRequestActivities } from './patron-requests';
 import { reservationActivities } from './reservations';
 import { shelfPulling } from './shelf-pulling';
 import { DEFAULT_THURSDAY_OPTIONS, thursdayActivities, type ThursdayOptions } from './thursday';
@@ -25,10 +27,12 @@ export function createActivities(deps: ActivityDeps) {
   const graceDays = deps.longOverdueGraceDays ?? DEFAULT_THURSDAY_OPTIONS.longOverdueGraceDays;
   return {
     ...reservationActivities(deps.db, deps.notifier),
+    ...patronRequestActivities(deps.db, deps.notifier), // issue 13: pickup change
     pullListedCopy: shelfPulling(deps.db, deps.notifier).pullListedCopy,
     ...loanActivities(deps.db, deps.notifier, { longOverdueGraceDays: graceDays }),
     ...lendingNoticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),
     ...noticeActivities(deps.db, deps.mailer, { from: deps.mailFrom }),
+    ...closedDayActivities(deps.db), // R-CLOSED-2
     ...thursdayActivities(deps.db, deps.notifier, { ...DEFAULT_THURSDAY_OPTIONS, longOverdueGraceDays: graceDays, ...deps.thursday }),
   };
 }

@@ -1,11 +1,12 @@
 // Sends the lending notice exactly once per reservation, through an outbox row keyed by reservation
 // (the other notices: notices.ts). How a row is sent at most once, and what UNCERTAIN means:
 // mail-delivery.ts.
-import { jstDateOf, parsePlace, prefHoldDates, type LocalDate, type NoticeLanguage } from '../domain';
+import { jstDateOf, noticeKey, parsePlace, prefHoldDatesWithClosures, type LocalDate, type NoticeLanguage } from '../domain';
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { renderLendingNotice } from '../mail/lending-notice';
 import type { Mailer } from '../mail/sendgrid';
+import { loadClosedDays } from './closed-days';
 import { deliverOutboxRow, type NoticeState } from './mail-delivery';
 
 export type { NoticeState } from './mail-delivery';
@@ -27,14 +28,17 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
     async sendLendingNotice({
       reservationId,
       at,
+      occurrence,
     }: {
       reservationId: string;
       at: string;
       /** Sent by workflows of an earlier version; the window is the one Thursday recorded. */
       processingDay?: LocalDate;
+      /** R-PICKUP-2: a notice after a change of pickup place (`pickup-<n>`): a row of its own. */
+      occurrence?: string;
     }): Promise<NoticeResult> {
       const moment = new Date(at);
-      const key = `lending-notice:${reservationId}`;
+      const key = noticeKey('LENDING_NOTICE', reservationId, occurrence);
       const row = await db.$transaction(async (tx) => {
         const existing = await tx.mailOutbox.findUnique({ where: { key } });
         if (existing) return existing;
@@ -45,7 +49,9 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
         const place = parsePlace(r.pickupPlaceCode)!;
         // R-PREF-2: the hold counts the mail day as day 1, so the notice decides it and records it.
         // R-COOP-4: at a cooperating library Thursday processing recorded the window (Sunday…Sunday).
-        const hold = place.kind === 'pref' ? prefHoldDates(jstDateOf(moment)) : recordedWindow(r);
+        // R-CLOSED-3: a last day on which the prefectural library is closed moves to its next open day.
+        const hold =
+          place.kind === 'pref' ? prefHoldDatesWithClosures(jstDateOf(moment), await loadClosedDays(tx, jstDateOf(moment))) : recordedWindow(r);
         if (place.kind === 'pref') {
           await tx.reservation.update({
             where: { id: reservationId },
@@ -75,6 +81,7 @@ export function lendingNoticeActivities(db: Db, mailer: Mailer, opts: { from: st
             key,
             reservationId,
             kind: 'LENDING_NOTICE',
+            ...(occurrence ? { occurrence } : {}),
             to: r.patron.email ?? '',
             subject,
             body: text,

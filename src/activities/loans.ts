@@ -3,18 +3,21 @@ import {
   alreadyReturned,
   checkLendable,
   checkRenewal,
+  checkReturnDay,
   checkReturnPlace,
-  dueFromCheckout,
+  prefDueWithClosures,
   jstDateOf,
   MAX_RENEWALS,
   parsePlace,
   type Channel,
   type LocalDate,
   type Outcome,
+  type ReturnVia,
 } from '../domain';
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { handOver, lockTitle, recordTransition, type Tx } from './allocation';
+import { loadClosedDays, loanDueOf } from './closed-days';
 import { transactThenSignal, type Notifier } from './notifier';
 import { patronLendingFacts } from './patron-facts';
 
@@ -42,8 +45,13 @@ export async function renewUnderTitleLock(
   });
   const outcome = checkRenewal({ due: fromDbDate(loan.due), today, renewalsUsed: loan.renewals, othersWaiting: waiting > 0, channel });
   if (!outcome.ok) return outcome;
-  await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(outcome.newDue), renewals: loan.renewals + 1 } });
-  return { ...outcome, renewalsUsed: loan.renewals + 1 };
+  // R-CLOSED-4: the week is added to the guide's due date and the result moves past a closed day (R-CLOSED-3).
+  const place = loan.reservationId
+    ? (await tx.reservation.findUnique({ where: { id: loan.reservationId }, select: { pickupPlaceCode: true } }))?.pickupPlaceCode
+    : null;
+  const newDue = loanDueOf({ lentOn: loan.lentOn, renewals: loan.renewals + 1 }, place, await loadClosedDays(tx, today));
+  await tx.loan.update({ where: { id: loan.id }, data: { due: toDbDate(newDue), renewals: loan.renewals + 1 } });
+  return { ...outcome, newDue, renewalsUsed: loan.renewals + 1 };
 }
 
 /** The loan's facts a reservation's workflow is told (it keeps them for its requests' validators). */
@@ -71,7 +79,7 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
         const facts = await patronLendingFacts(tx, r.patronId, today, opts.longOverdueGraceDays);
         const lendable = checkLendable({ ...facts, at: 'counter' });
         if (!lendable.ok) return lendable;
-        const due = dueFromCheckout(today);
+        const due = prefDueWithClosures(today, await loadClosedDays(tx, today)); // R-PREF-4, R-CLOSED-3
         await tx.loan.create({
           data: { itemNumber: r.itemNumber!, patronId: r.patronId, reservationId, lentAt: when, lentOn: toDbDate(today), due: toDbDate(due) },
         });
@@ -113,27 +121,41 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
     },
 
     /**
-     * R-RETURN-1…4: returned at the prefectural library → processed at once (返却済) and the copy
+     * R-RETURN-1…5: returned at the prefectural library → processed at once (返却済) and the copy
      * goes to the next reserver; at a cooperating library → still 貸出中 until checked in centrally.
+     * `via` and `returnedOn` (R-RETURN-5): how and on which day it was handed in (default: the counter,
+     * today); R-OVERDUE-2 counts from that day.
      */
     async recordReturn({
       reservationId,
       place,
       at,
+      via,
+      returnedOn,
     }: {
       reservationId: string;
       place: string;
       at: string;
+      via?: ReturnVia;
+      returnedOn?: LocalDate;
     }): Promise<Outcome<{ processed: boolean; returnedOn: LocalDate }>> {
       const when = new Date(at);
       return transactThenSignal(db, notifier, async (tx, outbox) => {
+        const { titleId } = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, select: { titleId: true } });
+        await lockTitle(tx, titleId);
+        // R-CANCEL-3 (R-TOPO-1): read the loan only under the title's lock. A central check-in of the same
+        // copy may have closed it and handed the copy on while this waited for the lock; a loan read
+        // before would still say ACTIVE, and the copy would be handed over a second time — to the shelf
+        // (書架) while the next reservation holds it (found by `npm run topology`: copyStatusDisagrees).
         const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, include: { loan: true } });
-        await lockTitle(tx, r.titleId);
         const loan = r.loan!;
         // A retry after the commit: what the first attempt recorded.
         const recorded = loan.returnedOn ? fromDbDate(loan.returnedOn) : jstDateOf(when);
         if (loan.state === 'CLOSED') return { ok: true as const, processed: true, returnedOn: recorded };
         if (loan.state === 'RETURNED_IN_TRANSIT') return { ok: true as const, processed: false, returnedOn: recorded };
+        const handedIn = returnedOn ?? jstDateOf(when);
+        const day = checkReturnDay({ returnedOn: handedIn, today: jstDateOf(when), lentOn: fromDbDate(loan.lentOn) }); // R-RETURN-5
+        if (!day.ok) return day;
         const usual = r.usualLibraryNo ? await tx.cooperatingLibrary.findUnique({ where: { no: r.usualLibraryNo } }) : null;
         const returnAt = parsePlace(place)!;
         const allowed = checkReturnPlace({
@@ -142,18 +164,19 @@ export function loanActivities(db: Db, notifier: Notifier, opts: { longOverdueGr
           ...(r.usualLibraryNo ? { usualLibrary: r.usualLibraryNo } : {}),
           usualWasClosedAtReservation: r.usualLibraryWasClosed,
           usualOpenNow: usual?.isOpen ?? false,
+          ...(via ? { via } : {}),
         });
         if (!allowed.ok) return allowed;
-        const today = toDbDate(jstDateOf(when));
+        const returned = { returnedOn: toDbDate(handedIn), returnedAt: place, returnedVia: via ?? 'counter' };
         if (returnAt.kind === 'pref') {
-          await tx.loan.update({ where: { id: loan.id }, data: { state: 'CLOSED', returnedOn: today, returnedAt: place, checkedInAt: when } });
+          await tx.loan.update({ where: { id: loan.id }, data: { state: 'CLOSED', ...returned, checkedInAt: when } });
           await tx.reservation.update({ where: { id: reservationId }, data: { status: 'RETURNED', endedAt: when } });
           await recordTransition(tx, reservationId, 'RETURNED', when);
           await handOver(tx, loan.itemNumber, r.titleId, when, outbox);
-          return { ok: true as const, processed: true, returnedOn: jstDateOf(when) };
+          return { ok: true as const, processed: true, returnedOn: handedIn };
         }
-        await tx.loan.update({ where: { id: loan.id }, data: { state: 'RETURNED_IN_TRANSIT', returnedOn: today, returnedAt: place } });
-        return { ok: true as const, processed: false, returnedOn: jstDateOf(when) };
+        await tx.loan.update({ where: { id: loan.id }, data: { state: 'RETURNED_IN_TRANSIT', ...returned } });
+        return { ok: true as const, processed: false, returnedOn: handedIn };
       });
     },
   };

@@ -1,4 +1,4 @@
-// What R-DISPATCH-1 / R-OVERDUE-1 / R-LIMIT-1 need to know about a patron, read under the patron's
+// What R-DISPATCH-1 / R-OVERDUE-1 / R-LIMIT-1 / R-CONDUCT-1 need to know about a patron, read under the patron's
 // row lock so that two lendings at once cannot both see "one below the limit".
 import { hasLongOverdueLoan, type LocalDate } from '../domain';
 import { fromDbDate } from '../db/dates';
@@ -8,6 +8,8 @@ export interface PatronLendingFacts {
   loansHeld: number;
   loanLimit: number;
   hasLongOverdue: boolean;
+  /** R-CONDUCT-1: the patron's use of the online service is stopped (refuses dispatch). */
+  serviceStopped: boolean;
 }
 
 /**
@@ -28,26 +30,33 @@ export async function lockedPatronLendingFacts(
   today: LocalDate,
   graceDays = 0,
 ): Promise<{ facts: PatronLendingFacts; cardNumber: string }> {
-  const [patron] = await tx.$queryRaw<{ loanLimit: number; cardNumber: string }[]>`
-    SELECT "loanLimit", "cardNumber" FROM patron WHERE id = ${patronId}::uuid FOR UPDATE`;
+  const [patron] = await tx.$queryRaw<{ loanLimit: number; cardNumber: string; serviceStoppedAt: Date | null }[]>`
+    SELECT "loanLimit", "cardNumber", "serviceStoppedAt" FROM patron WHERE id = ${patronId}::uuid FOR UPDATE`;
   if (!patron) throw new Error(`patron ${patronId} not found`);
-  return { facts: await factsOf(tx, patronId, patron.loanLimit, today, graceDays), cardNumber: patron.cardNumber };
+  return { facts: await factsOf(tx, patronId, patron, today, graceDays), cardNumber: patron.cardNumber };
 }
 
 /** The same facts read without the patron's row lock: for what only looks (the Thursday preview). */
 export async function readPatronLendingFacts(tx: Tx, patronId: string, today: LocalDate, graceDays = 0): Promise<PatronLendingFacts> {
-  const patron = await tx.patron.findUniqueOrThrow({ where: { id: patronId }, select: { loanLimit: true } });
-  return factsOf(tx, patronId, patron.loanLimit, today, graceDays);
+  const patron = await tx.patron.findUniqueOrThrow({ where: { id: patronId }, select: { loanLimit: true, serviceStoppedAt: true } });
+  return factsOf(tx, patronId, patron, today, graceDays);
 }
 
-async function factsOf(tx: Tx, patronId: string, loanLimit: number, today: LocalDate, graceDays: number): Promise<PatronLendingFacts> {
+async function factsOf(
+  tx: Tx,
+  patronId: string,
+  patron: { loanLimit: number; serviceStoppedAt: Date | null },
+  today: LocalDate,
+  graceDays: number,
+): Promise<PatronLendingFacts> {
   const loans = await tx.loan.findMany({
     where: { patronId, state: { in: ['ACTIVE', 'RETURNED_IN_TRANSIT'] } },
     select: { due: true, returnedOn: true, state: true },
   });
   return {
     loansHeld: loans.length,
-    loanLimit,
+    loanLimit: patron.loanLimit,
+    serviceStopped: patron.serviceStoppedAt !== null,
     hasLongOverdue: hasLongOverdueLoan(
       loans.map((l) => ({
         due: fromDbDate(l.due),

@@ -5,6 +5,7 @@
 // 書架 while listed, so a visitor who brings it to the counter first gets it (R-ITEM-4).
 import type { Tx } from '../db/client';
 import { pullListedSignal } from '../workflows/pulling-stand-in';
+import { servableAt } from './suspension';
 import type { Outbox } from './notifier';
 
 /** R-ITEM-1: the material types that are lent online; only these are pulled. */
@@ -16,7 +17,8 @@ const LENDABLE = ['BOOK', 'DAISY'] as const;
  * (the not-on-shelf Decision, spec §3). The caller holds the title's lock.
  */
 export async function refreshPullList(tx: Tx, titleId: string, at: Date, outbox: Outbox): Promise<void> {
-  const waiting = await tx.reservation.count({ where: { titleId, status: 'WAITING' } });
+  // R-SUSPEND-1: a suspended reservation is passed over, so no copy is pulled for it.
+  const waiting = await tx.reservation.count({ where: { titleId, status: 'WAITING', ...servableAt(at) } });
   const open = await tx.pullListEntry.findMany({ where: { titleId, state: 'OPEN' }, orderBy: [{ listedAt: 'asc' }, { id: 'asc' }] });
   if (open.length > waiting) {
     const excess = open.slice(waiting).map((e) => e.id);

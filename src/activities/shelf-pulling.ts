@@ -7,6 +7,7 @@ import { holdSlipDates, parsePlace, refuse, type HoldSlipDates, type Outcome, ty
 import { NOT_ON_SHELF_BEFORE_MISSING } from '../domain';
 import type { Db, Tx } from '../db/client';
 import { handOver, lockTitle } from './allocation';
+import { servableAt } from './suspension';
 import { transactThenSignal, type Notifier, type Outbox } from './notifier';
 import { closePullEntry, refreshPullList } from './pull-list';
 
@@ -60,7 +61,7 @@ async function pull(tx: Tx, itemNumber: string, at: Date, outbox: Outbox, opts: 
       `Item ${itemNumber} is not on the shelf (${item.status}) and cannot be secured.`,
     );
   }
-  if ((await tx.reservation.count({ where: { titleId: item.titleId, status: 'WAITING' } })) === 0) {
+  if ((await tx.reservation.count({ where: { titleId: item.titleId, status: 'WAITING', ...servableAt(at) } })) === 0) {
     return refuse(
       'R-STATUS-1',
       'この資料を待っている予約はありません。書架に戻してください。',

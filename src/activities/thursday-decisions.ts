@@ -12,10 +12,13 @@
 import {
   afterFailedDispatch,
   checkLendable,
-  coopDates,
+  coopDatesWithClosures,
+  NO_CLOSED_DAYS,
+  parsePlace,
   rebalance,
   rebalancedReason,
   REBALANCE_THRESHOLD,
+  type ClosedDays,
   type CoopDates,
   type LocalDate,
   type Refusal,
@@ -65,9 +68,16 @@ export function decideDispatch(q: {
   facts: PatronLendingFacts;
   dispatchFailures: number;
   othersWaiting: boolean;
+  /** R-CLOSED-3: the closures known; the window and the due date move past the library's closed days. */
+  closed?: ClosedDays;
 }): DispatchDecision {
   const lendable = checkLendable({ ...q.facts, at: 'dispatch' });
-  if (lendable.ok) return { kind: 'dispatch', bag: bagCode(q.processingDay, q.pickupPlaceCode, q.cardNumber), dates: coopDates(q.processingDay) };
+  if (lendable.ok) {
+    const place = parsePlace(q.pickupPlaceCode);
+    const libraryNo = place?.kind === 'coop' ? place.no : 0;
+    const dates = coopDatesWithClosures(q.processingDay, libraryNo, q.closed ?? NO_CLOSED_DAYS);
+    return { kind: 'dispatch', bag: bagCode(q.processingDay, q.pickupPlaceCode, q.cardNumber), dates };
+  }
   const failures = q.dispatchFailures + 1;
   const decision = afterFailedDispatch({ failures, othersWaiting: q.othersWaiting });
   return { kind: 'fail', cause: lendable.refusal, failures, next: decision.next, reason: decision.reason };
@@ -155,7 +165,7 @@ const changedSince = (listed: ThursdayRow, now: ThursdayRow | null): boolean =>
  */
 export async function processThursday(
   ledger: ThursdayLedger,
-  run: { processingDay: LocalDate; rebalance: boolean; hooks?: ThursdayHooks },
+  run: { processingDay: LocalDate; rebalance: boolean; hooks?: ThursdayHooks; closed?: ClosedDays },
 ): Promise<ThursdayResult> {
   const steps: ThursdayStep[] = [];
   const hooks = run.hooks ?? {};
@@ -220,6 +230,7 @@ export async function processThursday(
         dispatchFailures: r.dispatchFailures,
         // R-SCALE-1 Decision: asked only when it can matter — a lendable reservation is dispatched whoever waits.
         othersWaiting: checkLendable({ ...facts, at: 'dispatch' }).ok ? false : await ledger.othersWaiting(r.titleId),
+        ...(run.closed ? { closed: run.closed } : {}),
       });
       if (decision.kind === 'dispatch') {
         await ledger.lend(r, decision);

@@ -28,6 +28,8 @@ import { transactThenSignal, type Notifier, type Outbox, type PendingSignal } fr
 import { lockedPatronLendingFacts } from './patron-facts';
 import { endReservation } from './reservations';
 import { activityLog } from './activity-log';
+import { loadClosedDays } from './closed-days';
+import { servableAt } from './suspension';
 import { bySecuredOrder, processThursday, type CopyFate, type ThursdayHooks, type ThursdayLedger } from './thursday-decisions';
 
 export type { ThursdayHooks } from './thursday-decisions';
@@ -97,6 +99,7 @@ export function thursdayActivities(db: Db, notifier: Notifier, defaults: Thursda
             processingDay: day,
             rebalance: opts.rebalance,
             hooks,
+            closed: await loadClosedDays(tx, day), // R-CLOSED-3
           });
           return tx.thursdayRun.upsert({
             where: { processingDate: toDbDate(day) },
@@ -158,8 +161,10 @@ function recordsLedger(tx: Tx, outbox: Outbox, run: { at: Date; day: LocalDate; 
     },
     lockTitle: (titleId) => lockTitle(tx, titleId),
     reread: (id) => tx.reservation.findUnique({ where: { id } }),
-    // R-SCALE-1 Decision: whether anyone waits is one indexed look (titleId, status), not the whole queue read per reservation.
-    othersWaiting: async (titleId) => (await tx.reservation.findFirst({ where: { titleId, status: 'WAITING' }, select: { id: true } })) !== null,
+    // R-SCALE-1 Decision: whether anyone waits is one indexed look (titleId, status), not the whole queue read per
+    // reservation; R-SUSPEND-1: only those a copy may go to.
+    othersWaiting: async (titleId) =>
+      (await tx.reservation.findFirst({ where: { titleId, status: 'WAITING', ...servableAt(at) }, select: { id: true } })) !== null,
     // R-SCALE-1 Decision: the patron's row is read once, by the statement that locks it; its card number
     // is kept from that read (the lock is held to the run's commit, so it cannot change meanwhile).
     async lendingFacts(patronId) {

@@ -17,6 +17,7 @@ import { myLibraryRoutes } from './routers/my-library';
 import { noticeRoutes } from './routers/notices';
 import { readingHistoryRoutes } from './routers/reading-history';
 import { staffAccountRoutes } from './routers/staff-accounts';
+import { staffClosedDayRoutes } from './routers/staff-closed-days';
 import { staffLibraryRoutes } from './routers/staff-library';
 import { staffLoanRoutes } from './routers/staff-loans';
 import { staffPatronRoutes } from './routers/staff-patrons';
@@ -38,6 +39,7 @@ export function apiRoutes(document: () => Record<string, unknown> = () => openAp
     staffPatronRoutes,
     staffWorkListRoutes, // before staffLibraryRoutes: /staff/thursday-runs/preview is not a {processingDay}
     staffLibraryRoutes,
+    staffClosedDayRoutes,
     staffShelfRoutes,
     staffAccountRoutes,
     noticeRoutes,

@@ -2,7 +2,7 @@
 // (route.ts), check responses in tests, and generate the OpenAPI document (openapi.ts): there is no
 // second, hand-written copy of the API's shapes.
 import { z } from 'zod';
-import { COOP_LIBRARY_COUNT, isLocalDate, RESERVATION_STATUSES, RULE_IDS } from '../domain';
+import { COOP_LIBRARY_COUNT, isLocalDate, MAX_CONDUCT_REASON_LENGTH, RESERVATION_STATUSES, RETURN_VIAS, RULE_IDS } from '../domain';
 
 // ---- identifiers and values ----
 
@@ -111,6 +111,10 @@ export const PatronProfile = z.object({
   loanLimit: z.int(),
   reservationLimit: z.int(),
   usualLibraryNo: z.int().nullable(),
+  serviceStop: z
+    .object({ since: z.string(), reason: z.string() })
+    .nullable()
+    .meta({ description: 'R-CONDUCT-1: staff stopped the patron’s use of the online service (since when, why); null: in use' }),
   reservations: z.int().meta({ description: 'Reservations counted against the reservation limit (R-LIMIT-1)' }),
   loans: z.int().meta({ description: 'Loans counted against the loan limit (配送中 included)' }),
 });
@@ -150,7 +154,19 @@ export const NewPatronResult = z.object({
   patron: PatronProfile,
   temporaryPassword: z.string().meta({ description: 'Hand it to the patron; it must be changed at the first login (R-ACCOUNT-1)' }),
 });
-export const LoanLimitBody = z.strictObject({ loanLimit: z.int().meta({ description: 'R-LIMIT-2: 1–10; 10 restores the default' }) });
+export const LoanLimitBody = z.strictObject({
+  loanLimit: z
+    .int()
+    .meta({ description: 'R-LIMIT-2: 1–10; 10 restores the default. Applies to cooperating-library dispatch only (the counter keeps 10)' }),
+});
+export const ServiceStopBody = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_CONDUCT_REASON_LENGTH)
+    .meta({ description: 'R-CONDUCT-1: why the service is stopped or restored (recorded with the staff act)' }),
+});
 export const UsualLibraryBody = z.strictObject({
   usualLibraryNo: LibraryNo.nullable().meta({ description: 'The patron’s usual cooperating library (1–59), or null for none' }),
 });
@@ -204,6 +220,7 @@ export const ReservationDetail = z.object({
     renewFrom: LocalDateText.optional(),
     renewUntil: LocalDateText.optional(),
     returnedOn: LocalDateText.optional(),
+    suspendedUntil: LocalDateText.optional().meta({ description: 'R-SUSPEND-1 (保留): while suspended, the day it resumes' }),
   }),
   renewalsUsed: z.int(),
   renewalsLeft: z.int(),
@@ -232,6 +249,30 @@ export const ReservationFilterQuery = z.strictObject({
 
 export const StaffCancelBody = z.strictObject({
   channel: z.enum(['counter', 'phone', 'email']).meta({ description: 'How the request reached staff; e-mail is refused (R-CANCEL-2)' }),
+});
+/** R-STAFF-1: staff place a reservation for a patron who phoned or came to the counter. */
+export const StaffReservationBody = z.strictObject({
+  titleId: TitleId,
+  pickup: Place,
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter (R-STAFF-1; not by e-mail)' }),
+});
+/** R-PICKUP-1 (受取館変更): the new pickup place; staff also say how the patron asked. */
+export const OpacPickupPlaceBody = z.strictObject({ pickup: Place });
+export const StaffPickupPlaceBody = z.strictObject({
+  pickup: Place,
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter' }),
+});
+/** R-SUSPEND-1, R-SUSPEND-2 (保留): the day the reservation resumes; staff also say how the patron asked. */
+export const OpacSuspendBody = z.strictObject({
+  until: LocalDateText.meta({
+    description: 'The day it resumes (passed over until the day before): after today, at most 90 days ahead (R-SUSPEND-2)',
+  }),
+});
+export const StaffSuspendBody = OpacSuspendBody.extend({
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter' }),
+});
+export const StaffResumeBody = z.strictObject({
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter' }),
 });
 export const PickupBody = z.strictObject({
   cardShown: z.boolean().meta({
@@ -262,6 +303,7 @@ export const LoanSummary = z.object({
   renewalBlockedBy: Refusal.nullable().meta({ description: 'Why a renewal asked today would be refused, or null' }),
   returnedOn: LocalDateText.nullable(),
   returnedAt: PlaceRef.nullable().meta({ description: 'Where it was handed in (R-RETURN-1…3)' }),
+  returnedVia: z.string().nullable().meta({ description: 'R-RETURN-5: how it was handed in: counter, designated-place or book-post' }),
   bag: z.string().nullable().meta({ description: 'R-COOP-2: the dedicated bag the copy travels in' }),
 });
 
@@ -285,7 +327,17 @@ export const OpacRenewBody = z.strictObject({
 export const StaffRenewBody = z.strictObject({
   channel: z.enum(['phone', 'counter', 'email']).meta({ description: 'R-RENEW-4: phone or counter; e-mail is refused' }),
 });
-export const ReturnBody = z.strictObject({ place: Place.meta({ description: 'Where the copy was handed in (R-RETURN-1…3)' }) });
+export const ReturnBody = z.strictObject({
+  place: Place.meta({ description: 'Where the copy was handed in (R-RETURN-1…3)' }),
+  via: z
+    .enum(RETURN_VIAS)
+    .optional()
+    .meta({ description: 'R-RETURN-5: how it was handed in (default counter); a book post only at the prefectural library (R-RETURN-3)' }),
+  returnedOn: LocalDateText.optional().meta({
+    description:
+      'R-RETURN-5: the day it was handed in, when recorded later (default today): not in the future, not before the loan; R-OVERDUE-2 counts from it',
+  }),
+});
 
 export const CheckoutBody = z.strictObject({ cardNumber: CardNumber, itemNumber: ItemNumber });
 export const CheckoutResult = z.object({ loanId: z.string(), itemNumber: z.string(), due: LocalDateText });

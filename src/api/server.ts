@@ -73,7 +73,12 @@ export async function startApiServer(
     patronTokens: { secret: config.patronTokenSecret, ttlMs: config.patronTokenTtlMs },
     staffSessions: config.staffSessions,
     staffKeys: config.staffKeyAccess,
-    reservationConfig: { securityDelayMs: config.securityDelayMs, noticeHour: config.noticeHour, overdueNoticeMax: config.overdueNoticeMax },
+    reservationConfig: {
+      securityDelayMs: config.securityDelayMs,
+      noticeHour: config.noticeHour,
+      overdueNoticeMax: config.overdueNoticeMax,
+      suspendMaxDays: config.suspendMaxDays,
+    },
     sendgridWebhookPublicKey: config.sendgridWebhookPublicKey,
     logger: ops.logger,
     metrics: ops.metrics,

@@ -70,6 +70,13 @@ export const StaffAct = z
   .meta({ description: 'A staff act that named this reservation (the staff_action record)' });
 
 export const StaffReservationDetail = ReservationDetail.extend({
+  placedVia: z.enum(['opac', 'phone', 'counter']).meta({
+    description: 'R-STAFF-1: placed in My Library (opac), or by staff for a patron who phoned or came to the counter (who: staffActs)',
+  }),
+  pickupChanged: z
+    .object({ at: JstInstant, from: z.string().meta({ description: 'The pickup place before ("pref" or "coop:<no>")' }) })
+    .nullable()
+    .meta({ description: 'R-PICKUP-2: when the pickup place last changed, and from where (null: never)' }),
   staffActs: z.array(StaffAct).meta({
     description: 'Who of the staff did what to this reservation, oldest first; the status history itself is in transitions',
   }),

@@ -13,6 +13,7 @@ import type {
 } from '../api/schemas';
 import type { PullList } from '../api/shelf-schemas';
 import type { StaffReservationDetail } from '../api/staff-schemas';
+import type { ClosedDayRow, ClosureResult } from '../api/routers/staff-closed-days';
 
 export type Page<T> = { items: T[]; page: number; pageSize: number; total: number };
 export type Loan = z.infer<typeof LoanSummary>;
@@ -25,3 +26,5 @@ export type PullListBody = z.infer<typeof PullList>;
 export type LibraryRow = z.infer<typeof Library>;
 export type ThursdayRunRow = z.infer<typeof ThursdayRun>;
 export type NewPatron = z.infer<typeof NewPatronResult>;
+export type ClosedDay = z.infer<typeof ClosedDayRow>;
+export type Closure = z.infer<typeof ClosureResult>;

@@ -9,6 +9,7 @@ export * from './refusal';
 export * from './statuses';
 export * from './places';
 export * from './calendar';
+export * from './closed-days';
 export * from './rules';
 export * from './queue';
 export * from './shelf-pulling';

@@ -1,9 +1,10 @@
 /**
- * R-LIMIT-1, R-LIMIT-2, R-OVERDUE-1, R-DISPATCH-1 … R-DISPATCH-3, R-PREF-5, R-COOP-3: whether a copy
+ * R-LIMIT-1, R-LIMIT-2, R-OVERDUE-1, R-DISPATCH-1 … R-DISPATCH-3, R-CONDUCT-1, R-PREF-5, R-COOP-3: whether a copy
  * may be lent (at the counter or by Thursday processing), and what happens when it could not be
  * dispatched or was never collected. Each check returns `{ ok: true, … }` or `{ ok: false, refusal }`.
  */
 
+import { serviceStoppedRefusal } from './conduct-rules';
 import { assertCount } from './input-checks';
 import type { Place } from './places';
 import { allow, refusal, refuse, type Outcome, type Refusal } from './refusal';
@@ -17,12 +18,17 @@ export type LendingAt = 'counter' | 'dispatch';
 export interface LendableQuestion {
   /** Loans the patron holds now, 配送中 included (`countLoans`). */
   readonly loansHeld: number;
-  /** The patron's loan limit: 10, or lower on request (R-LIMIT-2). */
+  /**
+   * The patron's loan limit: 10, or lower on request (R-LIMIT-2). A lowered limit is for
+   * cooperating-library pickups: it applies at 'dispatch' only; at the counter the limit is 10.
+   */
   readonly loanLimit: number;
   /** From `hasLongOverdueLoan` — so R-OVERDUE-2's in-transit returns are already excused. */
   readonly hasLongOverdue: boolean;
   /** Default 'counter'. At 'dispatch' both refusals cite R-DISPATCH-1, the rule for failed dispatches. */
   readonly at?: LendingAt;
+  /** R-CONDUCT-1: staff stopped the patron's use of the online service (refuses dispatch only). */
+  readonly serviceStopped?: boolean;
 }
 
 /**
@@ -37,6 +43,8 @@ export function checkLendable(q: LendableQuestion): Outcome {
   assertCount('loansHeld', q.loansHeld);
   assertCount('loanLimit', q.loanLimit);
   const atDispatch = q.at === 'dispatch';
+  // R-CONDUCT-1 first: while the service is stopped nothing is sent, whatever else the patron does.
+  if (atDispatch && q.serviceStopped) return { ok: false, refusal: serviceStoppedRefusal(true) };
   if (q.hasLongOverdue) {
     return atDispatch
       ? refuse(
@@ -50,22 +58,26 @@ export function checkLendable(q: LendableQuestion): Outcome {
           'You have an overdue loan, so nothing new can be lent. Please return it first.',
         );
   }
-  if (q.loansHeld < q.loanLimit) return allow({});
+  // R-LIMIT-2: 「協力館での受取の場合、貸出冊数上限を減らすことが出来ます」 — the lowered limit caps what
+  // Thursday sends (all loans held counting, as R-LIMIT-1 counts them); the counter keeps the 10.
+  const limit = atDispatch ? q.loanLimit : DEFAULT_LOAN_LIMIT;
+  if (q.loansHeld < limit) return allow({});
   return atDispatch
     ? refuse(
         'R-DISPATCH-1',
-        `貸出上限数(${q.loanLimit}冊)を超えるため、発送できませんでした。`,
-        `Not dispatched: it would exceed your loan limit of ${q.loanLimit}.`,
+        `貸出上限数(${limit}冊)を超えるため、発送できませんでした。`,
+        `Not dispatched: it would exceed your loan limit of ${limit}.`,
       )
     : refuse(
         'R-LIMIT-1',
-        `貸出できる資料の上限数(${q.loanLimit}冊)に達しているため、これ以上借りることはできません。`,
-        `You already hold your maximum of ${q.loanLimit} loans.`,
+        `貸出できる資料の上限数(${limit}冊)に達しているため、これ以上借りることはできません。`,
+        `You already hold your maximum of ${limit} loans.`,
       );
 }
 
 /**
- * R-LIMIT-2: staff may lower a patron's loan limit on request (10 → 5), never raise it above 10.
+ * R-LIMIT-2: staff may lower a patron's loan limit on request (10 → 5), never raise it above 10; it
+ * applies to cooperating-library dispatch (checkLendable).
  * **Decision**: the lowest limit is 1 — a limit of 0 would make every dispatch fail and, after three,
  * release the reservations (R-DISPATCH-2), which no patron asks for.
  */

@@ -171,6 +171,9 @@ export function parseNoticeKey(key: string): { kind: NoticeKind; reservationId: 
   const kind = noticeKindOfKey(key);
   if (!kind) return undefined;
   const rest = key.slice(KEY_PREFIX[kind].length + 1);
+  // R-PICKUP-2: a lending notice after a change of pickup place carries its round.
+  const round = kind === 'LENDING_NOTICE' ? /^(.+):(pickup-\d+)$/.exec(rest) : null;
+  if (round) return { kind, reservationId: round[1]!, occurrence: round[2]! };
   if (!WITH_OCCURRENCE.includes(kind)) return rest ? { kind, reservationId: rest } : undefined;
   const cut = rest.lastIndexOf(':');
   if (cut <= 0) return undefined;

@@ -35,22 +35,42 @@ export const RULE_IDS = [
   'R-RENEW-2',
   'R-RENEW-3',
   'R-RENEW-4',
+  'R-RENEW-5',
   'R-OVERDUE-1',
   'R-OVERDUE-2',
   'R-RETURN-1',
   'R-RETURN-2',
   'R-RETURN-3',
   'R-RETURN-4',
+  'R-RETURN-5',
   'R-MAIL-1',
   'R-MAIL-2',
   'R-ACCOUNT-1',
-  // The library's discretion to refuse service to a patron (staff decide; nothing here enforces it):
-  // listed so that the ids match docs/spec.md exactly.
+  // Closed days (spec §15, Decisions: the guide is silent).
+  'R-CLOSED-1',
+  'R-CLOSED-2',
+  'R-CLOSED-3',
+  'R-CLOSED-4',
+  // Staff reservations, changing the pickup place, suspending (spec §15, Decisions).
+  'R-STAFF-1',
+  'R-PICKUP-1',
+  'R-PICKUP-2',
+  'R-SUSPEND-1',
+  'R-SUSPEND-2',
+  // The library's discretion to refuse service to a patron: staff stop it, and reservations and
+  // dispatches are refused while it is stopped (conduct-rules.ts).
   'R-CONDUCT-1',
   // Privacy of ended records (src/domain/privacy.ts, src/services/privacy.ts): nothing refuses by them.
   'R-PRIVACY-1',
   'R-PRIVACY-2',
   'R-PRIVACY-3',
+  // How the service runs (docs/spec.md §13): proven by npm run topology, not refused by.
+  'R-TOPO-1',
+  'R-TOPO-2',
+  // Scale (docs/spec.md §16): how the records are read and kept, not refused by.
+  'R-SCALE-1',
+  'R-SCALE-2',
+  'R-SCALE-3',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

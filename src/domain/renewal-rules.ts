@@ -1,4 +1,4 @@
-/** R-RENEW-1 … R-RENEW-4: may a loan be renewed today? Returns `{ ok: true, … }` or the refusal. */
+/** R-RENEW-1 … R-RENEW-5: may a loan be renewed today? Returns `{ ok: true, … }` or the refusal. */
 
 import { renewalWindow, renewedDue } from './calendar';
 import type { Channel } from './channels';
@@ -30,8 +30,12 @@ export interface RenewalQuestion {
  *    "from Thursday" only to be refused then.
  * 4. R-RENEW-3 the window, due-3 … due — the timing comes last: before the window the message gives the
  *    day it opens, and that day is then the only thing standing between the patron and the renewal.
- * The window applies to every channel: the guide takes renewals "from 3 days before the due date" by
- * My Library, phone or counter alike.
+ * The window opens for every channel alike: the guide takes renewals "from 3 days before the due date"
+ * by My Library, phone or counter. It closes with the due date only for the patron's own renewal (My
+ * Library: 「返却期限日を過ぎた場合、ご自身での延長はできません」, R-RENEW-3). R-RENEW-5 (**Decision**):
+ * staff (phone or counter) may still renew after the due date — nobody waiting and within the two
+ * renewals, as always — while the renewed due date (one week after the current one, R-RENEW-2) has not
+ * passed too: a renewal that leaves the loan overdue changes nothing for the patron.
  */
 export function checkRenewal(q: RenewalQuestion): Outcome<{ newDue: LocalDate; renewalsLeft: number }> {
   assertCount('renewalsUsed', q.renewalsUsed);
@@ -64,12 +68,25 @@ export function checkRenewal(q: RenewalQuestion): Outcome<{ newDue: LocalDate; r
       `Renewals open 3 days before the due date, on ${formatDateEn(window.from)}.`,
     );
   }
-  if (diffDays(q.today, window.until) > 0) {
+  const newDue = renewedDue(q.due);
+  if (diffDays(q.today, window.until) > 0 && !byStaff(q.channel)) {
     return refuse(
       'R-RENEW-3',
-      `返却期限日(${formatDateJa(q.due)})を過ぎたため、延長はできません。`,
-      `The due date (${formatDateEn(q.due)}) has passed, so the loan can no longer be renewed.`,
+      `返却期限日(${formatDateJa(q.due)})を過ぎたため、ご自身での延長はできません。電話又は当館のカウンターへご連絡ください。`,
+      `The due date (${formatDateEn(q.due)}) has passed, so you can no longer renew it yourself. Please call or ask at the library counter.`,
     );
   }
-  return allow({ newDue: renewedDue(q.due), renewalsLeft: MAX_RENEWALS - q.renewalsUsed - 1 });
+  if (diffDays(q.today, newDue) > 0) {
+    return refuse(
+      'R-RENEW-5',
+      `延長後の返却期限日(${formatDateJa(newDue)})も過ぎているため、延長できません。資料を返却してください。`,
+      `Even the renewed due date (${formatDateEn(newDue)}) has passed, so the loan cannot be renewed. Please return the item.`,
+    );
+  }
+  return allow({ newDue, renewalsLeft: MAX_RENEWALS - q.renewalsUsed - 1 });
+}
+
+/** R-RENEW-5: a renewal by phone or at the counter is staff's (My Library is the patron's own). */
+function byStaff(channel: Channel): boolean {
+  return channel === 'phone' || channel === 'counter';
 }

@@ -1,13 +1,17 @@
-/** R-RETURN-1, R-RETURN-2, R-RETURN-3: where a copy may be returned. */
+/** R-RETURN-1, R-RETURN-2, R-RETURN-3, R-RETURN-5: where, how and on which day a copy may be returned. */
 
+import { diffDays, formatDateEn, formatDateJa, type LocalDate } from './local-date';
 import { assertValidPlace, type Place } from './places';
 import { allow, refuse, type Outcome, type RuleId } from './refusal';
 
 /**
- * How the copy is handed in. The counter and a cooperating library's designated place (所定の場所) are
- * both attended drop points; a book post is allowed only at the prefectural library (R-RETURN-3).
+ * How the copy is handed in (written so in every request and record). The counter and a cooperating
+ * library's designated place (所定の場所) are both attended drop points; a book post is allowed only at
+ * the prefectural library (R-RETURN-1, R-RETURN-3), which has no designated place (R-RETURN-1: 当館カウンター
+ * 又はブックポスト).
  */
-export type ReturnVia = 'counter' | 'designatedPlace' | 'bookPost';
+export const RETURN_VIAS = ['counter', 'designated-place', 'book-post'] as const;
+export type ReturnVia = (typeof RETURN_VIAS)[number];
 
 export interface ReturnPlaceQuestion {
   /** Where the copy was picked up. */
@@ -40,6 +44,13 @@ export function checkReturnPlace(q: ReturnPlaceQuestion): Outcome<{ allowedBy: R
   assertValidPlace(q.pickup);
   assertValidPlace(q.returnAt);
   if (q.returnAt.kind === 'pref') {
+    if (q.via === 'designated-place') {
+      return refuse(
+        'R-RETURN-1',
+        '県立図書館では、カウンター又はブックポストへ返却してください(所定の場所は協力館のものです)。',
+        "At the prefectural library items are returned at the counter or its book post (a designated place is a cooperating library's).",
+      );
+    }
     return allow({ allowedBy: q.pickup.kind === 'pref' ? ('R-RETURN-1' as const) : ('R-RETURN-2' as const) });
   }
   if (q.pickup.kind === 'pref') {
@@ -63,7 +74,7 @@ export function checkReturnPlace(q: ReturnPlaceQuestion): Outcome<{ allowedBy: R
       `This item can only be returned to the cooperating library where it was picked up (no. ${q.pickup.no}) or to the prefectural library.`,
     );
   }
-  if (q.via === 'bookPost') {
+  if (q.via === 'book-post') {
     return refuse(
       'R-RETURN-3',
       '県立図書館以外のブックポストへは返却できません。協力館のカウンター又は所定の場所へ、開館時間内に返却してください。',
@@ -71,4 +82,28 @@ export function checkReturnPlace(q: ReturnPlaceQuestion): Outcome<{ allowedBy: R
     );
   }
   return allow({ allowedBy: atPickupLibrary ? ('R-RETURN-2' as const) : ('R-RETURN-3' as const) });
+}
+
+/**
+ * R-RETURN-5 (**Decision**): the day a return happened, when it is recorded later (a cooperating
+ * library reporting yesterday's returns, a book post emptied the next morning): not in the future and
+ * not before the loan began. The day, not the day it was recorded, is what R-OVERDUE-2 and the trip
+ * back (R-RETURN-4) count from.
+ */
+export function checkReturnDay(q: { returnedOn: LocalDate; today: LocalDate; lentOn: LocalDate }): Outcome {
+  if (diffDays(q.returnedOn, q.today) > 0) {
+    return refuse(
+      'R-RETURN-5',
+      `返却日(${formatDateJa(q.returnedOn)})が未来の日付です。`,
+      `The return day (${formatDateEn(q.returnedOn)}) is in the future.`,
+    );
+  }
+  if (diffDays(q.returnedOn, q.lentOn) < 0) {
+    return refuse(
+      'R-RETURN-5',
+      `返却日(${formatDateJa(q.returnedOn)})が貸出日(${formatDateJa(q.lentOn)})より前です。`,
+      `The return day (${formatDateEn(q.returnedOn)}) is before the loan began (${formatDateEn(q.lentOn)}).`,
+    );
+  }
+  return allow({});
 }

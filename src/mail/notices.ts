@@ -129,7 +129,8 @@ function bodyJa(f: NoticeFacts): string[] {
         `返却期限:${formatDateJa(f.due)}`,
         '',
         '延滞の資料がある間は、新たな貸出及び協力館への発送はできません。',
-        '返却期限を過ぎたため、貸出期間の延長はできません。',
+        // R-RENEW-3 / R-RENEW-5: only the patron's own renewal ends with the due date.
+        '返却期限日を過ぎたため、ご自身での延長はできません。他に予約がなければ、電話又は当館のカウンターで延長できる場合があります。',
         RETURN_PLACE_JA(f),
         ...(f.pickupPlace.kind === 'coop' ? ['協力館に返却された資料は、県立図書館で返却処理されるまで「貸出中」と表示されます。'] : []),
         ...(f.number > 1 ? [`(${f.number}回目のお知らせです。)`] : []),
@@ -146,7 +147,9 @@ function bodyJa(f: NoticeFacts): string[] {
           ? '他に予約の入っている図書のため、予約順位を1つ繰り下げました(確保待ち)。'
           : '資料は確保したまま、次回の貸出処理(毎週木曜日)で改めて発送します。',
         `発送できなかったのは${f.failures}回目です。${MAX_DISPATCH_FAILURES}回発送できなかった場合は予約を解除します。`,
-        '貸出中の資料の返却又は延滞の解消により、発送できるようになります。',
+        f.cause?.rule === 'R-CONDUCT-1' // staff stopped the service: no return of the patron's lifts it
+          ? 'ご利用の再開については、県立図書館一般室カウンターへお問い合わせください。'
+          : '貸出中の資料の返却又は延滞の解消により、発送できるようになります。',
       ];
     case 'RELEASED':
       return [
@@ -206,7 +209,7 @@ function bodyEn(f: NoticeFacts): string[] {
         `Due: ${formatDateEn(f.due)}`,
         '',
         'While a loan is overdue, nothing new can be lent to you and nothing is sent to a cooperating library for you.',
-        'The due date has passed, so the loan can no longer be renewed.',
+        'The due date has passed, so you can no longer renew it yourself. If nobody else has reserved it, the library may still renew it by phone or at the counter.',
         RETURN_PLACE_EN(f),
         ...(f.pickupPlace.kind === 'coop' ? ['An item returned at a cooperating library shows as on loan until its return is processed here.'] : []),
         ...(f.number > 1 ? [`(This is reminder ${f.number}.)`] : []),
@@ -223,7 +226,9 @@ function bodyEn(f: NoticeFacts): string[] {
           ? 'Others are waiting for this title, so your reservation moved down one place in the queue (waiting for a copy).'
           : 'The copy stays set aside and is sent with the next lending processing (every Thursday).',
         `This was failure ${f.failures}; after ${MAX_DISPATCH_FAILURES} failures the reservation is released.`,
-        'Returning a loan, or an overdue one, makes the dispatch possible again.',
+        f.cause?.rule === 'R-CONDUCT-1'
+          ? 'Please contact the prefectural library counter about using the service again.'
+          : 'Returning a loan, or an overdue one, makes the dispatch possible again.',
       ];
     case 'RELEASED':
       return [

@@ -1,7 +1,16 @@
 // Patron accounts (R-ACCOUNT-1) and the staff settings of a patron (R-LIMIT-2): staff issue a card
 // with a temporary password; the patron logs in through the OPAC, must change the password first
 // (8–20 letters and digits, both), and registers an e-mail address before reserving.
-import { ANONYMOUS_PATRON_ID, checkLoanLimitChange, checkNewPassword, refuse, RESERVED_STATUSES, type Outcome, type Refusal } from '../domain';
+import {
+  ANONYMOUS_PATRON_ID,
+  checkLoanLimitChange,
+  checkNewPassword,
+  checkServiceStopChange,
+  refuse,
+  RESERVED_STATUSES,
+  type Outcome,
+  type Refusal,
+} from '../domain';
 import type { Db } from '../db/client';
 import type { Patron } from '../generated/prisma/client';
 import { ConflictError, NotFoundError } from './errors';
@@ -158,6 +167,28 @@ export async function setUsualLibrary(db: Db, cardNumber: string, usualLibraryNo
   return db.patron.update({ where: { cardNumber }, data: { usualLibraryNo } });
 }
 
+/**
+ * R-CONDUCT-1: staff stop (`stop: true`) or restore a patron's use of the online service, with a
+ * reason; the staff act (staff_action, by the API) records who and the reason. The patron's row is
+ * locked so that a stop and a placement at the same moment are one after the other.
+ */
+export async function setServiceStop(
+  db: Db,
+  cardNumber: string,
+  req: { stop: boolean; reason: string; at: Date },
+): Promise<Outcome<{ patron: Patron }>> {
+  return db.$transaction(async (tx) => {
+    const found = await tx.patron.findUnique({ where: { cardNumber } });
+    if (!found) throw new NotFoundError('patron', cardNumber);
+    await tx.$queryRaw`SELECT id FROM patron WHERE id = ${found.id}::uuid FOR UPDATE`;
+    const patron = await tx.patron.findUniqueOrThrow({ where: { id: found.id } });
+    const change = checkServiceStopChange({ stoppedNow: patron.serviceStoppedAt !== null, stop: req.stop, reason: req.reason });
+    if (!change.ok) return change;
+    const data = req.stop ? { serviceStoppedAt: req.at, serviceStopReason: change.reason } : { serviceStoppedAt: null, serviceStopReason: null };
+    return { ok: true as const, patron: await tx.patron.update({ where: { id: patron.id }, data }) };
+  });
+}
+
 /** What My Library and the counter show of a patron. */
 export async function patronSummary(db: Db, patron: Patron) {
   // Counted as R-LIMIT-1 counts them: reservations still waiting or held, loans until checked in (R-RETURN-4).
@@ -173,6 +204,7 @@ export async function patronSummary(db: Db, patron: Patron) {
     loanLimit: patron.loanLimit,
     reservationLimit: patron.reservationLimit,
     usualLibraryNo: patron.usualLibraryNo,
+    serviceStop: patron.serviceStoppedAt ? { since: patron.serviceStoppedAt.toISOString(), reason: patron.serviceStopReason ?? '' } : null,
     reservations,
     loans,
   };

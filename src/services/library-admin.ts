@@ -1,11 +1,23 @@
 // Staff settings of the library as a whole: a cooperating library closed or open again (R-RETURN-3's
 // exception depends on it), and the weekly Thursday processing — its stored summaries and a run
 // started by hand, idempotent per processing day like the scheduled one (src/activities/thursday.ts).
-import { DEFAULT_PROCESSING_SCHEDULE, formatDateEn, formatDateJa, jstInstant, weekday, type LocalDate, type ProcessingSchedule } from '../domain';
+import {
+  addDays,
+  DEFAULT_PROCESSING_SCHEDULE,
+  formatDateEn,
+  formatDateJa,
+  isMovedProcessingDay,
+  jstInstant,
+  processingDayWithClosures,
+  weekday,
+  type LocalDate,
+  type ProcessingSchedule,
+} from '../domain';
 import type { Db } from '../db/client';
 import type { ThursdayRun } from '../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../db/dates';
 import { ThursdayRunInProgressError, type ThursdaySummary } from '../activities/thursday';
+import { loadClosedDays } from '../activities/closed-days';
 import { NotFoundError } from './errors';
 
 export async function setLibraryOpen(db: Db, no: number, isOpen: boolean) {
@@ -71,7 +83,18 @@ export async function triggerThursdayRun(
   req: { day: LocalDate; now: Date; schedule?: Partial<ProcessingSchedule> | undefined },
 ): Promise<TriggerOutcome> {
   const schedule = { ...DEFAULT_PROCESSING_SCHEDULE, ...req.schedule };
-  if (weekday(req.day) !== schedule.weekday) {
+  // R-CLOSED-2: a processing day the prefectural library is closed on runs on its next open day, and only there.
+  const closed = await loadClosedDays(db, addDays(req.day, -7 * 9));
+  const movedTo = processingDayWithClosures(req.day, closed);
+  if (weekday(req.day) === schedule.weekday && movedTo !== req.day) {
+    return {
+      ok: false,
+      field: 'processingDay',
+      ja: `${formatDateJa(req.day)}は県立図書館の休館日です。貸出処理は${formatDateJa(movedTo)}に行います。`,
+      en: `The prefectural library is closed on ${formatDateEn(req.day)}; its processing runs on ${formatDateEn(movedTo)}.`,
+    };
+  }
+  if (weekday(req.day) !== schedule.weekday && !isMovedProcessingDay(req.day, schedule.weekday, closed)) {
     return {
       ok: false,
       field: 'processingDay',

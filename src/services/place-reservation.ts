@@ -12,6 +12,7 @@ import {
   countsAsReservation,
   parsePlace,
   refuse,
+  serviceStoppedRefusal,
   RESERVATION_STATUSES,
   type ItemStatus,
   type MaterialType,
@@ -30,9 +31,17 @@ export interface PlaceReservationRequest {
   /** "pref" or "coop:<no>" */
   pickup: string;
   at: Date;
+  /**
+   * How the request reached the library: My Library (the default), or staff for a patron who phoned or came
+   * to the counter (R-STAFF-1: the same rules; who of the staff is the staff act's record).
+   */
+  channel?: PlacementChannel;
   /** Passed to the workflow; stored with the row, so that a start after a crash passes it too. */
   config?: Partial<ReservationConfig>;
 }
+
+/** R-STAFF-1: the channels a reservation is placed through (staff: a phone call or the counter; never e-mail). */
+export type PlacementChannel = 'opac' | 'phone' | 'counter';
 
 export const MATERIAL_JA: Record<string, MaterialType> = { BOOK: '図書', DAISY: 'デイジー', MAGAZINE: '雑誌', AUDIOVISUAL: '視聴覚' };
 export const ITEM_STATUS_JA: Record<string, ItemStatus> = {
@@ -65,6 +74,7 @@ export async function placeReservation(
       await tx.$queryRaw`SELECT id FROM patron WHERE id = ${req.patronId}::uuid FOR UPDATE`;
       const patron = await tx.patron.findUnique({ where: { id: req.patronId } });
       if (!patron) return refuse('R-ACCOUNT-1', '利用者が登録されていません。', `No patron ${req.patronId}.`);
+      if (patron.serviceStoppedAt) return { ok: false as const, refusal: serviceStoppedRefusal() }; // R-CONDUCT-1
       if (!patron.email) {
         return refuse(
           'R-ACCOUNT-1',
@@ -99,6 +109,7 @@ export async function placeReservation(
           titleId: title.id,
           pickupPlaceCode: place.kind === 'pref' ? 'pref' : `coop:${place.no}`,
           placedAt: req.at,
+          placedChannel: req.channel ?? 'opac', // R-STAFF-1
           // R-ITEM-4: if a walk-in takes the shelf copy first, this request waits at the head of the queue.
           placedWhileOnShelf: requestable.route === 'shelf',
           usualLibraryNo: patron.usualLibraryNo,

@@ -165,6 +165,8 @@ export interface LoanSummary {
   renewalBlockedBy: Refusal | null;
   returnedOn: LocalDate | null;
   returnedAt: PlaceRef | null;
+  /** R-RETURN-5: how it was handed in (counter, designated-place, book-post); null before it was recorded so. */
+  returnedVia: string | null;
   bag: string | null;
 }
 
@@ -222,6 +224,7 @@ async function summarizeLoans(db: Db, rows: LoanRow[], today: LocalDate): Promis
       renewalBlockedBy: renewalBlock(l, today, othersWaiting),
       returnedOn,
       returnedAt: l.returnedAt ? { code: l.returnedAt, label: labels.get(l.returnedAt) ?? l.returnedAt } : null,
+      returnedVia: l.returnedVia,
       bag: l.bag,
     };
   });

@@ -6,7 +6,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   checkCancel,
+  checkPickupChange,
+  checkResume,
+  checkReturnDay,
   checkReturnPlace,
+  checkSuspendStatus,
   isFinalStatus,
   jstDateOf,
   notOnLoan,
@@ -15,13 +19,28 @@ import {
   PREF,
   type Actor,
   type Channel,
+  type LocalDate,
   type Outcome,
+  type Refused,
   type Refusal,
   type ReservationStatus,
+  type ReturnVia,
 } from '../domain';
 import type { Db } from '../db/client';
+import { fromDbDate } from '../db/dates';
 import { request } from '../infra/update-outcome';
-import { cancelUpdate, pickupUpdate, renewUpdate, reservationWorkflowId, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
+import {
+  cancelUpdate,
+  changePickupUpdate,
+  pickupUpdate,
+  renewUpdate,
+  reservationWorkflowId,
+  resumeUpdate,
+  returnUpdate,
+  suspendUpdate,
+  type ReturnRequest,
+  type WorkflowState,
+} from '../workflows/reservation-messages';
 import type { circulation } from '../activities/circulation';
 import { renewUnderTitleLock } from '../activities/loans';
 import { NotFoundError } from './errors';
@@ -78,6 +97,43 @@ export function cancelReservation(deps: RequestDeps, req: { reservationId: strin
   );
 }
 
+/** R-PICKUP-1, R-PICKUP-2 (受取館変更): the patron while 予約申込 / 確保待ち; staff also while 確保済み or 貸出可能. */
+export function changePickupPlace(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; pickup: string }) {
+  const to = parsePlace(req.pickup)!; // the API's schema and the scenario's checked it
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(changePickupUpdate, { args: [{ pickup: req.pickup, by: req.by }] }),
+    (status) => {
+      const c = checkPickupChange({ status, by: req.by, from: to.kind === 'pref' ? { kind: 'coop', no: 1 } : PREF, to });
+      return c.ok ? nothingToCollect(status) : c.refusal;
+    },
+  );
+}
+
+/** R-SUSPEND-1, R-SUSPEND-2 (保留): a 確保待ち reservation is passed over until `until`, keeping its queue place. */
+export function suspendReservation(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; until: LocalDate }) {
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(suspendUpdate, { args: [{ until: req.until, by: req.by }] }),
+    (status) => (checkSuspendStatus(status) as Refused).refusal,
+  );
+}
+
+/** R-SUSPEND-1: the suspension ends before its day, at the patron's word. */
+export function resumeReservation(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor }) {
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(resumeUpdate, { args: [{ by: req.by }] }),
+    (status) => (checkResume({ status, suspendedUntil: null }) as Refused).refusal,
+  );
+}
+
 /** R-PREF-4, R-COOP-1: the copy is handed over at the counter (the card must be shown). */
 export function pickupReservation(deps: RequestDeps, req: { reservationId: string; cardShown: boolean }) {
   return update(deps, req.reservationId, 'any', (h) => h.executeUpdate(pickupUpdate, { args: [{ cardShown: req.cardShown }] }), nothingToCollect);
@@ -110,16 +166,22 @@ export async function renewLoan(deps: RequestDeps, req: { loanId: string; owner:
  */
 export async function returnLoan(
   deps: RequestDeps & { desk: ReturnType<typeof circulation> },
-  req: { loanId: string; place: string; now: Date },
+  req: { loanId: string; place: string; now: Date; via?: ReturnVia | undefined; returnedOn?: LocalDate | undefined },
 ): Promise<Outcome> {
   const loan = await loanOf(deps.db, req.loanId, 'any');
+  // R-RETURN-5: how and on which day it was handed in (defaults: the counter, today).
+  const how: ReturnRequest = { place: req.place, ...(req.via ? { via: req.via } : {}), ...(req.returnedOn ? { returnedOn: req.returnedOn } : {}) };
   if (loan.reservationId) {
-    const out = await update(deps, loan.reservationId, 'any', (h) => h.executeUpdate(returnUpdate, { args: [{ place: req.place }] }), notOnLoan);
+    const out = await update(deps, loan.reservationId, 'any', (h) => h.executeUpdate(returnUpdate, { args: [how] }), notOnLoan);
     return out.ok ? { ok: true } : out;
   }
   if (loan.state !== 'ACTIVE') return { ok: true }; // returned already: nothing more to record
-  const allowed = checkReturnPlace({ pickup: PREF, returnAt: parsePlace(req.place)!, usualWasClosedAtReservation: false, usualOpenNow: false });
+  const returnedOn = req.returnedOn ?? jstDateOf(req.now);
+  const day = checkReturnDay({ returnedOn, today: jstDateOf(req.now), lentOn: fromDbDate(loan.lentOn) });
+  if (!day.ok) return day;
+  const via = req.via ?? 'counter';
+  const allowed = checkReturnPlace({ pickup: PREF, returnAt: parsePlace(req.place)!, usualWasClosedAtReservation: false, usualOpenNow: false, via });
   if (!allowed.ok) return allowed;
-  const checkedIn = await deps.desk.checkIn({ itemNumber: loan.itemNumber, at: req.now });
+  const checkedIn = await deps.desk.checkIn({ itemNumber: loan.itemNumber, at: req.now, handedIn: { via, returnedOn } });
   return checkedIn.ok ? { ok: true } : checkedIn;
 }

@@ -41,6 +41,8 @@ export interface ReservationView {
     renewFrom?: LocalDate;
     renewUntil?: LocalDate;
     returnedOn?: LocalDate;
+    /** R-SUSPEND-1 (保留): while suspended, the day it resumes. */
+    suspendedUntil?: LocalDate;
   };
   renewalsUsed: number;
   renewalsLeft: number;
@@ -90,6 +92,7 @@ export async function reservationView(db: Db, reservationId: string): Promise<Re
       ...(r.loan?.bag ? { processingDay: fromDbDate(r.loan.lentOn) } : {}),
       ...(due && window ? { due, renewFrom: window.from, renewUntil: window.until } : {}),
       ...(r.loan?.returnedOn ? { returnedOn: fromDbDate(r.loan.returnedOn) } : {}),
+      ...(r.suspendedUntil && r.status === 'WAITING' ? { suspendedUntil: fromDbDate(r.suspendedUntil) } : {}),
     },
     renewalsUsed,
     renewalsLeft: MAX_RENEWALS - renewalsUsed,

@@ -9,6 +9,7 @@
 import { jstDateOf, parsePlace, type LocalDate } from '../domain';
 import type { Db, Tx } from '../db/client';
 import { queueOf } from '../activities/allocation';
+import { loadClosedDays } from '../activities/closed-days';
 import { readPatronLendingFacts, type PatronLendingFacts } from '../activities/patron-facts';
 import type { ThursdayOptions } from '../activities/thursday';
 import {
@@ -122,7 +123,7 @@ class SnapshotLedger implements ThursdayLedger {
   private async queue(titleId: string): Promise<string[]> {
     let q = this.queues.get(titleId);
     if (!q) {
-      q = await queueOf(this.tx, titleId);
+      q = await queueOf(this.tx, titleId, this.run.at); // R-SUSPEND-1: as the run's handOver, the suspended passed over
       const rows = await this.tx.reservation.findMany({ where: { id: { in: q } }, select: ROW });
       for (const r of rows) if (!this.rows.has(r.id)) this.rows.set(r.id, { ...r });
       this.queues.set(titleId, q);
@@ -162,7 +163,8 @@ export async function previewThursday<T>(
     async (tx) => {
       await tx.$executeRawUnsafe('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       const ledger = await SnapshotLedger.open(tx, { at: req.at, day, graceDays: req.options.longOverdueGraceDays });
-      const result = await processThursday(ledger, { processingDay: day, rebalance: req.options.rebalance });
+      const closed = await loadClosedDays(tx, day); // R-CLOSED-3: the run's own dates
+      const result = await processThursday(ledger, { processingDay: day, rebalance: req.options.rebalance, closed });
       return read(tx, result);
     },
     { timeout: 60_000, maxWait: 10_000 },

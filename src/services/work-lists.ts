@@ -7,16 +7,19 @@
 // stored with the run (a label reads the patron's name when it is printed), not on the transit slip,
 // which travels with the courier (the bag code and card number identify a bag there).
 import {
+  addDays,
   coopDates,
   coopReturnTrip,
   diffDays,
   endOfJstDay,
   formatDateJa,
   formatJst,
+  isMovedProcessingDay,
   jstDateOf,
   jstInstant,
   nextProcessing,
   parsePlace,
+  processingDayWithClosures,
   RESERVATION_STATUS_JA,
   startOfJstDay,
   weekday,
@@ -29,6 +32,7 @@ import {
 } from '../domain';
 import type { Db, Tx } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
+import { loadClosedDays } from '../activities/closed-days';
 import type { ThursdayOptions } from '../activities/thursday';
 import type { CopyFate, PackedBag, ThursdayResult } from '../activities/thursday-decisions';
 import { NotFoundError } from './errors';
@@ -202,8 +206,11 @@ export async function thursdayPreview(
   req: { day?: LocalDate | undefined; now: Date; schedule?: Partial<ProcessingSchedule> | undefined; options: ThursdayOptions },
 ): Promise<PreviewOutcome> {
   const schedule = { ...DEFAULT_PROCESSING_SCHEDULE, ...req.schedule };
-  const day = req.day ?? jstDateOf(nextProcessing(req.now, schedule));
-  if (weekday(day) !== schedule.weekday) {
+  const asked = req.day ?? jstDateOf(nextProcessing(req.now, schedule));
+  // R-CLOSED-2: a processing day the prefectural library is closed on is previewed as the day it moved to.
+  const closed = await loadClosedDays(db, addDays(asked, -7 * 9));
+  const day = weekday(asked) === schedule.weekday ? processingDayWithClosures(asked, closed) : asked;
+  if (weekday(asked) !== schedule.weekday && !isMovedProcessingDay(asked, schedule.weekday, closed)) {
     return {
       ok: false,
       problem: 'not-processing-day',

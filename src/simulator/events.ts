@@ -5,8 +5,19 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { LendingEnvironment } from '../infra/lending-environment';
 import { refusalOf } from '../infra/update-outcome';
+import { setServiceStop } from '../services/accounts';
+import { closeDays, reopenDays } from '../services/closed-days';
 import { placeReservation } from '../services/place-reservation';
-import { cancelUpdate, pickupUpdate, renewUpdate, returnUpdate, type WorkflowState } from '../workflows/reservation-messages';
+import {
+  cancelUpdate,
+  changePickupUpdate,
+  pickupUpdate,
+  renewUpdate,
+  resumeUpdate,
+  returnUpdate,
+  suspendUpdate,
+  type WorkflowState,
+} from '../workflows/reservation-messages';
 import type { EventOf, ReservationEvent, ScenarioEvent } from './scenario';
 import { jstMinute, refusalFields, type OtherEventRecord, type RequestRecord, type TimelineRecorder } from './timeline';
 
@@ -28,6 +39,9 @@ export async function applyEvent(ctx: EventContext, ev: ScenarioEvent): Promise<
     case 'pickup':
     case 'renew':
     case 'returnAt':
+    case 'changePickup':
+    case 'suspend':
+    case 'resume':
       return ctx.timeline.request(ev.reservation, await request(ctx, ev));
     default:
       return ctx.timeline.other(await other(ctx, ev));
@@ -41,6 +55,7 @@ async function reserve(ctx: EventContext, ev: EventOf<'reserve'>): Promise<void>
     titleId: ev.title,
     pickup: ev.pickup,
     at: new Date(ev.at),
+    ...(ev.by === 'staff' ? { channel: ev.channel ?? 'phone' } : {}), // R-STAFF-1
   });
   ctx.timeline.reserve(ev, outcome);
 }
@@ -60,7 +75,15 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
       case 'renew':
         return handle.executeUpdate(renewUpdate, { args: [{ channel: ev.channel }] });
       case 'returnAt':
-        return handle.executeUpdate(returnUpdate, { args: [{ place: ev.place }] });
+        return handle.executeUpdate(returnUpdate, {
+          args: [{ place: ev.place, ...(ev.via ? { via: ev.via } : {}), ...(ev.returnedOn ? { returnedOn: ev.returnedOn } : {}) }],
+        });
+      case 'changePickup': // R-PICKUP-1, R-PICKUP-2
+        return handle.executeUpdate(changePickupUpdate, { args: [{ pickup: ev.pickup, by: ev.by }] });
+      case 'suspend': // R-SUSPEND-1, R-SUSPEND-2 (the workflow's own check of the day)
+        return handle.executeUpdate(suspendUpdate, { args: [{ until: ev.until, by: ev.by }] });
+      case 'resume':
+        return handle.executeUpdate(resumeUpdate, { args: [{ by: ev.by }] });
     }
   };
   try {
@@ -130,10 +153,27 @@ async function other(ctx: EventContext, ev: Exclude<ScenarioEvent, ReservationEv
     case 'libraryOpened':
       await db.cooperatingLibrary.update({ where: { no: ev.library }, data: { isOpen: ev.do === 'libraryOpened' } });
       return { at, do: ev.do, library: ev.library, result: 'accepted' };
+    case 'closedDays':
+    case 'reopenDays': {
+      // R-CLOSED-1, R-CLOSED-4: as the staff API does it; the dates it moved are in the timeline.
+      const change = ev.do === 'closedDays' ? closeDays : reopenDays;
+      const r = await change(db, ctx.e.notifier, { library: ev.library, from: ev.from, to: ev.to }, new Date(ev.at));
+      const base = { at, do: ev.do, library: ev.library, from: ev.from, to: ev.to };
+      if (!r.ok) return { ...base, result: 'rejected', rule: 'R-CLOSED-1', message: r.en, messageJa: r.ja };
+      const moved = r.moved.map(({ at: _at, reservationId, loanId: _loan, ...dates }) => ({ reservation: reservationId, ...dates }));
+      return { ...base, result: 'accepted', changedDays: r.changedDays, moved };
+    }
     case 'setLoanLimit':
       // The scenario's parser already held the new limit to R-LIMIT-2 (checkLoanLimitChange).
       await db.patron.update({ where: { id: ctx.patronIds.get(ev.patron)! }, data: { loanLimit: ev.limit } });
       return { at, do: ev.do, patron: ev.patron, limit: ev.limit, result: 'accepted' };
+    case 'stopService':
+    case 'restoreService': {
+      // R-CONDUCT-1: the staff act's own service (the scenario's patron id is the card number).
+      const r = await setServiceStop(db, ev.patron, { stop: ev.do === 'stopService', reason: ev.reason, at: new Date(ev.at) });
+      const base = { at, do: ev.do, patron: ev.patron };
+      return r.ok ? { ...base, result: 'accepted' } : { ...base, result: 'rejected', ...refusalFields(r.refusal) };
+    }
     case 'setUsualLibrary':
       await db.patron.update({ where: { id: ctx.patronIds.get(ev.patron)! }, data: { usualLibraryNo: ev.library } });
       return { at, do: ev.do, patron: ev.patron, library: ev.library, result: 'accepted' };

@@ -18,11 +18,13 @@ import { z } from 'zod';
 import {
   COOP_LIBRARY_COUNT,
   MATERIAL_TYPES,
+  MAX_CONDUCT_REASON_LENGTH,
   checkLoanLimitChange,
   isLendable,
   isLocalDate,
   parseItemStatus,
   parsePlace,
+  RETURN_VIAS,
   type Channel,
   type LocalDate,
 } from '../domain';
@@ -54,6 +56,12 @@ const libraryNo = z
   .int('must be a whole number')
   .min(1, `cooperating libraries are numbered 1 … ${COOP_LIBRARY_COUNT}`)
   .max(COOP_LIBRARY_COUNT, `cooperating libraries are numbered 1 … ${COOP_LIBRARY_COUNT}`);
+
+const conductReason = z
+  .string()
+  .trim()
+  .min(1, 'must say why (R-CONDUCT-1)')
+  .max(MAX_CONDUCT_REASON_LENGTH, `at most ${MAX_CONDUCT_REASON_LENGTH} characters`);
 
 const CHANNELS = ['opac', 'phone', 'counter', 'email'] as const satisfies readonly Channel[];
 const channel = z.enum(CHANNELS);
@@ -110,24 +118,55 @@ export const EVENT_KINDS = [
   'libraryOpened',
   'setLoanLimit',
   'setUsualLibrary',
+  'stopService',
+  'restoreService',
   'pull',
   'notOnShelf',
+  'closedDays',
+  'reopenDays',
+  'changePickup',
+  'suspend',
+  'resume',
 ] as const;
 
 const at = { at: moment };
+const closure = {
+  library: z.union([z.literal('pref'), libraryNo], { error: `must be "pref" or a cooperating library 1 … ${COOP_LIBRARY_COUNT}` }),
+  from: localDate,
+  to: localDate,
+};
 const reservationRef = { reservation: id };
 
 const event = z.discriminatedUnion(
   'do',
   [
-    z.strictObject({ ...at, do: z.literal('reserve'), ...reservationRef, patron: id, title: id, pickup: place }),
+    // R-STAFF-1: by "staff" for a patron who phoned (channel "phone", the default) or came to the counter.
+    z.strictObject({
+      ...at,
+      do: z.literal('reserve'),
+      ...reservationRef,
+      patron: id,
+      title: id,
+      pickup: place,
+      by: z.enum(['patron', 'staff']).default('patron'),
+      channel: z.enum(['phone', 'counter']).optional(),
+    }),
     z.strictObject({ ...at, do: z.literal('cancel'), ...reservationRef, by: z.enum(['patron', 'staff']), channel: channel.optional() }),
     z.strictObject({ ...at, do: z.literal('checkout'), item: id, patron: id }),
     // cardShown: false — the patron came without the prefectural library's card (R-COOP-1, R-PREF-4). Omitted: true in a
     // scenario, sent to the workflow explicitly (the workflow and the API require it).
     z.strictObject({ ...at, do: z.literal('pickup'), ...reservationRef, cardShown: z.boolean().optional() }),
     z.strictObject({ ...at, do: z.literal('renew'), ...reservationRef, channel }),
-    z.strictObject({ ...at, do: z.literal('returnAt'), ...reservationRef, place }),
+    // R-RETURN-5: how it was handed in (default counter) and on which day (default the event's day; a
+    // cooperating library reporting yesterday's returns names yesterday).
+    z.strictObject({
+      ...at,
+      do: z.literal('returnAt'),
+      ...reservationRef,
+      place,
+      via: z.enum(RETURN_VIAS).optional(),
+      returnedOn: localDate.optional(),
+    }),
     z.strictObject({
       ...at,
       do: z.literal('checkIn'),
@@ -142,9 +181,20 @@ const event = z.discriminatedUnion(
     z.strictObject({ ...at, do: z.literal('libraryOpened'), library: libraryNo }),
     z.strictObject({ ...at, do: z.literal('setLoanLimit'), patron: id, limit: z.number() }),
     z.strictObject({ ...at, do: z.literal('setUsualLibrary'), patron: id, library: libraryNo }),
+    // R-CONDUCT-1: staff stop (or restore) the patron's use of the online service, with a reason.
+    z.strictObject({ ...at, do: z.literal('stopService'), patron: id, reason: conductReason }),
+    z.strictObject({ ...at, do: z.literal('restoreService'), patron: id, reason: conductReason }),
     // R-STATUS-1: staff take a copy on the pull list off the shelf (its scan secures it), or do not find it.
     z.strictObject({ ...at, do: z.literal('pull'), item: id }),
     z.strictObject({ ...at, do: z.literal('notOnShelf'), item: id }),
+    // R-CLOSED-1: staff enter (or remove) closed days of the prefectural library or of a cooperating library.
+    z.strictObject({ ...at, do: z.literal('closedDays'), ...closure }),
+    z.strictObject({ ...at, do: z.literal('reopenDays'), ...closure }),
+    // R-PICKUP-1, R-PICKUP-2: the patron (My Library) or staff change the pickup place.
+    z.strictObject({ ...at, do: z.literal('changePickup'), ...reservationRef, pickup: place, by: z.enum(['patron', 'staff']) }),
+    // R-SUSPEND-1, R-SUSPEND-2: 保留 until the day it resumes, and resuming sooner (by the patron unless said).
+    z.strictObject({ ...at, do: z.literal('suspend'), ...reservationRef, until: localDate, by: z.enum(['patron', 'staff']).default('patron') }),
+    z.strictObject({ ...at, do: z.literal('resume'), ...reservationRef, by: z.enum(['patron', 'staff']).default('patron') }),
   ],
   {
     error: (iss) =>
@@ -184,7 +234,7 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type EventOf<K extends ScenarioEvent['do']> = Extract<ScenarioEvent, { do: K }>;
 /** The events that name a reservation: their results are listed under it (`requests`). */
-export type ReservationEvent = EventOf<'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt'>;
+export type ReservationEvent = EventOf<'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt' | 'changePickup' | 'suspend' | 'resume'>;
 
 export function namesReservation(e: ScenarioEvent): e is ReservationEvent {
   return 'reservation' in e;
@@ -250,6 +300,9 @@ function crossCheck(s: z.output<typeof scenarioShape>, issue: (path: (string | n
       const placed = reservedAt.get(e.reservation);
       if (placed === undefined) issue(path('reservation'), `unknown reservation ${JSON.stringify(e.reservation)}: no "reserve" event places it`);
       else if (placed > i) issue(path('reservation'), `reservation ${JSON.stringify(e.reservation)} is placed only later, at events[${placed}]`);
+    }
+    if (e.do === 'reserve' && e.channel !== undefined && e.by !== 'staff') {
+      issue(path('channel'), 'a patron reserves in My Library; "channel" (phone or counter) is for "by": "staff" (R-STAFF-1)');
     }
     if (e.do === 'setLoanLimit') {
       const change = checkLoanLimitChange(e.limit); // R-LIMIT-2

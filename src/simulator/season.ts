@@ -113,15 +113,17 @@ export function generateSeason(opts: SeasonOptions): Record<string, unknown> {
     events.push({ at: formatJst(new Date(t)), do: 'reserve', reservation, patron: patron.id, title: title.id, pickup });
 
     if (rnd() < 0.08) {
-      events.push({ at: formatJst(new Date(t + between(1 * HOUR, 48 * HOUR))), do: 'cancel', reservation, by: 'patron' });
+      events.push({ at: formatJst(new Date(toMinute(t + between(1 * HOUR, 48 * HOUR)))), do: 'cancel', reservation, by: 'patron' });
       continue;
     }
     if (rnd() < 0.05) continue; // never comes: the hold lapses
-    const pickedUp = coop ? coopPickupMoment(t, between(0, 6), rnd()) : t + between(18 * HOUR, 3 * DAY);
+    const placedDay = jstDateOf(new Date(t));
+    const pickedUp = coop ? coopPickupMoment(t, between(0, 6), rnd()) : openingHours(addDays(placedDay, 1 + pick(2)), rnd());
     events.push({ at: formatJst(new Date(pickedUp)), do: 'pickup', reservation });
-    const dueAbout = pickedUp + 14 * DAY;
-    if (rnd() < 0.25) events.push({ at: formatJst(new Date(dueAbout - 3 * DAY)), do: 'renew', reservation, channel: 'opac' });
-    events.push({ at: formatJst(new Date(pickedUp + between(7 * DAY, 20 * DAY))), do: 'returnAt', reservation, place: pickup });
+    // R-RENEW-1: renewed (the OPAC) three days before the due date of §8's 15-day loan, at the same hour.
+    if (rnd() < 0.25) events.push({ at: formatJst(new Date(pickedUp + 11 * DAY)), do: 'renew', reservation, channel: 'opac' });
+    const returnDay = addDays(jstDateOf(new Date(pickedUp)), 7 + pick(14));
+    events.push({ at: formatJst(new Date(openingHours(returnDay, rnd()))), do: 'returnAt', reservation, place: pickup });
   }
   // Events at their moments, in order (a file out of order is refused); equal moments keep their order.
   const ordered = events.map((e, k) => ({ e, k, t: Date.parse(e.at) })).sort((a, b) => a.t - b.t || a.k - b.k);
@@ -136,6 +138,13 @@ export function generateSeason(opts: SeasonOptions): Record<string, unknown> {
   };
 }
 
+const toMinute = (ms: number): number => Math.floor(ms / 60_000) * 60_000;
+
+/** A moment of `day` between 10:00 and 18:00 JST, on the minute. */
+function openingHours(day: LocalDate, r: number): number {
+  return jstInstant(day, 10, 0).getTime() + Math.floor(r * 8 * 60) * 60_000;
+}
+
 /**
  * A patron collecting at a cooperating library: in the window that opens the Sunday after the first
  * Thursday processing after the request (§6), `dayInWindow` days in, at an opening-hours moment.
@@ -144,7 +153,7 @@ function coopPickupMoment(placedAt: number, dayInWindow: number, r: number): num
   let day = jstDateOf(new Date(placedAt + 2 * HOUR)); // security delay and the pull: secured the same day or the next
   while (weekday(day) !== WEEKDAY.THURSDAY) day = addDays(day, 1);
   const sunday = addDays(day, 3);
-  return jstInstant(addDays(sunday, Math.floor(dayInWindow)), 10, 0).getTime() + Math.floor(r * 8) * HOUR;
+  return openingHours(addDays(sunday, Math.floor(dayInWindow)), r);
 }
 
 /** `season:<N>` or `season:<N>:<seed>` (seed default 1). */

@@ -20,10 +20,12 @@ export function jstMinute(moment: Date | string | number): string {
   return formatJst(new Date(Math.floor(ms / MINUTE_MS) * MINUTE_MS));
 }
 
+/** R-STAFF-1: a `reserve` by staff says how the patron asked (a phone call or the counter). */
+type PlacedVia = { placedVia?: 'phone' | 'counter' };
 export type RequestRecord =
-  | { at: string; do: ReservationEvent['do']; result: 'accepted'; status: ReservationStatus; due?: LocalDate }
+  | ({ at: string; do: ReservationEvent['do']; result: 'accepted'; status: ReservationStatus; due?: LocalDate } & PlacedVia)
   /** Refused by a rule; `rule` is null when the reservation had already ended and could not answer. */
-  | { at: string; do: ReservationEvent['do']; result: 'rejected'; rule: RuleId | null; message: string; messageJa?: string }
+  | ({ at: string; do: ReservationEvent['do']; result: 'rejected'; rule: RuleId | null; message: string; messageJa?: string } & PlacedVia)
   /** The reservation was never placed (its `reserve` was refused), so there was nobody to ask. */
   | { at: string; do: ReservationEvent['do']; result: 'skipped'; message: string };
 
@@ -52,7 +54,9 @@ export interface ReservationTimeline {
   queuePosition: number | null;
   transitions: { at: string; status: ReservationStatus; note?: string }[];
   /** The latest dates (pickup window, due date, …) as My Library shows them. */
-  dates: Partial<Record<'pickupFrom' | 'pickupUntil' | 'processingDay' | 'due' | 'renewFrom' | 'renewUntil' | 'returnedOn', LocalDate>>;
+  dates: Partial<
+    Record<'pickupFrom' | 'pickupUntil' | 'processingDay' | 'due' | 'renewFrom' | 'renewUntil' | 'returnedOn' | 'suspendedUntil', LocalDate>
+  >;
   renewalsUsed: number;
   dispatchFailures: number;
   /** Why the library ended it or holds it back (R-DISPATCH-*, R-PREF-5, R-COOP-3), if it did. */
@@ -108,9 +112,10 @@ export class TimelineRecorder {
 
   /** A `reserve` event and what placeReservation answered. */
   reserve(e: Extract<ScenarioEvent, { do: 'reserve' }>, outcome: { ok: true } | { ok: false; refusal: Refusal }): void {
+    const via = e.by === 'staff' ? { placedVia: e.channel ?? ('phone' as const) } : {};
     const request: RequestRecord = outcome.ok
-      ? { at: jstMinute(e.at), do: 'reserve', result: 'accepted', status: 'APPLIED' }
-      : { at: jstMinute(e.at), do: 'reserve', result: 'rejected', ...refusalFields(outcome.refusal) };
+      ? { at: jstMinute(e.at), do: 'reserve', result: 'accepted', status: 'APPLIED', ...via }
+      : { at: jstMinute(e.at), do: 'reserve', result: 'rejected', ...refusalFields(outcome.refusal), ...via };
     this.placements.set(e.reservation, { patron: e.patron, title: e.title, pickup: e.pickup, placed: outcome.ok, requests: [request] });
   }
 
@@ -145,7 +150,7 @@ export class TimelineRecorder {
       reservations[id] = {
         patron: p.patron,
         title: p.title,
-        pickup: p.pickup,
+        pickup: v?.pickup ?? p.pickup, // the last one: a change (R-PICKUP-2) names another
         final: v?.status ?? null,
         item: v?.itemNumber ?? null,
         queuePosition: v?.queuePosition ?? null,

@@ -9,7 +9,7 @@
 //   the returned copy was checked in centrally) need no answer to anyone. Those are Signals, sent by
 //   the activities that made the event happen, after their database transaction committed.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor, Channel, LocalDate, Refusal, ReservationStatus } from '../domain';
+import type { Actor, Channel, LocalDate, Refusal, ReservationStatus, ReturnVia } from '../domain';
 
 export const reservationWorkflowId = (reservationId: string): string => `reservation-${reservationId}`;
 /** The reservation a workflow id belongs to, or undefined for other workflows (Thursday processing). */
@@ -79,8 +79,32 @@ export const renewUpdate = defineUpdate<WorkflowState, [RenewRequest]>('renew');
 export interface ReturnRequest {
   /** "pref" or "coop:<no>" */
   place: string;
+  /** R-RETURN-5: how it was handed in (default the counter); a book post only at the prefectural library (R-RETURN-3). */
+  via?: ReturnVia;
+  /** R-RETURN-5: the day it was handed in (default today): not in the future, not before the loan. R-OVERDUE-2 counts from it. */
+  returnedOn?: LocalDate;
 }
 export const returnUpdate = defineUpdate<WorkflowState, [ReturnRequest]>('returnAt');
+
+/**
+ * R-PICKUP-1, R-PICKUP-2 (受取館変更, issue 13): the patron while 予約申込 / 確保待ち, staff also while
+ * 確保済み (before its Thursday run) and 貸出可能. Answered with the state after the change.
+ */
+export interface ChangePickupRequest {
+  /** "pref" or "coop:<no>" */
+  pickup: string;
+  by: Actor;
+}
+export const changePickupUpdate = defineUpdate<WorkflowState, [ChangePickupRequest]>('changePickup');
+
+/** R-SUSPEND-1, R-SUSPEND-2 (保留): a 確保待ち reservation is passed over until `until` (the day it resumes). */
+export interface SuspendRequest {
+  until: LocalDate;
+  by: Actor;
+}
+export const suspendUpdate = defineUpdate<WorkflowState, [SuspendRequest]>('suspend');
+/** R-SUSPEND-1: the patron (or staff for them) ends the suspension before its day. */
+export const resumeUpdate = defineUpdate<WorkflowState, [{ by: Actor }]>('resume');
 
 // ---- query ----
 
@@ -98,3 +122,15 @@ export interface WorkflowState {
   checkedIn: boolean;
 }
 export const viewQuery = defineQuery<WorkflowState>('view');
+
+/**
+ * R-CLOSED-4: a closure entered or removed later moved this reservation's dates, as the records now
+ * have them (only those it has: a hold's end, a delivery's window and due date, a loan's due date).
+ */
+export interface DatesChanged {
+  at: string;
+  pickupFrom?: LocalDate;
+  pickupUntil?: LocalDate;
+  due?: LocalDate;
+}
+export const datesChangedSignal = defineSignal<[DatesChanged]>('datesChanged');

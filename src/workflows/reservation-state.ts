@@ -7,6 +7,7 @@
 import {
   DEFAULT_NOTICE_HOUR,
   DEFAULT_OVERDUE_NOTICE_MAX,
+  DEFAULT_SUSPEND_MAX_DAYS,
   isFinalStatus,
   parsePlace,
   type Actor,
@@ -42,6 +43,8 @@ export interface ReservationConfig {
   noticeHour: number;
   /** At most this many OVERDUE notices, a week apart (default 3, OVERDUE_NOTICE_MAX). */
   overdueNoticeMax: number;
+  /** R-SUSPEND-2: a suspension ends at most this many days ahead (default 90, SUSPEND_MAX_DAYS). */
+  suspendMaxDays: number;
 }
 
 export const DEFAULT_RESERVATION_CONFIG: ReservationConfig = {
@@ -50,6 +53,7 @@ export const DEFAULT_RESERVATION_CONFIG: ReservationConfig = {
   coopNoticeHour: 9,
   noticeHour: DEFAULT_NOTICE_HOUR,
   overdueNoticeMax: DEFAULT_OVERDUE_NOTICE_MAX,
+  suspendMaxDays: DEFAULT_SUSPEND_MAX_DAYS,
 };
 
 /** A notice an event made owed, for the workflow's main path to send (a signal handler cannot wait for it). */
@@ -68,7 +72,14 @@ export interface LoanFacts {
 
 export class ReservationState {
   status: ReservationStatus = 'APPLIED';
-  readonly place: Place;
+  /** The pickup place: the placement's, until a change (R-PICKUP-2) names another. */
+  place: Place;
+  /** R-SUSPEND-1: suspended until this day (it resumes then), as the activity recorded it; null: not suspended. */
+  suspendedUntil: LocalDate | null = null;
+  /** R-SUSPEND-1: this workflow's version waits in the queue with the suspension's timer (patch `reservation-suspend`). */
+  suspendable = false;
+  /** Lending notices sent so far: after a change of pickup place (R-PICKUP-2) the next one is a new notice. */
+  lendingNotices = 0;
   readonly config: ReservationConfig;
   /** 配送中: the first day of the pickup window (R-COOP-4), before which a pickup is refused. */
   pickupFrom: LocalDate | null = null;

@@ -10,6 +10,9 @@ import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxy
 import {
   alreadyReturned,
   checkCancel,
+  checkPickupChange,
+  checkResume,
+  checkSuspend,
   checkRenewal,
   checkReturnPlace,
   coopDates,
@@ -22,26 +25,34 @@ import {
   parsePlace,
   pickupMissedReason,
   pickupReminderAt,
+  type Actor,
   type LocalDate,
   type Refusal,
 } from '../domain';
 import type { ReservationActivities } from '../activities';
 import {
   cancelUpdate,
+  changePickupUpdate,
   checkedInSignal,
   copySecuredSignal,
+  datesChangedSignal,
   pickupUpdate,
   renewUpdate,
+  resumeUpdate,
   returnUpdate,
+  suspendUpdate,
   thursdayOutcomeSignal,
   viewQuery,
   type CancelRequest,
+  type ChangePickupRequest,
   type PickupRequest,
   type RenewRequest,
   type ReturnRequest,
+  type SuspendRequest,
   type ThursdayOutcome,
   type WorkflowState,
 } from './reservation-messages';
+import { adoptMovedDates, waitForMovableDeadline } from './closed-days';
 import { OneAtATime } from './one-at-a-time';
 import { ReservationState, type ReservationInput } from './reservation-state';
 
@@ -76,6 +87,9 @@ export const NOTICE_PATCHES = {
 /** R-PREF-4 / R-COOP-1: a pickup without `cardShown` is refused (before the patch: taken as shown). Never rename it. */
 export const PICKUP_CARD_PATCH = 'pickup-card-required';
 
+/** R-RETURN-5: a return says how (`via`) and on which day (`returnedOn`) it came (before the patch: neither). Never rename it. */
+export const RETURN_HOW_WHEN_PATCH = 'return-how-and-when';
+
 export async function reservation(input: ReservationInput): Promise<WorkflowState> {
   // Each change of status is a line in the structured log (with workflowId, hence reservationId; the
   // SDK leaves it out while replaying, so a line is written once per change).
@@ -99,6 +113,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
       r.noticesOwed.push({ kind: 'DISPATCH_FAILED', occurrence: String(o.failures), ...(o.cause ? { cause: o.cause } : {}) });
     }
   });
+  setHandler(datesChangedSignal, (c) => adoptMovedDates(r, c)); // R-CLOSED-4
   setHandler(checkedInSignal, () => {
     r.checkedIn = true; // R-RETURN-4: the return counts only once processed centrally
   });
@@ -180,17 +195,28 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     const place = parsePlace(req.place);
     if (!place) refused({ rule: 'R-RETURN-3', ja: `返却場所「${req.place}」は不明です。`, en: `Unknown return place "${req.place}".` });
     // The May-2024 exception needs the patron's usual library and whether it is open: the activity
-    // decides it. Here only what the reservation alone can refuse.
-    const quick = checkReturnPlace({ pickup: r.place, returnAt: place, usualWasClosedAtReservation: false, usualOpenNow: false });
+    // decides it (R-RETURN-5's day needs the loan's first day: the activity too). Here only what the
+    // reservation alone can refuse.
+    const quick = checkReturnPlace({
+      pickup: r.place,
+      returnAt: place,
+      usualWasClosedAtReservation: false,
+      usualOpenNow: false,
+      via: req.via ?? 'counter',
+    });
     if (!quick.ok && (place.kind === 'pref' || r.place.kind === 'pref')) refused(quick.refusal);
   };
+  // R-RETURN-5: how and when the copy came. Histories recorded before the patch sent neither, and replay
+  // their returns as they were (place only).
+  const howAndWhen = (req: ReturnRequest) =>
+    patched(RETURN_HOW_WHEN_PATCH) ? { via: req.via ?? 'counter', ...(req.returnedOn ? { returnedOn: req.returnedOn } : {}) } : {};
   setHandler(
     returnUpdate,
     (req) =>
       oneAtATime(
         () => returnAllowed(req),
         async () => {
-          const res = await act.recordReturn({ reservationId, place: req.place, at: now().toISOString() });
+          const res = await act.recordReturn({ reservationId, place: req.place, at: now().toISOString(), ...howAndWhen(req) });
           if (!res.ok) refused(res.refusal);
           if (r.loan) r.loan = { ...r.loan, returnedOn: res.returnedOn ?? jstDateOf(now()) };
           if (res.processed) r.checkedIn = true; // returned at the prefectural library: processed at once
@@ -198,6 +224,65 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
         },
       ),
     { validator: returnAllowed },
+  );
+
+  // ---- issue 13: the pickup place changes (R-PICKUP-1, R-PICKUP-2) ----
+  // A new Update (no patch: histories recorded before it hold none, and the main path below is as it was —
+  // a change 確保済み → 貸出可能 or back only moves the status the loop already waits on).
+  const changeAllowed = (req: ChangePickupRequest) => {
+    const to = parsePlace(req.pickup);
+    if (!to) refused({ rule: 'R-PICKUP-1', ja: `受取館「${req.pickup}」は指定できません。`, en: `Unknown pickup place "${req.pickup}".` });
+    rejectIfRefused(checkPickupChange({ status: r.status, by: req.by, from: r.place, to }));
+  };
+  setHandler(
+    changePickupUpdate,
+    (req) =>
+      oneAtATime(
+        () => changeAllowed(req),
+        async () => {
+          const res = await act.changePickupPlace({ reservationId, pickup: req.pickup, by: req.by, at: now().toISOString() });
+          if (!res.ok) refused(res.refusal);
+          r.place = parsePlace(res.pickup)!;
+          if (res.status === 'SECURED') r.pickupUntil = null; // off the hold shelf: Thursday gives the new window
+          r.moveTo(res.status, res.status === 'READY' || res.status === 'SECURED' ? 'R-PICKUP-2' : undefined);
+          return r.snapshot();
+        },
+      ),
+    { validator: changeAllowed },
+  );
+
+  // ---- issue 13: suspending (保留, R-SUSPEND-1, R-SUSPEND-2) — new Updates; the wait they change is behind SUSPEND_PATCH ----
+  const suspendAllowed = (req: SuspendRequest) => {
+    if (!r.suspendable && r.status === 'WAITING') refused(notYetSuspendable());
+    rejectIfRefused(checkSuspend({ status: r.status, by: req.by, until: req.until, today: jstDateOf(now()), maxDays: r.config.suspendMaxDays }));
+  };
+  setHandler(
+    suspendUpdate,
+    (req) =>
+      oneAtATime(
+        () => suspendAllowed(req),
+        async () => {
+          const res = await act.suspendReservation({ reservationId, until: req.until, at: now().toISOString() });
+          if (!res.ok) refused(res.refusal);
+          r.suspendedUntil = req.until;
+          return r.snapshot();
+        },
+      ),
+    { validator: suspendAllowed },
+  );
+  const resumeAllowed = (_req?: { by: Actor }) => rejectIfRefused(checkResume({ status: r.status, suspendedUntil: r.suspendedUntil }));
+  setHandler(
+    resumeUpdate,
+    (req) =>
+      oneAtATime(
+        () => resumeAllowed(req),
+        async () => {
+          await act.resumeReservation({ reservationId, at: now().toISOString() });
+          r.suspendedUntil = null;
+          return r.snapshot();
+        },
+      ),
+    { validator: resumeAllowed },
   );
 
   // ---- 予約申込: the security delay (R-STATUS-1); the patron may still cancel (R-CANCEL-1) ----
@@ -211,7 +296,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
       // A copy may already have reached us by signal (handed over the moment we were queued).
       else if (r.status === 'APPLIED') r.moveTo('WAITING');
     }
-    await condition(() => r.ended || r.holdsCopy);
+    await waitForCopy(r, reservationId);
 
     if (r.status === 'READY') await holdAtPrefecturalLibrary(r, reservationId, turns);
     else if (r.status === 'SECURED') {
@@ -272,7 +357,7 @@ function adoptThursdayOutcome(r: ReservationState, o: ThursdayOutcome): void {
 async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
   await condition(() => r.status !== 'READY', r.config.prefNoticeDelayMs);
   if (r.status === 'READY') {
-    const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString() });
+    const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString(), ...lendingNoticeRound(r) });
     r.pickupUntil = mail.holdUntil; // the notice's day starts the hold: the activity recorded both
   } // else R-PREF-3: borrowed (or cancelled) before the notice went out — no mail
   if (r.status !== 'READY' || !r.pickupUntil) return;
@@ -280,21 +365,29 @@ async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: stri
     await remindBeforeHoldEnds(r, reservationId, 'READY', r.pickupUntil);
     if (r.status !== 'READY') return; // collected (or cancelled by staff) before the reminder
   }
-  const collected = await condition(() => r.status !== 'READY', msUntil(endOfJstDay(r.pickupUntil)));
+  const collected = await waitForMovableDeadline(
+    r,
+    () => r.status !== 'READY',
+    () => endOfJstDay(r.pickupUntil!),
+  ); // R-CLOSED-4: it may move
   if (!collected) await releaseUncollected(r, reservationId, turns, 'READY');
 }
 
 /** 配送中: Friday transport, Saturday notice, Sunday…Sunday window (R-COOP-3, R-COOP-4), as Thursday recorded them. */
 async function deliverToCooperatingLibrary(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
-  const { noticeOn, pickupUntil } = r;
+  const { noticeOn } = r;
   await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(noticeOn!, r.config.coopNoticeHour, 0)));
   if (r.status !== 'IN_DELIVERY') return; // cancelled by staff (R-CANCEL-2)
-  await act.sendLendingNotice({ reservationId, at: now().toISOString() });
+  await act.sendLendingNotice({ reservationId, at: now().toISOString(), ...lendingNoticeRound(r) });
   if (patched(NOTICE_PATCHES.pickupReminder)) {
-    await remindBeforeHoldEnds(r, reservationId, 'IN_DELIVERY', pickupUntil!);
+    await remindBeforeHoldEnds(r, reservationId, 'IN_DELIVERY', r.pickupUntil!);
     if (r.status !== 'IN_DELIVERY') return; // collected (or cancelled by staff) before the reminder
   }
-  const collected = await condition(() => r.status !== 'IN_DELIVERY', msUntil(endOfJstDay(pickupUntil!)));
+  const collected = await waitForMovableDeadline(
+    r,
+    () => r.status !== 'IN_DELIVERY',
+    () => endOfJstDay(r.pickupUntil!),
+  ); // R-CLOSED-4: it may move
   if (!collected) await releaseUncollected(r, reservationId, turns, 'IN_DELIVERY');
 }
 
@@ -327,7 +420,11 @@ async function remindBeforeHoldEnds(
 ): Promise<void> {
   const at = pickupReminderAt(pickupUntil, r.config.noticeHour);
   if (at.getTime() <= Date.now()) return;
-  const changed = await condition(() => r.status !== holding, msUntil(at));
+  const changed = await waitForMovableDeadline(
+    r,
+    () => r.status !== holding,
+    () => pickupReminderAt(r.pickupUntil ?? pickupUntil, r.config.noticeHour),
+  );
   if (!changed) await act.sendNotice({ reservationId, kind: 'PICKUP_REMINDER', at: now().toISOString() });
 }
 
@@ -369,6 +466,50 @@ async function sendOwedNotices(r: ReservationState, reservationId: string): Prom
       ...(owed.cause ? { cause: owed.cause } : {}),
     });
   }
+}
+
+/** R-SUSPEND-1: the wait in the queue now has the suspension's timer. Never rename it. */
+export const SUSPEND_PATCH = 'reservation-suspend';
+
+/**
+ * 確保待ち: waits until a copy is secured or the reservation ends. R-SUSPEND-1 (behind SUSPEND_PATCH):
+ * while suspended, also until the day it resumes, when it resumes by itself (the activity records it
+ * and lists a shelf copy for it); a suspend or resume Update wakes the wait.
+ */
+async function waitForCopy(r: ReservationState, reservationId: string): Promise<void> {
+  if (!patched(SUSPEND_PATCH)) return condition(() => r.ended || r.holdsCopy);
+  r.suspendable = true;
+  while (!r.ended && !r.holdsCopy) {
+    const until = r.suspendedUntil;
+    if (until === null) {
+      await condition(() => r.ended || r.holdsCopy || r.suspendedUntil !== null);
+      continue;
+    }
+    const woken = await condition(() => r.ended || r.holdsCopy || r.suspendedUntil !== until, msUntil(jstInstant(until, 0, 0)));
+    if (!woken) {
+      await act.resumeReservation({ reservationId, at: now().toISOString() });
+      if (r.suspendedUntil === until) r.suspendedUntil = null;
+    }
+  }
+  r.suspendedUntil = null; // a copy came (secureFor cleared the record's) or it ended
+}
+
+/** R-SUSPEND-1: a workflow that began waiting before suspending existed waits without its timer: not for it. */
+function notYetSuspendable(): Refusal {
+  return {
+    rule: 'R-SUSPEND-1',
+    ja: 'この予約は保留できません。',
+    en: 'This reservation was placed before suspending existed and cannot be suspended.',
+  };
+}
+
+/**
+ * R-PICKUP-2: the first lending notice is the one it always was; after a change of pickup place, the
+ * next is a new one (its own outbox row, `pickup-<n>`). Counted as it is asked for.
+ */
+function lendingNoticeRound(r: ReservationState): { occurrence?: string } {
+  const round = r.lendingNotices++;
+  return round > 0 ? { occurrence: `pickup-${round}` } : {};
 }
 
 function msUntil(deadline: Date): number {

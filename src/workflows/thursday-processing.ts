@@ -13,7 +13,7 @@
 // The schedule comes with the input; the worker sends its configured one at every start as well
 // (`thursdaySettingsSignal`, signalWithStart in src/main.ts), so a workflow already running takes a
 // changed THURSDAY_WEEKDAY / THURSDAY_HOUR at once: its wait is recomputed from that moment on.
-import { condition, continueAsNew, defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_PROCESSING_SCHEDULE, lastProcessing, nextProcessing, type ProcessingSchedule } from '../domain';
 import type { ReservationActivities } from '../activities';
 import type { ThursdayOptions } from '../activities/thursday';
@@ -23,7 +23,10 @@ export const THURSDAY_WORKFLOW_ID = 'thursday-processing';
 /** The patch id of the catch-up at a fresh start (`patched()`): never rename it while such histories may run. */
 export const CATCH_UP_PATCH = 'thursday-catch-up-at-first-start';
 
-const { runThursdayProcessing, thursdayCatchUpDue } = proxyActivities<ReservationActivities>({
+/** R-CLOSED-2: a processing day on which the prefectural library is closed runs on its next open day. Never rename it. */
+export const CLOSED_THURSDAY_PATCH = 'closed-days-thursday';
+
+const { runThursdayProcessing, thursdayCatchUpDue, processingMomentWithClosures } = proxyActivities<ReservationActivities>({
   // One run locks and writes every 確保済み reservation of the week. While another run holds the
   // processing lock (a run by hand) it fails at once and is retried until that one has finished.
   startToCloseTimeout: '5 minutes',
@@ -79,11 +82,27 @@ export async function thursdayProcessing(input: ThursdayInput = {}): Promise<voi
     const at = nextProcessing(from, schedule);
     // The same timer as a sleep (never 0: condition(…, 0) would be another command), cut short by a new schedule.
     if (await condition(() => rescheduled, Math.max(1, at.getTime() - Date.now()))) continue;
-    await runThursdayProcessing({ processingAt: at.toISOString(), options: input.options });
-    lastRunAt = at;
-    from = new Date(at.getTime() + 1);
+    const runAt = await movedPastClosedDays(at);
+    await runThursdayProcessing({ processingAt: runAt.toISOString(), options: input.options });
+    lastRunAt = runAt;
+    from = new Date(runAt.getTime() + 1);
     if (workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof thursdayProcessing>({ ...carried, schedule, lastRunAt: lastRunAt.toISOString() });
     }
   }
+}
+
+/**
+ * R-CLOSED-2: the moment the processing scheduled at `at` runs — asked at that moment, and again at the
+ * moved one (a closure entered meanwhile moves it on), until the prefectural library is open then.
+ */
+async function movedPastClosedDays(at: Date): Promise<Date> {
+  let runAt = at;
+  while (patched(CLOSED_THURSDAY_PATCH)) {
+    const moved = new Date(await processingMomentWithClosures({ processingAt: runAt.toISOString() }));
+    if (moved.getTime() <= runAt.getTime()) break;
+    await sleep(Math.max(1, moved.getTime() - Date.now()));
+    runAt = moved;
+  }
+  return runAt;
 }

@@ -37,6 +37,13 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   registerEmail: { params: NOBODY, body: { email: 'x@example.jp' } },
   getMyProfile: { params: NOBODY },
   placeReservation: { params: NOBODY, body: { titleId: 'T-K1', pickup: 'pref' } },
+  placeStaffReservation: { params: NOBODY, body: { titleId: 'T-K1', pickup: 'pref', channel: 'phone' } },
+  changeMyPickupPlace: { params: { ...NOBODY, reservationId: 'nope' }, body: { pickup: 'coop:2' } },
+  changePickupPlace: { params: { reservationId: 'nope' }, body: { pickup: 'coop:2', channel: 'phone' } },
+  suspendMyReservation: { params: { ...NOBODY, reservationId: 'nope' }, body: { until: '2026-12-20' } },
+  resumeMyReservation: { params: { ...NOBODY, reservationId: 'nope' } },
+  suspendReservation: { params: { reservationId: 'nope' }, body: { until: '2026-12-20', channel: 'phone' } },
+  resumeReservation: { params: { reservationId: 'nope' }, body: { channel: 'phone' } },
   listMyReservations: { params: NOBODY },
   getMyReservation: { params: { ...NOBODY, reservationId: 'nope' } },
   cancelMyReservation: { params: { ...NOBODY, reservationId: 'nope' }, body: {} },
@@ -55,6 +62,9 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   issueTemporaryPassword: { params: NOBODY },
   setLoanLimit: { params: NOBODY, body: { loanLimit: 5 } },
   setUsualLibrary: { params: NOBODY, body: { usualLibraryNo: 12 } },
+  setMyUsualLibrary: { params: NOBODY, body: { usualLibraryNo: 12 } },
+  stopService: { params: NOBODY, body: { reason: '返却場所の誤りが続いたため' } },
+  restoreService: { params: NOBODY, body: { reason: '面談の上、再開' } },
   setLibraryOpen: { params: { no: 99 }, body: { isOpen: true } },
   getThursdayRun: { params: { processingDay: '2026-12-04' } },
   triggerThursdayRun: { body: { processingDay: '2026-12-04' } },
@@ -74,6 +84,8 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   resendNotice: { params: { noticeId: '999999999' } },
   scanPulledCopy: { body: { itemNumber: 'NOPE' } },
   reportNotOnShelf: { body: { itemNumber: 'NOPE' } },
+  closeDays: { body: { library: 59, from: '2030-01-01' } },
+  reopenDays: { body: { library: 59, from: '2030-01-01' } },
 };
 
 // The samples name nobody: OPAC operations are called with the trusted key (the patron token is
@@ -136,7 +148,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(61);
+    expect(documented.length).toBe(74);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -331,6 +343,7 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/opac/patrons/{cardNumber}/notice-preferences', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
     expect((await a.put('/opac/patrons/{cardNumber}/notice-preferences', 'opac', { cardNumber: 'K0100' }, { language: 'en' })).status).toBe(403);
     expect((await a.get('/opac/patrons/{cardNumber}/notices', 'opac', { cardNumber: 'K0100' })).status).toBe(403);
+    expect((await a.put('/opac/patrons/{cardNumber}/usual-library', 'opac', { cardNumber: 'K0100' }, { usualLibraryNo: 3 })).status).toBe(403);
     expect(
       (await a.put('/opac/patrons/{cardNumber}/password', 'opac', { cardNumber: 'K0100' }, { currentPassword: temp, newPassword: 'short' })).status,
     ).toBe(422);
@@ -361,6 +374,7 @@ describe('every documented status is one the app sends', () => {
     await h.db.patron.update({ where: { cardNumber: 'K0001' }, data: { mustChangePassword: false } });
     expect((await a.loginPatron('K0001', reissued.body.temporaryPassword)).status).toBe(200); // the new password revoked the token
     expect((await a.get('/opac/patrons/{cardNumber}', 'opac', { cardNumber: 'K0001' })).status).toBe(200);
+    expect((await a.put('/opac/patrons/{cardNumber}/usual-library', 'opac', { cardNumber: 'K0001' }, { usualLibraryNo: null })).status).toBe(200);
     expect((await a.get('/staff/patrons/{cardNumber}', 'staff', { cardNumber: 'K0001' })).status).toBe(200);
     expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'K0001' }, { loanLimit: 10 })).status).toBe(200);
     expect((await a.put('/staff/patrons/{cardNumber}/loan-limit', 'staff', { cardNumber: 'K0001' }, { loanLimit: 99 })).status).toBe(422);
@@ -368,6 +382,12 @@ describe('every documented status is one the app sends', () => {
       usualLibraryNo: 12,
     });
     expect((await a.put('/staff/patrons/{cardNumber}/usual-library', 'staff', { cardNumber: 'K0001' }, { usualLibraryNo: null })).status).toBe(200);
+    // R-CONDUCT-1: stopped (200, again 409), restored (200, again 409).
+    for (const which of ['stop', 'restore']) {
+      const path = `/staff/patrons/{cardNumber}/service-${which}`;
+      expect((await a.post(path, 'staff', { cardNumber: 'K0001' }, { reason: '契約の試験' })).status).toBe(200);
+      expect((await a.post(path, 'staff', { cardNumber: 'K0001' }, { reason: '契約の試験' })).status).toBe(409);
+    }
 
     // Reservations: placed, listed, looked at, cancelled (200, then 409), picked up (409, then 200).
     await h.title('T-K2', '契約の本 二', [{ item: 'K2-1' }]);
@@ -488,6 +508,7 @@ describe('every documented status is one the app sends', () => {
     expect((await a.get('/staff/libraries', 'staff')).status).toBe(200);
     expect((await a.put('/staff/libraries/{no}/open', 'staff', { no: 9 }, { isOpen: false })).status).toBe(200);
     expect((await a.get('/staff/thursday-runs', 'staff')).status).toBe(200);
+    expect((await a.get('/staff/closed-days', 'staff')).status).toBe(200);
     expect((await a.get('/staff/thursday-runs/{processingDay}', 'staff', { processingDay: w.day('2026-12-10') })).status).toBe(200);
     expect((await a.post('/staff/thursday-runs', 'staff', {}, { processingDay: w.day('2026-12-24') })).status).toBe(200);
 
@@ -559,6 +580,48 @@ describe('every documented status is one the app sends', () => {
       },
     });
     expect((await a.post('/staff/notices/{noticeId}/resend', 'staff', { noticeId: String(failed.id) })).status).toBe(200);
+
+    // Issue 13: a staff reservation (R-STAFF-1) 201, 409, 422.
+    await h.title('T-K13', '受付の本', [{ item: 'K13-1', status: 'ON_LOAN' }]);
+    const byStaff = { titleId: 'T-K13', pickup: 'coop:3', channel: 'counter' };
+    expect((await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, byStaff)).status).toBe(201);
+    expect((await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, byStaff)).status).toBe(409);
+    expect(
+      (await a.post('/staff/patrons/{cardNumber}/reservations', 'staff', { cardNumber: 'K0001' }, { ...byStaff, channel: 'email' })).status,
+    ).toBe(422);
+    // R-PICKUP-1: the pickup place changes 200 and 409 (the same place), for the patron and for staff; 403 before the password change.
+    const k13 = (await h.db.reservation.findFirstOrThrow({ where: { titleId: 'T-K13' } })).id;
+    const mine = '/opac/patrons/{cardNumber}/reservations/{reservationId}/pickup-place';
+    expect((await a.post(mine, 'opac', { cardNumber: 'K0001', reservationId: k13 }, { pickup: 'coop:4' })).status).toBe(200);
+    expect((await a.post(mine, 'opac', { cardNumber: 'K0001', reservationId: k13 }, { pickup: 'coop:4' })).status).toBe(409);
+    const k113 = await a.post('/staff/patrons', 'staff', {}, { cardNumber: 'K0113', name: '契約 次郎' });
+    expect((await a.loginPatron('K0113', k113.body.temporaryPassword)).status).toBe(200);
+    expect((await a.post(mine, 'opac', { cardNumber: 'K0113', reservationId: k13 }, { pickup: 'coop:4' })).status).toBe(403);
+    const staffChange = '/staff/reservations/{reservationId}/pickup-place';
+    expect((await a.post(staffChange, 'staff', { reservationId: k13 }, { pickup: 'pref', channel: 'phone' })).status).toBe(200);
+    expect((await a.post(staffChange, 'staff', { reservationId: k13 }, { pickup: 'pref', channel: 'phone' })).status).toBe(409);
+    // R-SUSPEND-1, R-SUSPEND-2: suspend 200 (once 確保待ち), 409 (not 確保待ち / not suspended), 422 (a day too far); resume 200 and 409.
+    const mySuspend = '/opac/patrons/{cardNumber}/reservations/{reservationId}/suspend';
+    const myResume = '/opac/patrons/{cardNumber}/reservations/{reservationId}/resume';
+    const k13mine = { cardNumber: 'K0001', reservationId: k13 };
+    const today = (await h.now()).getTime();
+    const day = (n: number) => new Date(today + 9 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
+    expect((await a.post(mySuspend, 'opac', k13mine, { until: day(5) })).status).toBe(409); // still 予約申込
+    expect((await a.post(mySuspend, 'opac', k13mine, { until: day(500) })).status).toBe(422);
+    expect((await a.post(myResume, 'opac', k13mine)).status).toBe(409);
+    expect((await a.post(mySuspend, 'opac', { cardNumber: 'K0113', reservationId: k13 }, { until: day(5) })).status).toBe(403);
+    expect((await a.post(myResume, 'opac', { cardNumber: 'K0113', reservationId: k13 })).status).toBe(403);
+    await h.advanceTo(new Date(today + 10 * 60_000)); // past the security delay: 確保待ち
+    expect((await a.post(mySuspend, 'opac', k13mine, { until: day(5) })).status).toBe(200);
+    expect((await a.post(myResume, 'opac', k13mine)).status).toBe(200);
+    const staffSuspend = '/staff/reservations/{reservationId}/suspend';
+    const staffResume = '/staff/reservations/{reservationId}/resume';
+    expect((await a.post(staffResume, 'staff', { reservationId: k13 }, { channel: 'phone' })).status).toBe(409);
+    expect((await a.post(staffSuspend, 'staff', { reservationId: k13 }, { until: day(500), channel: 'phone' })).status).toBe(422);
+    expect((await a.post(staffSuspend, 'staff', { reservationId: k13 }, { until: day(5), channel: 'phone' })).status).toBe(200);
+    expect((await a.post(staffResume, 'staff', { reservationId: k13 }, { channel: 'phone' })).status).toBe(200);
+    await a.post('/staff/reservations/{reservationId}/cancel', 'staff', { reservationId: k13 }, { channel: 'phone' });
+    expect((await a.post(staffSuspend, 'staff', { reservationId: k13 }, { until: day(5), channel: 'phone' })).status).toBe(409);
   }, 60_000);
 
   test('GET /readyz answers 503 from the moment the process begins to stop, while the other operations still answer', async () => {

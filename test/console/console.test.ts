@@ -329,6 +329,33 @@ describeInBrowser('staff console (Chromium)', () => {
     expect((await a.get('/staff/libraries', 'staff')).body.items.find((l: { no: number }) => l.no === 12)).toMatchObject({ isOpen: true });
   });
 
+  test('R-CLOSED-1: closed days entered for a range and removed again from the 協力館 page', async () => {
+    await page.click('nav >> text=協力館');
+    await page.waitForURL('**/console/libraries');
+    await page.selectOption('#cd-library', 'pref');
+    await page.fill('#cd-from', w.day('2026-12-29'));
+    await page.fill('#cd-to', w.day('2027-01-03'));
+    await page.fill('#cd-note', '年末年始休館');
+    await page.click('button[value="close"]');
+    await page.waitForSelector('.notice.done');
+    expect(await page.locator('.notice.done').textContent()).toContain('休館日にしました(6日)');
+    const listed = await a.get('/staff/closed-days', 'staff', {}, { library: 'pref' });
+    expect(listed.body.items.map((d: { day: string }) => d.day)).toEqual([
+      w.day('2026-12-29'),
+      w.day('2026-12-30'),
+      w.day('2026-12-31'),
+      w.day('2027-01-01'),
+      w.day('2027-01-02'),
+      w.day('2027-01-03'),
+    ]);
+    expect(await page.locator('section[aria-labelledby="closed-h"] tr:has-text("年末年始休館")').count()).toBe(1); // one line for the range
+    await check('23-closed-days');
+    await page.click('section[aria-labelledby="closed-h"] tr:has-text("年末年始休館") button');
+    await page.waitForSelector('.notice.done');
+    expect(await page.locator('.notice.done').textContent()).toContain('休館日を取り消しました(6日)');
+    expect((await a.get('/staff/closed-days', 'staff')).body.items).toEqual([]);
+  });
+
   test('a temporary password opens only the password change; changed, the console opens', async () => {
     const made = await a.post('/staff/accounts', 'admin', {}, { staffNumber: 'T-NEW', name: '新人 職員', role: 'counter' });
     expect(made.status).toBe(201);

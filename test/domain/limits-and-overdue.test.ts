@@ -135,9 +135,17 @@ describe('R-LIMIT-1, R-OVERDUE-1, R-DISPATCH-1: may one more copy be lent', () =
     expect(ruleOf(ask({ loansHeld: 10 }))).toBe('R-LIMIT-1');
   });
 
-  test('R-LIMIT-2: a limit lowered to 5 refuses the 6th', () => {
-    expect(ruleOf(ask({ loansHeld: 4, loanLimit: 5 }))).toBe('ok');
-    expect(ruleOf(ask({ loansHeld: 5, loanLimit: 5 }))).toBe('R-LIMIT-1');
+  test('R-LIMIT-2: a limit lowered to 5 refuses the 6th at cooperating-library dispatch', () => {
+    expect(ruleOf(ask({ loansHeld: 4, loanLimit: 5, at: 'dispatch' }))).toBe('ok');
+    const sixth = checkLendable(ask({ loansHeld: 5, loanLimit: 5, at: 'dispatch' }));
+    expect(!sixth.ok && sixth.refusal).toMatchObject({ rule: 'R-DISPATCH-1', ja: '貸出上限数(5冊)を超えるため、発送できませんでした。' });
+  });
+
+  test('R-LIMIT-2: a lowered limit is for cooperating-library pickups only — the counter keeps the 10 of R-LIMIT-1', () => {
+    expect(ruleOf(ask({ loansHeld: 5, loanLimit: 5 }))).toBe('ok');
+    expect(ruleOf(ask({ loansHeld: 9, loanLimit: 1, at: 'counter' }))).toBe('ok');
+    const eleventh = checkLendable(ask({ loansHeld: 10, loanLimit: 5 }));
+    expect(!eleventh.ok && eleventh.refusal.ja).toBe('貸出できる資料の上限数(10冊)に達しているため、これ以上借りることはできません。');
   });
 
   test('R-OVERDUE-1: an overdue loan blocks counter checkout even far below the limit', () => {

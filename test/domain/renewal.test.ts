@@ -38,16 +38,18 @@ describe('R-RENEW-3: renewals from 3 days before the due date through the due da
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.refusal.rule).toBe('R-RENEW-3');
-    expect(outcome.refusal.ja).toBe('返却期限日(2026年12月20日(日))を過ぎたため、延長はできません。');
+    expect(outcome.refusal.ja).toBe(
+      '返却期限日(2026年12月20日(日))を過ぎたため、ご自身での延長はできません。電話又は当館のカウンターへご連絡ください。',
+    );
     expect(outcome.refusal.en).toContain('has passed');
   });
 
-  test('R-RENEW-3: the window is the same for My Library, phone and counter', () => {
+  test('R-RENEW-3: the window opens on the same day for My Library, phone and counter; it closes with the due date for My Library only', () => {
     for (const channel of ['opac', 'phone', 'counter'] as const) {
       expect(ruleOf(ask({ channel, today: d('2026-12-16') }))).toBe('R-RENEW-3');
       expect(ruleOf(ask({ channel, today: d('2026-12-17') }))).toBe('ok');
-      expect(ruleOf(ask({ channel, today: d('2026-12-21') }))).toBe('R-RENEW-3');
     }
+    expect(ruleOf(ask({ channel: 'opac', today: d('2026-12-21') }))).toBe('R-RENEW-3');
   });
 
   test(`R-RENEW-3: for every due date ${SWEEP_FIRST} … ${SWEEP_LAST}, accepted exactly from due-3 to due`, () => {
@@ -115,6 +117,33 @@ describe('R-RENEW-4: by My Library, phone or counter — not by e-mail', () => {
     expect(outcome.refusal.rule).toBe('R-RENEW-4');
     expect(outcome.refusal.ja).toContain('メールによる延長の申し込みはできません');
     expect(outcome.refusal.ja).toContain('Myライブラリ、電話又は当館のカウンター');
+  });
+});
+
+describe('R-RENEW-5: staff (phone or counter) may renew after the due date', () => {
+  test.each(['phone', 'counter'] as const)('R-RENEW-5: by %s the day after the due date → a week added to the due date', (channel) => {
+    expect(checkRenewal(ask({ channel, today: d('2026-12-21') }))).toEqual({ ok: true, newDue: '2026-12-27', renewalsLeft: 1 });
+  });
+
+  test('R-RENEW-5: up to the renewed due date itself; the day after it, refused — the loan would still be overdue', () => {
+    expect(ruleOf(ask({ channel: 'phone', today: d('2026-12-27') }))).toBe('ok');
+    const late = checkRenewal(ask({ channel: 'phone', today: d('2026-12-28') }));
+    expect(late).toEqual({
+      ok: false,
+      refusal: {
+        rule: 'R-RENEW-5',
+        ja: '延長後の返却期限日(2026年12月27日(日))も過ぎているため、延長できません。資料を返却してください。',
+        en: 'Even the renewed due date (Sun 2026-12-27) has passed, so the loan cannot be renewed. Please return the item.',
+      },
+    });
+  });
+
+  test('R-RENEW-5, R-RENEW-1, R-RENEW-2, R-RENEW-4: after the due date staff are still refused while someone waits, after two renewals, and by e-mail', () => {
+    const late = { today: d('2026-12-22') };
+    expect(ruleOf(ask({ ...late, channel: 'counter', othersWaiting: true }))).toBe('R-RENEW-1');
+    expect(ruleOf(ask({ ...late, channel: 'counter', renewalsUsed: 2 }))).toBe('R-RENEW-2');
+    expect(ruleOf(ask({ ...late, channel: 'email' }))).toBe('R-RENEW-4');
+    expect(ruleOf(ask({ ...late, channel: 'opac' }))).toBe('R-RENEW-3');
   });
 });
 

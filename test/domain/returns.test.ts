@@ -1,7 +1,9 @@
 import {
+  checkReturnDay,
   checkReturnPlace,
   coop,
   formatPlace,
+  parseLocalDate,
   parsePlace,
   PREF,
   samePlace,
@@ -61,7 +63,7 @@ describe('places are written "pref" or "coop:<1-59>"', () => {
 });
 
 describe('R-RETURN-1: picked up at the prefectural library', () => {
-  test.each(['counter', 'bookPost'] as const)('R-RETURN-1: may be returned at its %s', (via) => {
+  test.each(['counter', 'book-post'] as const)('R-RETURN-1: may be returned at its %s', (via) => {
     expect(verdict(ask('pref', 'pref', { via }))).toBe('ok by R-RETURN-1');
   });
 
@@ -78,11 +80,11 @@ describe('R-RETURN-1: picked up at the prefectural library', () => {
 });
 
 describe('R-RETURN-2: picked up at a cooperating library', () => {
-  test.each(['counter', 'designatedPlace'] as const)('R-RETURN-2: may be returned at that library’s %s', (via) => {
+  test.each(['counter', 'designated-place'] as const)('R-RETURN-2: may be returned at that library’s %s', (via) => {
     expect(verdict(ask('coop:12', 'coop:12', { via }))).toBe('ok by R-RETURN-2');
   });
 
-  test.each(['counter', 'bookPost'] as const)('R-RETURN-2: may be returned at the prefectural library (%s)', (via) => {
+  test.each(['counter', 'book-post'] as const)('R-RETURN-2: may be returned at the prefectural library (%s)', (via) => {
     expect(verdict(ask('coop:12', 'pref', { via }))).toBe('ok by R-RETURN-2');
   });
 });
@@ -97,7 +99,7 @@ describe('R-RETURN-3: not to another cooperating library, not through its book p
   });
 
   test('R-RETURN-3: refuses the book post of the very library it was picked up at', () => {
-    const outcome = checkReturnPlace(ask('coop:12', 'coop:12', { via: 'bookPost' }));
+    const outcome = checkReturnPlace(ask('coop:12', 'coop:12', { via: 'book-post' }));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.refusal.rule).toBe('R-RETURN-3');
@@ -105,7 +107,7 @@ describe('R-RETURN-3: not to another cooperating library, not through its book p
   });
 
   test('R-RETURN-3: at the wrong library with the book post, the wrong library is what the patron is told', () => {
-    const outcome = checkReturnPlace(ask('coop:12', 'coop:13', { via: 'bookPost' }));
+    const outcome = checkReturnPlace(ask('coop:12', 'coop:13', { via: 'book-post' }));
     expect(!outcome.ok && outcome.refusal.ja).toContain('受け取った協力館(No.12)以外');
   });
 });
@@ -128,7 +130,7 @@ describe('R-RETURN-3 exception since May 2024: usual library A was closed, B cho
   });
 
   test('R-RETURN-3: A’s book post is still refused', () => {
-    expect(verdict(ask('coop:12', 'coop:7', { ...exception, via: 'bookPost' as ReturnVia }))).toBe('R-RETURN-3');
+    expect(verdict(ask('coop:12', 'coop:7', { ...exception, via: 'book-post' as ReturnVia }))).toBe('R-RETURN-3');
   });
 
   test.each([
@@ -145,5 +147,30 @@ describe('R-RETURN-3 exception since May 2024: usual library A was closed, B cho
 
   test('R-RETURN-1: the exception is about cooperating-library pickups only', () => {
     expect(verdict(ask('pref', 'coop:7', exception))).toBe('R-RETURN-1');
+  });
+});
+
+describe('R-RETURN-1: the prefectural library takes returns at its counter or book post, not a designated place', () => {
+  test.each(['pref', 'coop:12'])('R-RETURN-1: picked up at %s, a "designated place" at the prefectural library is refused', (pickup) => {
+    expect(verdict(ask(pickup, 'pref', { via: 'designated-place' }))).toBe('R-RETURN-1');
+  });
+});
+
+describe('R-RETURN-5: the day a return happened, recorded later', () => {
+  const d = parseLocalDate;
+  const lentOn = d('2026-12-03');
+  test('R-RETURN-5: yesterday, or the day of the loan, is accepted', () => {
+    expect(checkReturnDay({ returnedOn: d('2026-12-20'), today: d('2026-12-21'), lentOn })).toEqual({ ok: true });
+    expect(checkReturnDay({ returnedOn: lentOn, today: d('2026-12-21'), lentOn })).toEqual({ ok: true });
+  });
+  test('R-RETURN-5: tomorrow is refused, saying so', () => {
+    expect(checkReturnDay({ returnedOn: d('2026-12-22'), today: d('2026-12-21'), lentOn })).toEqual({
+      ok: false,
+      refusal: { rule: 'R-RETURN-5', ja: '返却日(2026年12月22日(火))が未来の日付です。', en: 'The return day (Tue 2026-12-22) is in the future.' },
+    });
+  });
+  test('R-RETURN-5: a day before the loan is refused', () => {
+    const before = checkReturnDay({ returnedOn: d('2026-12-02'), today: d('2026-12-21'), lentOn });
+    expect(!before.ok && before.refusal.ja).toBe('返却日(2026年12月2日(水))が貸出日(2026年12月3日(木))より前です。');
   });
 });

@@ -38,7 +38,14 @@ export function shifted(raw: RawScenario, w: WeekShift): RawScenario {
   const day = (d: string): LocalDate => addDays(parseLocalDate(d), w.weeks * 7);
   return {
     ...raw,
-    events: raw.events.map((e) => ({ ...e, at: moment(e.at) })),
+    events: raw.events.map((e) => ({
+      ...e,
+      at: moment(e.at),
+      // closedDays / reopenDays name calendar days (R-CLOSED-1), and a returnAt's returnedOn (R-RETURN-5): moved with the rest.
+      ...(typeof e.from === 'string' ? { from: day(e.from) } : {}),
+      ...(typeof e.to === 'string' ? { to: day(e.to) } : {}),
+      ...(typeof e.returnedOn === 'string' ? { returnedOn: day(e.returnedOn) } : {}),
+    })),
     ...(raw.loans ? { loans: raw.loans.map((l) => ({ ...l, due: day(l.due) })) } : {}),
     ...(raw.until ? { until: moment(raw.until) } : {}),
   };

@@ -31,6 +31,7 @@ test('there is a recorded history for each path: central pickup, cooperating pic
       'thursday-processing-caught-up-rescheduled.json', // after: the catch-up's marker, a settings signal cutting a wait short
       'central-pickup-notices-renewed-overdue.json', // the notices' patches: PRE_DUE twice (renewed), OVERDUE
       'failed-dispatch-notices-released.json', // DISPATCH_FAILED owed by the Thursday signal, RELEASED at the end
+      'cooperating-return-reported-late.json', // R-RETURN-5's patch (return-how-and-when): refused and accepted returns with via and returnedOn
     ]),
   );
 });

@@ -1,12 +1,21 @@
 // Patron accounts through the OPAC (R-ACCOUNT-1): login, the password change a temporary password
-// demands, the e-mail address, and the patron's own profile. The login (and the password change, which
+// demands, the e-mail address, the usual cooperating library (R-RETURN-3), and the patron's own profile. The login (and the password change, which
 // revokes the tokens issued before it) hands the OPAC a patron token for the patron's further calls
 // (patron-tokens.ts, patron-access.ts).
 import { z } from 'zod';
-import { changePassword, checkPassword, patronByCard, patronSummary, registerEmail } from '../../services/accounts';
+import { changePassword, checkPassword, patronByCard, patronSummary, registerEmail, setUsualLibrary } from '../../services/accounts';
 import { ApiProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
-import { CardNumber, ChangedPasswordResult, ChangePasswordBody, EmailBody, LoginBody, LoginResult, PatronProfile } from '../schemas';
+import {
+  CardNumber,
+  ChangedPasswordResult,
+  ChangePasswordBody,
+  EmailBody,
+  LoginBody,
+  LoginResult,
+  PatronProfile,
+  UsualLibraryBody,
+} from '../schemas';
 import { actingFor } from './opac-patron';
 
 const TAG = 'OPAC: account';
@@ -122,6 +131,25 @@ export const accountRoutes: RouteDef[] = [
     responses: { 403: 'The temporary password has not been changed yet (R-ACCOUNT-1)', 404: 'No such patron' },
     async handler({ params, ctx }) {
       return { body: await patronSummary(ctx.deps.db, await actingFor(ctx, params.cardNumber)) };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/opac/patrons/{cardNumber}/usual-library',
+    operationId: 'setMyUsualLibrary',
+    summary: 'Set or clear the patron’s own usual cooperating library',
+    description:
+      'R-RETURN-3 exception (since May 2024): the library the patron usually uses (A). A reservation records it, and whether it was closed, when ' +
+      'it is placed; a change applies to reservations placed later. null: none. Staff can set it too (PUT /staff/patrons/{cardNumber}/usual-library).',
+    tag: TAG,
+    auth: ['opac'],
+    params: PatronPath,
+    body: UsualLibraryBody,
+    success: { status: 200, description: 'Changed', schema: PatronProfile },
+    responses: { 403: 'The temporary password has not been changed yet (R-ACCOUNT-1)', 404: 'No such patron' },
+    async handler({ params, body, ctx }) {
+      await actingFor(ctx, params.cardNumber);
+      return { body: await patronSummary(ctx.deps.db, await setUsualLibrary(ctx.deps.db, params.cardNumber, body.usualLibraryNo)) };
     },
   }),
 ];

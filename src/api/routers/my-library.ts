@@ -3,11 +3,11 @@
 // loans (another patron's id is answered 404).
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { jstDateOf } from '../../domain';
+import { checkSuspendUntil, jstDateOf, type LocalDate } from '../../domain';
 import { NotFoundError } from '../../services/errors';
 import { placeReservation } from '../../services/place-reservation';
 import { loanSummary, patronLoans, patronReservations, placedReservation, reservationDetail } from '../../services/reservation-queries';
-import { cancelReservation, renewLoan } from '../../services/reservation-requests';
+import { cancelReservation, changePickupPlace, renewLoan, resumeReservation, suspendReservation } from '../../services/reservation-requests';
 import type { Caller } from '../auth';
 import { fieldProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
@@ -16,7 +16,9 @@ import {
   LoanId,
   LoanSummary,
   NewReservationBody,
+  OpacPickupPlaceBody,
   OpacRenewBody,
+  OpacSuspendBody,
   PlacedReservation,
   ReservationDetail,
   ReservationId,
@@ -33,7 +35,7 @@ const ACCOUNT_403 = 'Not this caller’s to do, or the temporary password has no
  * A repeated POST with the same Idempotency-Key must name the same reservation even if the first
  * attempt died before its answer was stored, so the id is derived from the key.
  */
-function reservationIdFor(caller: Caller, cardNumber: string, key: string | null): string {
+export function reservationIdFor(caller: Caller, cardNumber: string, key: string | null): string {
   if (key === null) return randomUUID();
   const h = createHash('sha256').update(`${caller.keyName}\n${cardNumber}\n${key}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
@@ -56,7 +58,7 @@ export const myLibraryRoutes: RouteDef[] = [
     responses: {
       403: ACCOUNT_403,
       404: 'No such patron',
-      409: 'Refused by a rule: R-LIMIT-1, R-ITEM-1, R-ITEM-2, R-ITEM-3 (already reserved), R-ACCOUNT-1 (no e-mail address)',
+      409: 'Refused by a rule: R-LIMIT-1, R-ITEM-1, R-ITEM-2, R-ITEM-3 (already reserved), R-ACCOUNT-1 (no e-mail address), R-CONDUCT-1 (service stopped)',
       422: 'Invalid body (e.g. an unknown pickup number, an unknown title)',
     },
     async handler({ params, body, caller, idempotencyKey, ctx }) {
@@ -136,6 +138,84 @@ export const myLibraryRoutes: RouteDef[] = [
         by: 'patron',
         channel: 'opac',
       });
+      if (!r.ok) throw refused(r.refusal, 409);
+      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/opac/patrons/{cardNumber}/reservations/{reservationId}/pickup-place',
+    operationId: 'changeMyPickupPlace',
+    summary: 'Change the pickup place in My Library (受取館変更)',
+    description:
+      'R-PICKUP-1: only in 予約申込 or 確保待ち (from 確保済み on, staff can while the copy is here); R-PICKUP-2: the reservation keeps its place in the queue.',
+    tag: 'OPAC: reservations',
+    auth: ['opac'],
+    params: ReservationPath,
+    body: OpacPickupPlaceBody,
+    success: { status: 200, description: 'Changed: the reservation with its new pickup place', schema: ReservationDetail },
+    responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron', 409: 'Refused: R-PICKUP-1' },
+    async handler({ params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      const r = await changePickupPlace(ctx.deps, {
+        reservationId: params.reservationId,
+        owner: { patronId: patron.id },
+        by: 'patron',
+        pickup: body.pickup,
+      });
+      if (!r.ok) throw refused(r.refusal, 409);
+      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/opac/patrons/{cardNumber}/reservations/{reservationId}/suspend',
+    operationId: 'suspendMyReservation',
+    summary: 'Suspend a waiting reservation until a day (保留)',
+    description:
+      'R-SUSPEND-1: only 確保待ち; it keeps its place in the queue (予約順位) but a copy passes it over, and it resumes by itself on `until`. ' +
+      'R-SUSPEND-2: `until` after today, at most 90 days ahead (SUSPEND_MAX_DAYS; else 422). Suspending again moves the day.',
+    tag: 'OPAC: reservations',
+    auth: ['opac'],
+    params: ReservationPath,
+    body: OpacSuspendBody,
+    success: { status: 200, description: 'Suspended: the reservation with `suspendedUntil`', schema: ReservationDetail },
+    responses: {
+      403: ACCOUNT_403,
+      404: 'No such patron, or no such reservation of this patron',
+      409: 'Refused: R-SUSPEND-1',
+      422: 'Invalid body, or R-SUSPEND-2',
+    },
+    async handler({ params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      const own = await ctx.deps.db.reservation.findUnique({ where: { id: params.reservationId }, select: { patronId: true } });
+      if (own?.patronId !== patron.id) throw new NotFoundError('reservation', params.reservationId); // before the day is looked at
+      const days = checkSuspendUntil(body.until as LocalDate, jstDateOf(await ctx.now()), ctx.deps.reservationConfig?.suspendMaxDays);
+      if (!days.ok) throw refused(days.refusal, 422);
+      const r = await suspendReservation(ctx.deps, {
+        reservationId: params.reservationId,
+        owner: { patronId: patron.id },
+        by: 'patron',
+        until: body.until as LocalDate,
+      });
+      if (!r.ok) throw refused(r.refusal, r.refusal.rule === 'R-SUSPEND-2' ? 422 : 409);
+      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/opac/patrons/{cardNumber}/reservations/{reservationId}/resume',
+    operationId: 'resumeMyReservation',
+    summary: 'End a suspension before its day',
+    description: 'R-SUSPEND-1: back among those a copy may go to, at its place in the queue; a copy on the shelf is listed for it.',
+    tag: 'OPAC: reservations',
+    auth: ['opac'],
+    params: ReservationPath,
+    success: { status: 200, description: 'Resumed', schema: ReservationDetail },
+    responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron', 409: 'Refused: R-SUSPEND-1 (not suspended)' },
+    async handler({ params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      const r = await resumeReservation(ctx.deps, { reservationId: params.reservationId, owner: { patronId: patron.id }, by: 'patron' });
       if (!r.ok) throw refused(r.refusal, 409);
       return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
     },

@@ -2,7 +2,7 @@
 // counter's walk-in checkout (R-ITEM-4) and central check-in (R-RETURN-4); each change is recorded as a
 // staff act (staff-acts.ts).
 import { z } from 'zod';
-import { jstDateOf } from '../../domain';
+import { jstDateOf, type LocalDate } from '../../domain';
 import { checkIn, counterCheckout } from '../../services/counter';
 import { NotFoundError } from '../../services/errors';
 import { listLoans, loanSummary } from '../../services/reservation-queries';
@@ -60,13 +60,14 @@ export const staffLoanRoutes: RouteDef[] = [
     path: '/staff/loans/{loanId}/renew',
     operationId: 'renewLoan',
     summary: 'Renew a loan for a patron on the phone or at the counter',
-    description: 'R-RENEW-1…4 (e-mail is refused).',
+    description:
+      'R-RENEW-1…4 (e-mail is refused); R-RENEW-5: staff may also renew after the due date, while even the renewed due date has not passed.',
     tag: 'Staff: loans',
     auth: ['staff'],
     params: LoanPath,
     body: StaffRenewBody,
     success: { status: 200, description: 'Renewed', schema: LoanSummary },
-    responses: { 404: 'No such loan', 409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-LOAN-1, R-RETURN-4' },
+    responses: { 404: 'No such loan', 409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-RENEW-5, R-LOAN-1, R-RETURN-4' },
     async handler({ params, body, caller, ctx }) {
       const now = await ctx.now();
       const act = { action: 'renew', ...(await loanRefs(ctx.deps.db, params.loanId)), details: { loanId: params.loanId, channel: body.channel } };
@@ -83,20 +84,32 @@ export const staffLoanRoutes: RouteDef[] = [
     operationId: 'returnLoan',
     summary: 'A copy handed in at a place (the prefectural library or a cooperating library)',
     description:
-      'R-RETURN-1…3: where it may be returned (the May-2024 exception included). At the prefectural library the return is processed at once (返却済); ' +
+      'R-RETURN-1…3: where it may be returned (the May-2024 exception included); R-RETURN-5: how (via: counter, designated-place, book-post) ' +
+      'and on which day (returnedOn, default today; R-OVERDUE-2 counts from it). At the prefectural library the return is processed at once (返却済); ' +
       'at a cooperating library it stays 貸出中 until checked in centrally (R-RETURN-4).',
     tag: 'Staff: loans',
     auth: ['staff'],
     params: LoanPath,
     body: ReturnBody,
     success: { status: 200, description: 'Recorded', schema: LoanSummary },
-    responses: { 404: 'No such loan', 409: 'Refused: R-RETURN-1, R-RETURN-3, R-LOAN-1' },
+    responses: {
+      404: 'No such loan',
+      409: 'Refused: R-RETURN-1, R-RETURN-3, R-RETURN-5 (before the loan), R-LOAN-1',
+      422: 'Invalid body (returnedOn in the future, R-RETURN-5)',
+    },
     async handler({ params, body, caller, ctx }) {
       const now = await ctx.now();
-      const place = body.place;
-      const act = { action: 'return', ...(await loanRefs(ctx.deps.db, params.loanId)), details: { loanId: params.loanId, place } };
+      const { place, via, returnedOn } = body;
+      // R-RETURN-5: a day in the future is a wrong field, refused before anything is asked or recorded.
+      if (returnedOn && returnedOn > jstDateOf(now)) {
+        throw fieldProblem(422, [
+          { field: 'body.returnedOn', code: 'R-RETURN-5', ja: '返却日に未来の日付は指定できません。', en: 'The return day cannot be in the future.' },
+        ]);
+      }
+      const details = { loanId: params.loanId, place, via: via ?? 'counter', ...(returnedOn ? { returnedOn } : {}) };
+      const act = { action: 'return', ...(await loanRefs(ctx.deps.db, params.loanId)), details };
       await recordStaffAct(ctx, caller, act, async () => {
-        const r = await returnLoan(ctx.deps, { loanId: params.loanId, place, now });
+        const r = await returnLoan(ctx.deps, { loanId: params.loanId, place, now, via, returnedOn: returnedOn as LocalDate | undefined });
         if (!r.ok) throw refused(r.refusal, 409);
       });
       return { body: await loanSummary(ctx.deps.db, params.loanId, jstDateOf(now)) };

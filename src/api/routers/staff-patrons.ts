@@ -1,12 +1,21 @@
 // Staff: patrons — issue a card with a temporary password (R-ACCOUNT-1), issue a new temporary
 // password, look a patron up, lower or restore the loan limit (R-LIMIT-2), set the usual cooperating
-// library (R-RETURN-3); each change is recorded as a staff act (staff-acts.ts; never the password).
+// library (R-RETURN-3), stop or restore the online service (R-CONDUCT-1); each change is recorded as a
+// staff act (staff-acts.ts; never the password).
 import { z } from 'zod';
-import { createPatron, issueTemporaryPassword, patronByCard, patronSummary, setLoanLimit, setUsualLibrary } from '../../services/accounts';
+import {
+  createPatron,
+  issueTemporaryPassword,
+  patronByCard,
+  patronSummary,
+  setLoanLimit,
+  setServiceStop,
+  setUsualLibrary,
+} from '../../services/accounts';
 import { refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
 import { recordStaffAct } from '../staff-acts';
-import { CardNumber, LoanLimitBody, NewPatronBody, NewPatronResult, PatronProfile, UsualLibraryBody } from '../schemas';
+import { CardNumber, LoanLimitBody, NewPatronBody, NewPatronResult, PatronProfile, ServiceStopBody, UsualLibraryBody } from '../schemas';
 
 const TAG = 'Staff: patrons';
 const PatronPath = z.strictObject({ cardNumber: CardNumber });
@@ -76,7 +85,8 @@ export const staffPatronRoutes: RouteDef[] = [
     path: '/staff/patrons/{cardNumber}/loan-limit',
     operationId: 'setLoanLimit',
     summary: 'Lower a patron’s loan limit on request, or restore it',
-    description: 'R-LIMIT-2: 1–10 (10 is the default, R-LIMIT-1).',
+    description:
+      'R-LIMIT-2: 1–10 (10 is the default, R-LIMIT-1). A lowered limit applies to cooperating-library dispatch only; the counter keeps 10.',
     tag: TAG,
     auth: ['staff'],
     params: PatronPath,
@@ -113,4 +123,31 @@ export const staffPatronRoutes: RouteDef[] = [
       return { body: await patronSummary(ctx.deps.db, patron) };
     },
   }),
+  ...(['stop', 'restore'] as const).map((which) =>
+    defineRoute({
+      method: 'post',
+      path: `/staff/patrons/{cardNumber}/service-${which}`,
+      operationId: which === 'stop' ? 'stopService' : 'restoreService',
+      summary:
+        which === 'stop' ? 'Stop a patron’s use of the online service, with a reason' : 'Restore a patron’s use of the online service, with a reason',
+      description:
+        'R-CONDUCT-1: while stopped, a new reservation is refused and Thursday processing sends nothing for the patron (a failed dispatch citing ' +
+        'R-CONDUCT-1); loans and what is already held are unaffected. Recorded as a staff act with the reason.',
+      tag: TAG,
+      auth: ['staff'],
+      params: PatronPath,
+      body: ServiceStopBody,
+      success: { status: 200, description: which === 'stop' ? 'Stopped' : 'Restored', schema: PatronProfile },
+      responses: { 404: 'No such patron', 409: `Refused: R-CONDUCT-1 (${which === 'stop' ? 'already stopped' : 'not stopped'})` },
+      async handler({ params, body, caller, ctx }) {
+        const act = { action: `service-${which}`, cardNumber: params.cardNumber, details: { reason: body.reason } };
+        const patron = await recordStaffAct(ctx, caller, act, async () => {
+          const r = await setServiceStop(ctx.deps.db, params.cardNumber, { stop: which === 'stop', reason: body.reason, at: await ctx.now() });
+          if (!r.ok) throw refused(r.refusal, 409);
+          return r.patron;
+        });
+        return { body: await patronSummary(ctx.deps.db, patron) };
+      },
+    }),
+  ),
 ];

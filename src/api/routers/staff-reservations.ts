@@ -2,26 +2,102 @@
 // staff did what to it), and the counter's requests: cancel at any stage (R-CANCEL-2) and pickup, each
 // recorded as a staff act (staff-acts.ts).
 import { z } from 'zod';
-import { isReservationStatus, type ReservationStatus } from '../../domain';
+import { checkSuspendUntil, formatJst, isReservationStatus, jstDateOf, type LocalDate, type ReservationStatus } from '../../domain';
 import { listReservations, reservationDetail } from '../../services/reservation-queries';
-import { cancelReservation, pickupReservation } from '../../services/reservation-requests';
+import { cancelReservation, changePickupPlace, pickupReservation, resumeReservation, suspendReservation } from '../../services/reservation-requests';
 import { reservationRefs, staffActsOf } from '../../services/staff-actions';
 import type { Db } from '../../db/client';
-import { refused } from '../problem';
+import { patronByCard } from '../../services/accounts';
+import { placeReservation } from '../../services/place-reservation';
+import { fieldProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
-import { PickupBody, pageOf, ReservationFilterQuery, ReservationId, ReservationSummary, StaffCancelBody } from '../schemas';
+import {
+  CardNumber,
+  PickupBody,
+  pageOf,
+  ReservationFilterQuery,
+  ReservationId,
+  ReservationSummary,
+  StaffCancelBody,
+  StaffPickupPlaceBody,
+  StaffReservationBody,
+  StaffResumeBody,
+  StaffSuspendBody,
+} from '../schemas';
 import { recordStaffAct } from '../staff-acts';
 import { StaffReservationDetail } from '../staff-schemas';
+import { reservationIdFor } from './my-library';
 
 const TAG = 'Staff: reservations';
 const ReservationPath = z.strictObject({ reservationId: ReservationId });
 
-/** What staff read of a reservation: its full state, and the staff acts that named it. */
+const PatronPath = z.strictObject({ cardNumber: CardNumber });
+
+/** What staff read of a reservation: its full state, how it was placed (R-STAFF-1), and the staff acts that named it. */
 async function staffDetail(db: Db, reservationId: string) {
-  return { ...(await reservationDetail(db, reservationId)), staffActs: await staffActsOf(db, reservationId) };
+  const detail = await reservationDetail(db, reservationId); // 404 for an unknown id
+  const row = await db.reservation.findUnique({
+    where: { id: reservationId },
+    select: { placedChannel: true, pickupChangedAt: true, pickupChangedFrom: true },
+  });
+  return {
+    ...detail,
+    placedVia: (row?.placedChannel ?? 'opac') as 'opac' | 'phone' | 'counter',
+    pickupChanged: row?.pickupChangedAt && row.pickupChangedFrom ? { at: formatJst(row.pickupChangedAt), from: row.pickupChangedFrom } : null,
+    staffActs: await staffActsOf(db, reservationId),
+  };
 }
 
 export const staffReservationRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/staff/patrons/{cardNumber}/reservations',
+    operationId: 'placeStaffReservation',
+    summary: 'Reserve a title for a patron who phones or comes to the counter (予約申込)',
+    description:
+      'R-STAFF-1: the OPAC’s rules — R-ITEM-1…3, R-LIMIT-1 (20 reservations), R-ACCOUNT-1 (an e-mail address for the notices) — ' +
+      'with the channel and the member of staff recorded (staffActs). The patron need not have logged in to My Library. ' +
+      'Then as any reservation: 予約申込 for the security delay, then the queue or a copy (R-STATUS-1).',
+    tag: TAG,
+    auth: ['staff'],
+    params: PatronPath,
+    body: StaffReservationBody,
+    success: { status: 201, description: 'Placed', schema: StaffReservationDetail },
+    responses: {
+      404: 'No such patron',
+      409: 'Refused by a rule: R-LIMIT-1, R-ITEM-1, R-ITEM-2, R-ITEM-3 (already reserved), R-ACCOUNT-1 (no e-mail address)',
+      422: 'Invalid body (an unknown pickup number or title, a channel other than phone or counter)',
+    },
+    async handler({ params, body, caller, idempotencyKey, ctx }) {
+      const { db, temporal, taskQueue, reservationConfig } = ctx.deps;
+      const reservationId = reservationIdFor(caller!, params.cardNumber, idempotencyKey);
+      const details = { channel: body.channel, titleId: body.titleId, pickup: body.pickup };
+      await recordStaffAct(ctx, caller, { action: 'reserve', cardNumber: params.cardNumber, details }, async (found) => {
+        const patron = await patronByCard(db, params.cardNumber);
+        if (!(await db.title.findUnique({ where: { id: body.titleId }, select: { id: true } }))) {
+          throw fieldProblem(422, [
+            { field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` },
+          ]);
+        }
+        const outcome = await placeReservation(db, temporal, taskQueue, {
+          reservationId,
+          patronId: patron.id,
+          titleId: body.titleId,
+          pickup: body.pickup,
+          channel: body.channel, // R-STAFF-1
+          at: await ctx.now(),
+          ...(reservationConfig ? { config: reservationConfig } : {}),
+        });
+        if (!outcome.ok) throw refused(outcome.refusal, 409);
+        found({ reservationId: outcome.reservationId });
+      });
+      return {
+        status: 201,
+        body: await staffDetail(db, reservationId),
+        headers: { Location: `/staff/reservations/${encodeURIComponent(reservationId)}` },
+      };
+    },
+  }),
   defineRoute({
     method: 'get',
     path: '/staff/reservations',
@@ -78,6 +154,89 @@ export const staffReservationRoutes: RouteDef[] = [
           if (!r.ok) throw refused(r.refusal, 409);
         },
       );
+      return { body: await staffDetail(ctx.deps.db, reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/reservations/{reservationId}/pickup-place',
+    operationId: 'changePickupPlace',
+    summary: 'Change the pickup place (受取館変更) at the counter or by phone',
+    description:
+      'R-PICKUP-1: in 予約申込, 確保待ち, 確保済み (before its Thursday processing: the copy has not left) and 貸出可能; not from 配送中 on. ' +
+      'R-PICKUP-2: the queue place is kept; 確保済み → pref becomes 貸出可能 with the lending notice at once (R-PREF-1); ' +
+      '貸出可能 → a cooperating library becomes 確保済み and goes out at the next Thursday processing.',
+    tag: TAG,
+    auth: ['staff'],
+    params: ReservationPath,
+    body: StaffPickupPlaceBody,
+    success: { status: 200, description: 'Changed: the reservation with its new pickup place', schema: StaffReservationDetail },
+    responses: { 404: 'No such reservation', 409: 'Refused: R-PICKUP-1' },
+    async handler({ params, body, caller, ctx }) {
+      const { reservationId } = params;
+      const refs = await reservationRefs(ctx.deps.db, reservationId);
+      const from = (await ctx.deps.db.reservation.findUnique({ where: { id: reservationId }, select: { pickupPlaceCode: true } }))?.pickupPlaceCode;
+      await recordStaffAct(
+        ctx,
+        caller,
+        { action: 'changePickup', ...refs, details: { channel: body.channel, from: from ?? null, to: body.pickup } },
+        async () => {
+          const r = await changePickupPlace(ctx.deps, { reservationId, owner: 'any', by: 'staff', pickup: body.pickup });
+          if (!r.ok) throw refused(r.refusal, 409);
+        },
+      );
+      return { body: await staffDetail(ctx.deps.db, reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/reservations/{reservationId}/suspend',
+    operationId: 'suspendReservation',
+    summary: 'Suspend a waiting reservation until a day (保留) at the counter or by phone',
+    description:
+      'R-SUSPEND-1: only 確保待ち; it keeps its queue place, a copy passes it over, it resumes by itself on `until`. R-SUSPEND-2: `until` after today, at most 90 days ahead.',
+    tag: TAG,
+    auth: ['staff'],
+    params: ReservationPath,
+    body: StaffSuspendBody,
+    success: { status: 200, description: 'Suspended', schema: StaffReservationDetail },
+    responses: { 404: 'No such reservation', 409: 'Refused: R-SUSPEND-1', 422: 'Invalid body, or R-SUSPEND-2' },
+    async handler({ params, body, caller, ctx }) {
+      const { reservationId } = params;
+      const act = {
+        action: 'suspend',
+        ...(await reservationRefs(ctx.deps.db, reservationId)),
+        details: { channel: body.channel, until: body.until },
+      };
+      await recordStaffAct(ctx, caller, act, async () => {
+        await reservationDetail(ctx.deps.db, reservationId); // 404 for an unknown id, before the day is looked at
+        const days = checkSuspendUntil(body.until as LocalDate, jstDateOf(await ctx.now()), ctx.deps.reservationConfig?.suspendMaxDays);
+        if (!days.ok) throw refused(days.refusal, 422);
+        const r = await suspendReservation(ctx.deps, { reservationId, owner: 'any', by: 'staff', until: body.until as LocalDate });
+        if (!r.ok) throw refused(r.refusal, r.refusal.rule === 'R-SUSPEND-2' ? 422 : 409);
+      });
+      return { body: await staffDetail(ctx.deps.db, reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/staff/reservations/{reservationId}/resume',
+    operationId: 'resumeReservation',
+    summary: 'End a suspension before its day, for the patron',
+    description: 'R-SUSPEND-1: back among those a copy may go to, at its place in the queue.',
+    tag: TAG,
+    auth: ['staff'],
+    params: ReservationPath,
+    body: StaffResumeBody,
+    success: { status: 200, description: 'Resumed', schema: StaffReservationDetail },
+    responses: { 404: 'No such reservation', 409: 'Refused: R-SUSPEND-1 (not suspended)' },
+    async handler({ params, body, caller, ctx }) {
+      const { reservationId } = params;
+      const act = { action: 'resume', ...(await reservationRefs(ctx.deps.db, reservationId)), details: { channel: body.channel } };
+      await recordStaffAct(ctx, caller, act, async () => {
+        const r = await resumeReservation(ctx.deps, { reservationId, owner: 'any', by: 'staff' });
+        if (!r.ok) throw refused(r.refusal, 409);
+      });
       return { body: await staffDetail(ctx.deps.db, reservationId) };
     },
   }),

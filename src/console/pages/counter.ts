@@ -4,6 +4,7 @@
 // up (the card shown: an explicit tick, R-PREF-4), any other copy from the shelf is lent (walk-in);
 // a check-in says what to do with the copy and gives the hold slip to print. Renewals by phone or at
 // the counter. A keyboard-wedge scanner needs nothing but the focused field and its Enter.
+import { DEFAULT_LOAN_LIMIT } from '../../domain';
 import { apiPath } from '../api-client';
 import type { Checkout, CheckIn, Loan, Page, Patron, ReservationFull, ReservationRow } from '../api-types';
 import { flag, html, type Html } from '../html';
@@ -95,7 +96,8 @@ async function patronPanel(c: ConsoleCtx, card: string, shown: boolean): Promise
   const blocks: Html[] = [];
   const overdue = loanRows.filter((l) => l.overdue && l.state === 'ACTIVE');
   if (overdue.length > 0) blocks.push(html`<li><code>R-OVERDUE-1</code> 延滞中の資料が${overdue.length}点あります。新たな貸出はできません。</li>`);
-  if (patron.loans >= patron.loanLimit) blocks.push(html`<li><code>R-LIMIT-1</code> 貸出点数が上限(${patron.loanLimit}点)に達しています。</li>`);
+  // R-LIMIT-2: a lowered limit is for cooperating-library pickups; the counter lends up to the 10 of R-LIMIT-1.
+  if (patron.loans >= DEFAULT_LOAN_LIMIT) blocks.push(html`<li><code>R-LIMIT-1</code> 貸出点数が上限(${DEFAULT_LOAN_LIMIT}点)に達しています。</li>`);
   if (patron.reservations >= patron.reservationLimit)
     blocks.push(html`<li><code>R-LIMIT-1</code> 予約件数が上限(${patron.reservationLimit}件)に達しています。</li>`);
   if (patron.mustChangePassword) blocks.push(html`<li>仮パスワードのままです(Myライブラリで変更が必要、R-ACCOUNT-1)。</li>`);
@@ -103,7 +105,8 @@ async function patronPanel(c: ConsoleCtx, card: string, shown: boolean): Promise
   return html` <section aria-labelledby="patron-h" class="card patron">
       <h2 id="patron-h">${patron.name} <span class="sub">利用者番号 ${patron.cardNumber}</span></h2>
       <p class="facts">
-        貸出 ${patron.loans} / ${patron.loanLimit}点 ・ 予約 ${patron.reservations} / ${patron.reservationLimit}件 ・
+        貸出 ${patron.loans} / ${DEFAULT_LOAN_LIMIT}点${patron.loanLimit < DEFAULT_LOAN_LIMIT ? `(協力館受取は${patron.loanLimit}点まで)` : ''} ・
+        予約 ${patron.reservations} / ${patron.reservationLimit}件 ・
         <a href="/console/patrons/${encodeURIComponent(patron.cardNumber)}">利用者情報</a>
       </p>
       ${

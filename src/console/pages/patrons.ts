@@ -116,7 +116,7 @@ export function patronPages(r: ConsoleRoutes): void {
           <p><a class="button secondary" href="/console/counter?card=${encodeURIComponent(x.cardNumber)}">カウンターで開く</a></p>
         </section>
         <section class="card" aria-labelledby="limit-h">
-          <h2 id="limit-h">貸出点数の上限(R-LIMIT-2)</h2>
+          <h2 id="limit-h">協力館受取の貸出点数の上限(R-LIMIT-2)</h2>
           ${postForm(
             `${here}/loan-limit`,
             c.csrf,
