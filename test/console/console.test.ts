@@ -133,7 +133,9 @@ describeInBrowser('staff console (Chromium)', () => {
   test('R-PREF-4: the counter lends the 貸出可能 copy only with the card shown (the tick), from the keyboard alone', async () => {
     await page.click('nav >> text=カウンター');
     await page.waitForURL('**/console/counter');
-    await page.keyboard.type('C0001'); // the card field has the focus
+    // The card field has the focus (autofocus): typed once the page has given it, not into the page before.
+    await page.waitForFunction(() => document.activeElement?.hasAttribute('data-scan') === true);
+    await page.keyboard.type('C0001');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#patron-h');
     expect(await page.locator('#patron-h').textContent()).toContain('青森 太郎');
