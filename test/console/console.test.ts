@@ -134,7 +134,7 @@ describeInBrowser('staff console (Chromium)', () => {
     await page.click('nav >> text=カウンター');
     await page.waitForURL('**/console/counter');
     // The card field has the focus (autofocus): typed once the page has given it, not into the page before.
-    await page.waitForFunction(() => document.activeElement?.hasAttribute('data-scan') === true);
+    await page.waitForFunction('document.activeElement !== null && document.activeElement.hasAttribute("data-scan")');
     await page.keyboard.type('C0001');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#patron-h');
