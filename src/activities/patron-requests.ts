@@ -4,7 +4,16 @@
 // in one transaction under the title's lock (allocation.ts), checks the rule again on the records —
 // Thursday processing or a check-in may have moved the reservation since the workflow's validator looked —
 // and is idempotent under retry after its commit.
-import { checkNotNeededStatus, checkPickupChange, checkSuspendStatus, parsePlace, type Actor, type LocalDate, type Outcome, type ReservationStatus } from '../domain';
+import {
+  checkNotNeededStatus,
+  checkPickupChange,
+  checkSuspendStatus,
+  parsePlace,
+  type Actor,
+  type LocalDate,
+  type Outcome,
+  type ReservationStatus,
+} from '../domain';
 import { fromDbDate, toDbDate } from '../db/dates';
 import type { Db } from '../db/client';
 import { lockTitle, recordTransition } from './allocation';

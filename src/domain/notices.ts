@@ -18,7 +18,16 @@
 import { renewalWindow } from './calendar';
 import { addDays, jstInstant, type LocalDate } from './local-date';
 
-export const NOTICE_KINDS = ['LENDING_NOTICE', 'PICKUP_REMINDER', 'PRE_DUE', 'OVERDUE', 'DISPATCH_FAILED', 'RELEASED', 'CANCELLED_BY_STAFF', 'NOT_NEEDED_CANCELLED'] as const;
+export const NOTICE_KINDS = [
+  'LENDING_NOTICE',
+  'PICKUP_REMINDER',
+  'PRE_DUE',
+  'OVERDUE',
+  'DISPATCH_FAILED',
+  'RELEASED',
+  'CANCELLED_BY_STAFF',
+  'NOT_NEEDED_CANCELLED',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** Courtesy notices: the patron may turn them off in My Library (default on). Every other kind is required. */

@@ -293,7 +293,11 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
   r.notNeedable = patched(NOT_NEEDED_PATCH);
   const notNeededAllowed = (req: NotNeededAfterRequest) => {
     if (!r.notNeedable) {
-      refused({ rule: 'R-SUSPEND-3', ja: 'この予約には不要日を設定できません。', en: 'This reservation was placed before not-needed-after days existed.' });
+      refused({
+        rule: 'R-SUSPEND-3',
+        ja: 'この予約には不要日を設定できません。',
+        en: 'This reservation was placed before not-needed-after days existed.',
+      });
     }
     rejectIfRefused(checkNotNeeded({ status: r.status, day: req.day, today: jstDateOf(now()) }));
   };

@@ -50,7 +50,11 @@ describe('R-SUSPEND-3: the not-needed-after day (不要日)', () => {
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ status: 'APPLIED', dates: { notNeededAfter: w.day('2027-02-03') } });
     await a.h.advanceTo(w.at('2027-02-03T23:30')); // the day itself: still waiting
-    expect((await a.get(R, 'staff', mine)).body).toMatchObject({ status: 'WAITING', queuePosition: 1, dates: { notNeededAfter: w.day('2027-02-03') } });
+    expect((await a.get(R, 'staff', mine)).body).toMatchObject({
+      status: 'WAITING',
+      queuePosition: 1,
+      dates: { notNeededAfter: w.day('2027-02-03') },
+    });
     expect(await notices(mine.reservationId)).toHaveLength(0);
 
     await a.h.advanceTo(w.at('2027-02-04T00:30')); // the day after: cancelled by the library

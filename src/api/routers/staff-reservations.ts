@@ -2,7 +2,15 @@
 // staff did what to it), and the counter's requests: cancel at any stage (R-CANCEL-2) and pickup, each
 // recorded as a staff act (staff-acts.ts).
 import { z } from 'zod';
-import { checkNotNeededDay, checkSuspendUntil, formatJst, isReservationStatus, jstDateOf, type LocalDate, type ReservationStatus } from '../../domain';
+import {
+  checkNotNeededDay,
+  checkSuspendUntil,
+  formatJst,
+  isReservationStatus,
+  jstDateOf,
+  type LocalDate,
+  type ReservationStatus,
+} from '../../domain';
 import { listReservations, reservationDetail } from '../../services/reservation-queries';
 import {
   cancelReservation,
