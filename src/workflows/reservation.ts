@@ -526,7 +526,7 @@ async function waitForCopy(r: ReservationState, reservationId: string, turns: On
       continue;
     }
     if (await condition(changed, msUntil(next))) continue;
-    if (next === endAt) await cancelNotNeeded(r, reservationId, turns);
+    if (next === endAt) await cancelNotNeeded(r, reservationId, turns, notNeeded!);
     else {
       await act.resumeReservation({ reservationId, at: now().toISOString() });
       if (r.suspendedUntil === until) r.suspendedUntil = null;
@@ -539,12 +539,12 @@ async function waitForCopy(r: ReservationState, reservationId: string, turns: On
  * R-SUSPEND-3: the not-needed-after day has passed → 取消 by the library with NOT_NEEDED_CANCELLED. After a
  * request in progress; a copy the records secured first wins (the day no longer applies: the signal comes).
  */
-async function cancelNotNeeded(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
+async function cancelNotNeeded(r: ReservationState, reservationId: string, turns: OneAtATime, day: LocalDate): Promise<void> {
   let cancelled = false;
   await turns.run(
     () => undefined,
     async () => {
-      if (r.ended || r.holdsCopy) return;
+      if (r.ended || r.holdsCopy || r.notNeededAfter !== day) return; // an Update in progress moved or cleared the day
       const res = await act.cancelNotNeeded({ reservationId, at: now().toISOString() });
       cancelled = res.cancelled;
       if (cancelled) r.moveTo('CANCELLED', 'R-SUSPEND-3');
