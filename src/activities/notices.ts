@@ -101,6 +101,8 @@ async function factsOf(tx: Tx, req: NoticeRequest, r: Loaded): Promise<NoticeFac
       return { ...base, kind: req.kind, reason: (r.reason as Refusal | null) ?? pickupMissedReason(place), cause: req.cause ?? null };
     case 'CANCELLED_BY_STAFF':
       return { ...base, kind: req.kind, cancelledOn: jstDateOf(r.endedAt ?? new Date(req.at)) };
+    case 'NOT_NEEDED_CANCELLED': // R-SUSPEND-3
+      return { ...base, kind: req.kind, notNeededAfter: fromDbDate(r.notNeededAfter!), cancelledOn: jstDateOf(r.endedAt ?? new Date(req.at)) };
   }
 }
 

@@ -4,7 +4,16 @@
 // in one transaction under the title's lock (allocation.ts), checks the rule again on the records —
 // Thursday processing or a check-in may have moved the reservation since the workflow's validator looked —
 // and is idempotent under retry after its commit.
-import { checkPickupChange, checkSuspendStatus, parsePlace, type Actor, type LocalDate, type Outcome, type ReservationStatus } from '../domain';
+import {
+  checkNotNeededStatus,
+  checkPickupChange,
+  checkSuspendStatus,
+  parsePlace,
+  type Actor,
+  type LocalDate,
+  type Outcome,
+  type ReservationStatus,
+} from '../domain';
 import { fromDbDate, toDbDate } from '../db/dates';
 import type { Db } from '../db/client';
 import { lockTitle, recordTransition } from './allocation';
@@ -47,6 +56,23 @@ export function patronRequestActivities(db: Db, notifier: Notifier) {
         if (!r.suspendedUntil) return; // a retry after the commit, or secured meanwhile
         await tx.reservation.update({ where: { id: reservationId }, data: { suspendedUntil: null, suspendedAt: null } });
         if (r.status === 'WAITING') await refreshPullList(tx, titleId, new Date(at), outbox);
+      });
+    },
+
+    /**
+     * R-SUSPEND-3 (不要日): records the not-needed-after day (null clears it) while 予約申込/確保待ち; the
+     * workflow's wait has the timer. Idempotent: setting the same day again changes nothing.
+     */
+    async setNotNeededAfter({ reservationId, day }: { reservationId: string; day: LocalDate | null }): Promise<Outcome> {
+      return transactThenSignal(db, notifier, async (tx) => {
+        const { titleId } = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId }, select: { titleId: true } });
+        await lockTitle(tx, titleId);
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+        if ((r.notNeededAfter ? fromDbDate(r.notNeededAfter) : null) === day) return { ok: true as const }; // a retry after the commit
+        const allowed = checkNotNeededStatus(r.status); // a copy may have reached it since the workflow looked
+        if (!allowed.ok) return allowed;
+        await tx.reservation.update({ where: { id: reservationId }, data: { notNeededAfter: day === null ? null : toDbDate(day) } });
+        return { ok: true as const };
       });
     },
 

@@ -1,5 +1,6 @@
 // Activities of the reservation workflow that move a reservation through the title's queue.
-import { isFinalStatus, parsePlace, pickupMissedReason, type Refusal, type RuleId } from '../domain';
+import { isFinalStatus, notNeededDeadline, notNeededReason, parsePlace, pickupMissedReason, type Refusal, type RuleId } from '../domain';
+import { fromDbDate } from '../db/dates';
 import type { Db } from '../db/client';
 import { enqueue, handOver, lockTitle, recordTransition, type Tx } from './allocation';
 import { refreshPullList } from './pull-list';
@@ -67,6 +68,26 @@ export function reservationActivities(db: Db, notifier: Notifier) {
         if (isFinalStatus(r.status)) return { status: r.status as Ended['status'] }; // a retry after the commit
         await endReservation(tx, r, 'CANCELLED', new Date(at), `cancelled by ${by}`, outbox);
         return { status: 'CANCELLED' };
+      });
+    },
+
+    /**
+     * R-SUSPEND-3: the patron's not-needed-after day has passed (00:00 JST of the day after) with the
+     * reservation still 予約申込/確保待ち → 取消 by the library, as withdraw does (R-CANCEL-3's copy logic
+     * unchanged). A copy secured first wins, and a day moved or cleared meanwhile stands: then nothing
+     * changes and the record's status is returned. Idempotent: a retry after the commit finds it ended.
+     */
+    async cancelNotNeeded({ reservationId, at }: { reservationId: string; at: string }): Promise<{ status: string; cancelled: boolean }> {
+      return underTitleLock(reservationId, async (tx, _title, outbox) => {
+        const r = await tx.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+        const when = new Date(at);
+        if (r.status === 'CANCELLED' && r.endReason === 'R-SUSPEND-3') return { status: r.status, cancelled: true }; // a retry after the commit
+        const day = r.notNeededAfter ? fromDbDate(r.notNeededAfter) : null;
+        if ((r.status !== 'APPLIED' && r.status !== 'WAITING') || !day || notNeededDeadline(day).getTime() > when.getTime()) {
+          return { status: r.status, cancelled: false };
+        }
+        await endReservation(tx, r, 'CANCELLED', when, notNeededReason(day), outbox);
+        return { status: 'CANCELLED', cancelled: true };
       });
     },
 

@@ -6,7 +6,7 @@ import { JstInstant } from './schemas';
 
 export const NoticeKindSchema = z
   .enum(NOTICE_KINDS)
-  .meta({ description: 'LENDING_NOTICE, PICKUP_REMINDER, PRE_DUE, OVERDUE, DISPATCH_FAILED, RELEASED, CANCELLED_BY_STAFF' });
+  .meta({ description: 'LENDING_NOTICE, PICKUP_REMINDER, PRE_DUE, OVERDUE, DISPATCH_FAILED, RELEASED, CANCELLED_BY_STAFF, NOT_NEEDED_CANCELLED' });
 export const NoticeLanguageSchema = z.enum(NOTICE_LANGUAGES).meta({ description: 'ja (default) or en' });
 
 export const MailReachSchema = z

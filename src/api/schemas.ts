@@ -221,6 +221,9 @@ export const ReservationDetail = z.object({
     renewUntil: LocalDateText.optional(),
     returnedOn: LocalDateText.optional(),
     suspendedUntil: LocalDateText.optional().meta({ description: 'R-SUSPEND-1 (保留): while suspended, the day it resumes' }),
+    notNeededAfter: LocalDateText.optional().meta({
+      description: 'R-SUSPEND-3 (不要日): still 予約申込/確保待ち at 00:00 JST of the day after it, the library cancels it',
+    }),
   }),
   renewalsUsed: z.int(),
   renewalsLeft: z.int(),
@@ -269,6 +272,15 @@ export const OpacSuspendBody = z.strictObject({
   }),
 });
 export const StaffSuspendBody = OpacSuspendBody.extend({
+  channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter' }),
+});
+/** R-SUSPEND-3 (不要日): the day after which the reservation is not needed, or null to clear it; staff also say how the patron asked. */
+export const OpacNotNeededAfterBody = z.strictObject({
+  notNeededAfter: LocalDateText.nullable().meta({
+    description: 'R-SUSPEND-3: today or later, at most a year ahead; null clears it. Still 予約申込/確保待ち at 00:00 JST after it → 取消',
+  }),
+});
+export const StaffNotNeededAfterBody = OpacNotNeededAfterBody.extend({
   channel: z.enum(['phone', 'counter']).meta({ description: 'How the patron asked: a phone call or at the counter' }),
 });
 export const StaffResumeBody = z.strictObject({

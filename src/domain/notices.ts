@@ -11,13 +11,23 @@
  * - OVERDUE: the day after the due date, then every 7 days while overdue, at most `overdueMax` times
  *   (default 3) (R-OVERDUE-1).
  * LENDING_NOTICE keeps its own moments (R-PREF-1, R-COOP-4); DISPATCH_FAILED, RELEASED and
- * CANCELLED_BY_STAFF go out when the event happens.
+ * CANCELLED_BY_STAFF go out when the event happens; NOT_NEEDED_CANCELLED (R-SUSPEND-3, required) when the
+ * patron's not-needed-after day has passed and the library cancelled the reservation.
  */
 
 import { renewalWindow } from './calendar';
 import { addDays, jstInstant, type LocalDate } from './local-date';
 
-export const NOTICE_KINDS = ['LENDING_NOTICE', 'PICKUP_REMINDER', 'PRE_DUE', 'OVERDUE', 'DISPATCH_FAILED', 'RELEASED', 'CANCELLED_BY_STAFF'] as const;
+export const NOTICE_KINDS = [
+  'LENDING_NOTICE',
+  'PICKUP_REMINDER',
+  'PRE_DUE',
+  'OVERDUE',
+  'DISPATCH_FAILED',
+  'RELEASED',
+  'CANCELLED_BY_STAFF',
+  'NOT_NEEDED_CANCELLED',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** Courtesy notices: the patron may turn them off in My Library (default on). Every other kind is required. */
@@ -145,6 +155,7 @@ const KEY_PREFIX: Record<NoticeKind, string> = {
   DISPATCH_FAILED: 'dispatch-failed',
   RELEASED: 'released',
   CANCELLED_BY_STAFF: 'cancelled-by-staff',
+  NOT_NEEDED_CANCELLED: 'not-needed-cancelled',
 };
 
 /**

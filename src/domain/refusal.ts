@@ -57,6 +57,7 @@ export const RULE_IDS = [
   'R-PICKUP-2',
   'R-SUSPEND-1',
   'R-SUSPEND-2',
+  'R-SUSPEND-3',
   // The library's discretion to refuse service to a patron: staff stop it, and reservations and
   // dispatches are refused while it is stopped (conduct-rules.ts).
   'R-CONDUCT-1',

@@ -25,7 +25,8 @@ export type NoticeFacts =
   | (NoticeBase & { kind: 'OVERDUE'; due: LocalDate; number: number; daysOverdue: number })
   | (NoticeBase & { kind: 'DISPATCH_FAILED'; failures: number; cause: Refusal | null; next: 'SECURED' | 'WAITING' })
   | (NoticeBase & { kind: 'RELEASED'; reason: Refusal; cause: Refusal | null })
-  | (NoticeBase & { kind: 'CANCELLED_BY_STAFF'; cancelledOn: LocalDate });
+  | (NoticeBase & { kind: 'CANCELLED_BY_STAFF'; cancelledOn: LocalDate })
+  | (NoticeBase & { kind: 'NOT_NEEDED_CANCELLED'; notNeededAfter: LocalDate; cancelledOn: LocalDate });
 
 export type TimedNoticeKind = NoticeFacts['kind'];
 
@@ -58,6 +59,10 @@ export const NOTICE_SUBJECTS: Record<TimedNoticeKind, Record<NoticeLanguage, str
   CANCELLED_BY_STAFF: {
     ja: '【青森県立図書館】予約取消のお知らせ(オンライン貸出サービス)',
     en: '[Aomori Prefectural Library] Your reservation was cancelled (online lending)',
+  },
+  NOT_NEEDED_CANCELLED: {
+    ja: '【青森県立図書館】予約取消のお知らせ(オンライン貸出サービス)',
+    en: '[Aomori Prefectural Library] Your reservation was cancelled: no longer needed (online lending)',
   },
 };
 
@@ -169,6 +174,14 @@ function bodyJa(f: NoticeFacts): string[] {
         '',
         'お心当たりのない場合は、当館カウンターまでお問い合わせください。',
       ];
+    case 'NOT_NEEDED_CANCELLED': // R-SUSPEND-3
+      return [
+        `ご指定の不要日(${formatDateJa(f.notNeededAfter)})までに図書をご用意できなかったため、ご予約を${formatDateJa(f.cancelledOn)}に取り消しましたので、お知らせします。`,
+        '',
+        ...headerJa(f),
+        '',
+        '引き続きご希望の場合は、改めて予約をお申し込みください。',
+      ];
   }
 }
 
@@ -247,6 +260,14 @@ function bodyEn(f: NoticeFacts): string[] {
         ...headerEn(f),
         '',
         'If you did not ask for this, please contact our counter.',
+      ];
+    case 'NOT_NEEDED_CANCELLED': // R-SUSPEND-3
+      return [
+        `The item could not be made ready by ${formatDateEn(f.notNeededAfter)}, the day you said you no longer needed it after, so your reservation was cancelled on ${formatDateEn(f.cancelledOn)}.`,
+        '',
+        ...headerEn(f),
+        '',
+        'If you still want the title, please reserve it again.',
       ];
   }
 }

@@ -6,6 +6,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   checkCancel,
+  checkNotNeededStatus,
   checkPickupChange,
   checkResume,
   checkReturnDay,
@@ -36,6 +37,7 @@ import {
   renewUpdate,
   reservationWorkflowId,
   resumeUpdate,
+  setNotNeededAfterUpdate,
   returnUpdate,
   suspendUpdate,
   type ReturnRequest,
@@ -94,6 +96,17 @@ export function cancelReservation(deps: RequestDeps, req: { reservationId: strin
       const c = checkCancel({ status, by: req.by, channel: req.channel });
       return c.ok ? nothingToCollect(status) : c.refusal;
     },
+  );
+}
+
+/** R-SUSPEND-3 (不要日): sets (or with null clears) the day after which a 予約申込/確保待ち reservation is not needed. */
+export function setNotNeededAfter(deps: RequestDeps, req: { reservationId: string; owner: Owner; by: Actor; day: LocalDate | null }) {
+  return update(
+    deps,
+    req.reservationId,
+    req.owner,
+    (h) => h.executeUpdate(setNotNeededAfterUpdate, { args: [{ day: req.day, by: req.by }] }),
+    (status) => (checkNotNeededStatus(status) as Refused).refusal,
   );
 }
 

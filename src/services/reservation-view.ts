@@ -43,6 +43,8 @@ export interface ReservationView {
     returnedOn?: LocalDate;
     /** R-SUSPEND-1 (保留): while suspended, the day it resumes. */
     suspendedUntil?: LocalDate;
+    /** R-SUSPEND-3 (不要日): the day after which it is not needed (cancelled then if still waiting). */
+    notNeededAfter?: LocalDate;
   };
   renewalsUsed: number;
   renewalsLeft: number;
@@ -93,6 +95,7 @@ export async function reservationView(db: Db, reservationId: string): Promise<Re
       ...(due && window ? { due, renewFrom: window.from, renewUntil: window.until } : {}),
       ...(r.loan?.returnedOn ? { returnedOn: fromDbDate(r.loan.returnedOn) } : {}),
       ...(r.suspendedUntil && r.status === 'WAITING' ? { suspendedUntil: fromDbDate(r.suspendedUntil) } : {}),
+      ...(r.notNeededAfter ? { notNeededAfter: fromDbDate(r.notNeededAfter) } : {}),
     },
     renewalsUsed,
     renewalsLeft: MAX_RENEWALS - renewalsUsed,

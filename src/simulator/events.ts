@@ -14,6 +14,7 @@ import {
   pickupUpdate,
   renewUpdate,
   resumeUpdate,
+  setNotNeededAfterUpdate,
   returnUpdate,
   suspendUpdate,
   type WorkflowState,
@@ -42,6 +43,7 @@ export async function applyEvent(ctx: EventContext, ev: ScenarioEvent): Promise<
     case 'changePickup':
     case 'suspend':
     case 'resume':
+    case 'notNeededAfter':
       return ctx.timeline.request(ev.reservation, await request(ctx, ev));
     default:
       return ctx.timeline.other(await other(ctx, ev));
@@ -84,6 +86,8 @@ async function request(ctx: EventContext, ev: Exclude<ReservationEvent, EventOf<
         return handle.executeUpdate(suspendUpdate, { args: [{ until: ev.until, by: ev.by }] });
       case 'resume':
         return handle.executeUpdate(resumeUpdate, { args: [{ by: ev.by }] });
+      case 'notNeededAfter': // R-SUSPEND-3 (不要日; the workflow's own check of the day)
+        return handle.executeUpdate(setNotNeededAfterUpdate, { args: [{ day: ev.day, by: ev.by }] });
     }
   };
   try {

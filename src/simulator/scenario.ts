@@ -127,6 +127,7 @@ export const EVENT_KINDS = [
   'changePickup',
   'suspend',
   'resume',
+  'notNeededAfter',
 ] as const;
 
 const at = { at: moment };
@@ -195,6 +196,14 @@ const event = z.discriminatedUnion(
     // R-SUSPEND-1, R-SUSPEND-2: 保留 until the day it resumes, and resuming sooner (by the patron unless said).
     z.strictObject({ ...at, do: z.literal('suspend'), ...reservationRef, until: localDate, by: z.enum(['patron', 'staff']).default('patron') }),
     z.strictObject({ ...at, do: z.literal('resume'), ...reservationRef, by: z.enum(['patron', 'staff']).default('patron') }),
+    // R-SUSPEND-3: the not-needed-after day (不要日), or null to clear it.
+    z.strictObject({
+      ...at,
+      do: z.literal('notNeededAfter'),
+      ...reservationRef,
+      day: localDate.nullable(),
+      by: z.enum(['patron', 'staff']).default('patron'),
+    }),
   ],
   {
     error: (iss) =>
@@ -234,7 +243,9 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type EventOf<K extends ScenarioEvent['do']> = Extract<ScenarioEvent, { do: K }>;
 /** The events that name a reservation: their results are listed under it (`requests`). */
-export type ReservationEvent = EventOf<'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt' | 'changePickup' | 'suspend' | 'resume'>;
+export type ReservationEvent = EventOf<
+  'reserve' | 'cancel' | 'pickup' | 'renew' | 'returnAt' | 'changePickup' | 'suspend' | 'resume' | 'notNeededAfter'
+>;
 
 export function namesReservation(e: ScenarioEvent): e is ReservationEvent {
   return 'reservation' in e;

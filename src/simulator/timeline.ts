@@ -55,7 +55,10 @@ export interface ReservationTimeline {
   transitions: { at: string; status: ReservationStatus; note?: string }[];
   /** The latest dates (pickup window, due date, …) as My Library shows them. */
   dates: Partial<
-    Record<'pickupFrom' | 'pickupUntil' | 'processingDay' | 'due' | 'renewFrom' | 'renewUntil' | 'returnedOn' | 'suspendedUntil', LocalDate>
+    Record<
+      'pickupFrom' | 'pickupUntil' | 'processingDay' | 'due' | 'renewFrom' | 'renewUntil' | 'returnedOn' | 'suspendedUntil' | 'notNeededAfter',
+      LocalDate
+    >
   >;
   renewalsUsed: number;
   dispatchFailures: number;

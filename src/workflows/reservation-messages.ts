@@ -105,6 +105,12 @@ export interface SuspendRequest {
 export const suspendUpdate = defineUpdate<WorkflowState, [SuspendRequest]>('suspend');
 /** R-SUSPEND-1: the patron (or staff for them) ends the suspension before its day. */
 export const resumeUpdate = defineUpdate<WorkflowState, [{ by: Actor }]>('resume');
+/** R-SUSPEND-3 (不要日): the day after which a 予約申込/確保待ち reservation is not needed (null clears it). */
+export interface NotNeededAfterRequest {
+  day: LocalDate | null;
+  by: Actor;
+}
+export const setNotNeededAfterUpdate = defineUpdate<WorkflowState, [NotNeededAfterRequest]>('setNotNeededAfter');
 
 // ---- query ----
 

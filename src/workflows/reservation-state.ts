@@ -78,6 +78,10 @@ export class ReservationState {
   suspendedUntil: LocalDate | null = null;
   /** R-SUSPEND-1: this workflow's version waits in the queue with the suspension's timer (patch `reservation-suspend`). */
   suspendable = false;
+  /** R-SUSPEND-3: the not-needed-after day, as the activity recorded it; null: none. */
+  notNeededAfter: LocalDate | null = null;
+  /** R-SUSPEND-3: this workflow's version waits with the not-needed-after timer (patch `reservation-not-needed-after`). */
+  notNeedable = false;
   /** Lending notices sent so far: after a change of pickup place (R-PICKUP-2) the next one is a new notice. */
   lendingNotices = 0;
   readonly config: ReservationConfig;

@@ -10,6 +10,7 @@ import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxy
 import {
   alreadyReturned,
   checkCancel,
+  checkNotNeeded,
   checkPickupChange,
   checkResume,
   checkSuspend,
@@ -20,6 +21,7 @@ import {
   jstDateOf,
   jstInstant,
   nextLoanNotice,
+  notNeededDeadline,
   notOnLoan,
   nothingToCollect,
   parsePlace,
@@ -40,11 +42,13 @@ import {
   renewUpdate,
   resumeUpdate,
   returnUpdate,
+  setNotNeededAfterUpdate,
   suspendUpdate,
   thursdayOutcomeSignal,
   viewQuery,
   type CancelRequest,
   type ChangePickupRequest,
+  type NotNeededAfterRequest,
   type PickupRequest,
   type RenewRequest,
   type ReturnRequest,
@@ -285,6 +289,33 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     { validator: resumeAllowed },
   );
 
+  // ---- issue 13: the not-needed-after day (不要日, R-SUSPEND-3) — a new Update; the wait it changes is behind NOT_NEEDED_PATCH ----
+  r.notNeedable = patched(NOT_NEEDED_PATCH);
+  const notNeededAllowed = (req: NotNeededAfterRequest) => {
+    if (!r.notNeedable) {
+      refused({
+        rule: 'R-SUSPEND-3',
+        ja: 'この予約には不要日を設定できません。',
+        en: 'This reservation was placed before not-needed-after days existed.',
+      });
+    }
+    rejectIfRefused(checkNotNeeded({ status: r.status, day: req.day, today: jstDateOf(now()) }));
+  };
+  setHandler(
+    setNotNeededAfterUpdate,
+    (req) =>
+      oneAtATime(
+        () => notNeededAllowed(req),
+        async () => {
+          const res = await act.setNotNeededAfter({ reservationId, day: req.day });
+          if (!res.ok) refused(res.refusal);
+          r.notNeededAfter = req.day;
+          return r.snapshot();
+        },
+      ),
+    { validator: notNeededAllowed },
+  );
+
   // ---- 予約申込: the security delay (R-STATUS-1); the patron may still cancel (R-CANCEL-1) ----
   await condition(() => r.ended, r.config.securityDelayMs);
 
@@ -296,7 +327,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
       // A copy may already have reached us by signal (handed over the moment we were queued).
       else if (r.status === 'APPLIED') r.moveTo('WAITING');
     }
-    await waitForCopy(r, reservationId);
+    await waitForCopy(r, reservationId, turns);
 
     if (r.status === 'READY') await holdAtPrefecturalLibrary(r, reservationId, turns);
     else if (r.status === 'SECURED') {
@@ -471,27 +502,56 @@ async function sendOwedNotices(r: ReservationState, reservationId: string): Prom
 /** R-SUSPEND-1: the wait in the queue now has the suspension's timer. Never rename it. */
 export const SUSPEND_PATCH = 'reservation-suspend';
 
+/** R-SUSPEND-3: the wait in the queue also has the not-needed-after timer (set at the workflow's start). Never rename it. */
+export const NOT_NEEDED_PATCH = 'reservation-not-needed-after';
+
 /**
  * 確保待ち: waits until a copy is secured or the reservation ends. R-SUSPEND-1 (behind SUSPEND_PATCH):
  * while suspended, also until the day it resumes, when it resumes by itself (the activity records it
- * and lists a shelf copy for it); a suspend or resume Update wakes the wait.
+ * and lists a shelf copy for it); a suspend or resume Update wakes the wait. R-SUSPEND-3: with a
+ * not-needed-after day (only ever set behind NOT_NEEDED_PATCH), also until 00:00 JST after it.
  */
-async function waitForCopy(r: ReservationState, reservationId: string): Promise<void> {
+async function waitForCopy(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
   if (!patched(SUSPEND_PATCH)) return condition(() => r.ended || r.holdsCopy);
   r.suspendable = true;
   while (!r.ended && !r.holdsCopy) {
     const until = r.suspendedUntil;
-    if (until === null) {
-      await condition(() => r.ended || r.holdsCopy || r.suspendedUntil !== null);
+    const notNeeded = r.notNeededAfter;
+    const changed = () => r.ended || r.holdsCopy || r.suspendedUntil !== until || r.notNeededAfter !== notNeeded;
+    const resumeAt = until === null ? null : jstInstant(until, 0, 0);
+    const endAt = notNeeded === null ? null : notNeededDeadline(notNeeded);
+    const next = endAt && (!resumeAt || endAt.getTime() <= resumeAt.getTime()) ? endAt : resumeAt;
+    if (next === null) {
+      await condition(changed);
       continue;
     }
-    const woken = await condition(() => r.ended || r.holdsCopy || r.suspendedUntil !== until, msUntil(jstInstant(until, 0, 0)));
-    if (!woken) {
+    if (await condition(changed, msUntil(next))) continue;
+    if (next === endAt) await cancelNotNeeded(r, reservationId, turns, notNeeded!);
+    else {
       await act.resumeReservation({ reservationId, at: now().toISOString() });
       if (r.suspendedUntil === until) r.suspendedUntil = null;
     }
   }
   r.suspendedUntil = null; // a copy came (secureFor cleared the record's) or it ended
+}
+
+/**
+ * R-SUSPEND-3: the not-needed-after day has passed → 取消 by the library with NOT_NEEDED_CANCELLED. After a
+ * request in progress; a copy the records secured first wins (the day no longer applies: the signal comes).
+ */
+async function cancelNotNeeded(r: ReservationState, reservationId: string, turns: OneAtATime, day: LocalDate): Promise<void> {
+  let cancelled = false;
+  await turns.run(
+    () => undefined,
+    async () => {
+      if (r.ended || r.holdsCopy || r.notNeededAfter !== day) return; // an Update in progress moved or cleared the day
+      const res = await act.cancelNotNeeded({ reservationId, at: now().toISOString() });
+      cancelled = res.cancelled;
+      if (cancelled) r.moveTo('CANCELLED', 'R-SUSPEND-3');
+      else r.notNeededAfter = null;
+    },
+  );
+  if (cancelled) await act.sendNotice({ reservationId, kind: 'NOT_NEEDED_CANCELLED', at: now().toISOString() });
 }
 
 /** R-SUSPEND-1: a workflow that began waiting before suspending existed waits without its timer: not for it. */

@@ -44,6 +44,8 @@ const SAMPLE: Record<string, { params?: Record<string, string | number>; body?: 
   resumeMyReservation: { params: { ...NOBODY, reservationId: 'nope' } },
   suspendReservation: { params: { reservationId: 'nope' }, body: { until: '2026-12-20', channel: 'phone' } },
   resumeReservation: { params: { reservationId: 'nope' }, body: { channel: 'phone' } },
+  setMyReservationNotNeededAfter: { params: { ...NOBODY, reservationId: 'nope' }, body: { notNeededAfter: null } },
+  setReservationNotNeededAfter: { params: { reservationId: 'nope' }, body: { notNeededAfter: null, channel: 'phone' } },
   listMyReservations: { params: NOBODY },
   getMyReservation: { params: { ...NOBODY, reservationId: 'nope' } },
   cancelMyReservation: { params: { ...NOBODY, reservationId: 'nope' }, body: {} },
@@ -148,7 +150,7 @@ describe('the OpenAPI document', () => {
     walk((app as unknown as { router: { stack: never[] } }).router.stack);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(registered.sort()).toEqual(documented.sort());
-    expect(documented.length).toBe(74);
+    expect(documented.length).toBe(76);
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
     // Where an answer or a request holds a password, no Idempotency-Key: nothing secret is stored.
     expect(
@@ -620,8 +622,18 @@ describe('every documented status is one the app sends', () => {
     expect((await a.post(staffSuspend, 'staff', { reservationId: k13 }, { until: day(500), channel: 'phone' })).status).toBe(422);
     expect((await a.post(staffSuspend, 'staff', { reservationId: k13 }, { until: day(5), channel: 'phone' })).status).toBe(200);
     expect((await a.post(staffResume, 'staff', { reservationId: k13 }, { channel: 'phone' })).status).toBe(200);
+    // R-SUSPEND-3 (不要日): set 200, a day too far 422, 403 before the password change; after the end 409.
+    const myNotNeeded = '/opac/patrons/{cardNumber}/reservations/{reservationId}/not-needed-after';
+    const staffNotNeeded = '/staff/reservations/{reservationId}/not-needed-after';
+    expect((await a.put(myNotNeeded, 'opac', k13mine, { notNeededAfter: day(5) })).status).toBe(200);
+    expect((await a.put(myNotNeeded, 'opac', k13mine, { notNeededAfter: day(500) })).status).toBe(422);
+    expect((await a.put(myNotNeeded, 'opac', { cardNumber: 'K0113', reservationId: k13 }, { notNeededAfter: null })).status).toBe(403);
+    expect((await a.put(staffNotNeeded, 'staff', { reservationId: k13 }, { notNeededAfter: day(500), channel: 'phone' })).status).toBe(422);
+    expect((await a.put(staffNotNeeded, 'staff', { reservationId: k13 }, { notNeededAfter: null, channel: 'phone' })).status).toBe(200);
     await a.post('/staff/reservations/{reservationId}/cancel', 'staff', { reservationId: k13 }, { channel: 'phone' });
     expect((await a.post(staffSuspend, 'staff', { reservationId: k13 }, { until: day(5), channel: 'phone' })).status).toBe(409);
+    expect((await a.put(myNotNeeded, 'opac', k13mine, { notNeededAfter: null })).status).toBe(409);
+    expect((await a.put(staffNotNeeded, 'staff', { reservationId: k13 }, { notNeededAfter: null, channel: 'phone' })).status).toBe(409);
   }, 60_000);
 
   test('GET /readyz answers 503 from the moment the process begins to stop, while the other operations still answer', async () => {

@@ -93,7 +93,7 @@ test('My Library: notice preferences — courtesy notices on by default, Japanes
       courtesyNotices: true,
       language: 'ja',
       courtesyKinds: ['PICKUP_REMINDER', 'PRE_DUE'],
-      requiredKinds: ['LENDING_NOTICE', 'OVERDUE', 'DISPATCH_FAILED', 'RELEASED', 'CANCELLED_BY_STAFF'],
+      requiredKinds: ['LENDING_NOTICE', 'OVERDUE', 'DISPATCH_FAILED', 'RELEASED', 'CANCELLED_BY_STAFF', 'NOT_NEEDED_CANCELLED'],
       mail: { address: 'W0001@example.jp', reachable: true, problem: null },
     },
   });

@@ -1,10 +1,12 @@
 // Issue 13's pure rules: who may change the pickup place in which status, and what it becomes
 // (R-PICKUP-1, R-PICKUP-2); which reservations may be suspended, until when (R-SUSPEND-1, R-SUSPEND-2).
 import {
+  checkNotNeeded,
   checkPickupChange,
   checkResume,
   checkSuspend,
   coop,
+  notNeededDeadline,
   parseLocalDate,
   PREF,
   RESERVATION_STATUSES,
@@ -62,4 +64,20 @@ test('R-SUSPEND-1, R-SUSPEND-2: only 確保待ち; the day after today and at mo
   expect(q('WAITING', '2026-12-13', 10)).toBe('R-SUSPEND-2');
   expect(checkResume({ status: 'WAITING', suspendedUntil: null }).ok).toBe(false);
   expect(checkResume({ status: 'WAITING', suspendedUntil: parseLocalDate('2026-12-10') }).ok).toBe(true);
+});
+
+test('R-SUSPEND-3: the not-needed-after day only while 予約申込/確保待ち; today … a year ahead, or null; the deadline is 00:00 JST of the day after', () => {
+  const today = parseLocalDate('2026-12-02');
+  const q = (status: ReservationStatus, day: string | null) => {
+    const o = checkNotNeeded({ status, day: day === null ? null : parseLocalDate(day), today });
+    return o.ok ? 'ok' : o.refusal.rule;
+  };
+  for (const s of RESERVATION_STATUSES) expect([s, q(s, '2026-12-10')]).toEqual([s, s === 'WAITING' || s === 'APPLIED' ? 'ok' : 'R-SUSPEND-3']);
+  expect(q('WAITING', '2026-12-01')).toBe('R-SUSPEND-3'); // before today
+  expect(q('WAITING', '2026-12-02')).toBe('ok'); // today: cancelled at midnight if still waiting
+  expect(q('APPLIED', '2027-12-02')).toBe('ok'); // 365 days
+  expect(q('APPLIED', '2027-12-03')).toBe('R-SUSPEND-3');
+  expect(q('WAITING', null)).toBe('ok');
+  expect(q('READY', null)).toBe('R-SUSPEND-3');
+  expect(notNeededDeadline(parseLocalDate('2026-12-31')).toISOString()).toBe('2026-12-31T15:00:00.000Z'); // 2027-01-01 00:00 JST
 });

@@ -3,11 +3,18 @@
 // loans (another patron's id is answered 404).
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { checkSuspendUntil, jstDateOf, type LocalDate } from '../../domain';
+import { checkNotNeededDay, checkSuspendUntil, jstDateOf, type LocalDate } from '../../domain';
 import { NotFoundError } from '../../services/errors';
 import { placeReservation } from '../../services/place-reservation';
 import { loanSummary, patronLoans, patronReservations, placedReservation, reservationDetail } from '../../services/reservation-queries';
-import { cancelReservation, changePickupPlace, renewLoan, resumeReservation, suspendReservation } from '../../services/reservation-requests';
+import {
+  cancelReservation,
+  changePickupPlace,
+  renewLoan,
+  resumeReservation,
+  setNotNeededAfter,
+  suspendReservation,
+} from '../../services/reservation-requests';
 import type { Caller } from '../auth';
 import { fieldProblem, refused } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
@@ -18,6 +25,7 @@ import {
   NewReservationBody,
   OpacPickupPlaceBody,
   OpacRenewBody,
+  OpacNotNeededAfterBody,
   OpacSuspendBody,
   PlacedReservation,
   ReservationDetail,
@@ -199,6 +207,37 @@ export const myLibraryRoutes: RouteDef[] = [
         until: body.until as LocalDate,
       });
       if (!r.ok) throw refused(r.refusal, r.refusal.rule === 'R-SUSPEND-2' ? 422 : 409);
+      return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/opac/patrons/{cardNumber}/reservations/{reservationId}/not-needed-after',
+    operationId: 'setMyReservationNotNeededAfter',
+    summary: 'Set or clear the day after which a reservation is not needed (不要日)',
+    description:
+      'R-SUSPEND-3: while 予約申込 or 確保待ち (suspended or not). `notNeededAfter` today or later, at most a year ahead (else 422); null clears it. ' +
+      'Still 予約申込/確保待ち at 00:00 JST of the day after it, the library cancels it (取消) with the NOT_NEEDED_CANCELLED notice; a copy secured first wins.',
+    tag: 'OPAC: reservations',
+    auth: ['opac'],
+    params: ReservationPath,
+    body: OpacNotNeededAfterBody,
+    success: { status: 200, description: 'Set: the reservation with `notNeededAfter` (absent when cleared)', schema: ReservationDetail },
+    responses: {
+      403: ACCOUNT_403,
+      404: 'No such patron, or no such reservation of this patron',
+      409: 'Refused: R-SUSPEND-3 (not 予約申込/確保待ち)',
+      422: 'Invalid body, or R-SUSPEND-3 (the day)',
+    },
+    async handler({ params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber);
+      const own = await ctx.deps.db.reservation.findUnique({ where: { id: params.reservationId }, select: { patronId: true } });
+      if (own?.patronId !== patron.id) throw new NotFoundError('reservation', params.reservationId); // before the day is looked at
+      const day = body.notNeededAfter as LocalDate | null;
+      const days = checkNotNeededDay(day, jstDateOf(await ctx.now()));
+      if (!days.ok) throw refused(days.refusal, 422);
+      const r = await setNotNeededAfter(ctx.deps, { reservationId: params.reservationId, owner: { patronId: patron.id }, by: 'patron', day });
+      if (!r.ok) throw refused(r.refusal, 409);
       return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
     },
   }),

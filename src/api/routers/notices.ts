@@ -55,7 +55,8 @@ export const noticeRoutes: RouteDef[] = [
     path: '/opac/patrons/{cardNumber}/notice-preferences',
     operationId: 'setMyNoticePreferences',
     summary: 'Turn courtesy notices on or off, choose the notices’ language',
-    description: 'Required notices (LENDING_NOTICE, OVERDUE, RELEASED, CANCELLED_BY_STAFF, DISPATCH_FAILED) cannot be turned off.',
+    description:
+      'Required notices (LENDING_NOTICE, OVERDUE, RELEASED, CANCELLED_BY_STAFF, DISPATCH_FAILED, NOT_NEEDED_CANCELLED) cannot be turned off.',
     tag: 'OPAC: notices',
     auth: ['opac'],
     params: PatronPath,

@@ -2,9 +2,24 @@
 // staff did what to it), and the counter's requests: cancel at any stage (R-CANCEL-2) and pickup, each
 // recorded as a staff act (staff-acts.ts).
 import { z } from 'zod';
-import { checkSuspendUntil, formatJst, isReservationStatus, jstDateOf, type LocalDate, type ReservationStatus } from '../../domain';
+import {
+  checkNotNeededDay,
+  checkSuspendUntil,
+  formatJst,
+  isReservationStatus,
+  jstDateOf,
+  type LocalDate,
+  type ReservationStatus,
+} from '../../domain';
 import { listReservations, reservationDetail } from '../../services/reservation-queries';
-import { cancelReservation, changePickupPlace, pickupReservation, resumeReservation, suspendReservation } from '../../services/reservation-requests';
+import {
+  cancelReservation,
+  changePickupPlace,
+  pickupReservation,
+  resumeReservation,
+  setNotNeededAfter,
+  suspendReservation,
+} from '../../services/reservation-requests';
 import { reservationRefs, staffActsOf } from '../../services/staff-actions';
 import type { Db } from '../../db/client';
 import { patronByCard } from '../../services/accounts';
@@ -21,6 +36,7 @@ import {
   StaffCancelBody,
   StaffPickupPlaceBody,
   StaffReservationBody,
+  StaffNotNeededAfterBody,
   StaffResumeBody,
   StaffSuspendBody,
 } from '../schemas';
@@ -214,6 +230,38 @@ export const staffReservationRoutes: RouteDef[] = [
         if (!days.ok) throw refused(days.refusal, 422);
         const r = await suspendReservation(ctx.deps, { reservationId, owner: 'any', by: 'staff', until: body.until as LocalDate });
         if (!r.ok) throw refused(r.refusal, r.refusal.rule === 'R-SUSPEND-2' ? 422 : 409);
+      });
+      return { body: await staffDetail(ctx.deps.db, reservationId) };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/staff/reservations/{reservationId}/not-needed-after',
+    operationId: 'setReservationNotNeededAfter',
+    summary: 'Set or clear the day after which a reservation is not needed (不要日), for the patron',
+    description:
+      'R-SUSPEND-3: while 予約申込 or 確保待ち. `notNeededAfter` today or later, at most a year ahead; null clears it. ' +
+      'Still waiting at 00:00 JST of the day after it, the library cancels it with the NOT_NEEDED_CANCELLED notice.',
+    tag: TAG,
+    auth: ['staff'],
+    params: ReservationPath,
+    body: StaffNotNeededAfterBody,
+    success: { status: 200, description: 'Set (or cleared)', schema: StaffReservationDetail },
+    responses: { 404: 'No such reservation', 409: 'Refused: R-SUSPEND-3 (not 予約申込/確保待ち)', 422: 'Invalid body, or R-SUSPEND-3 (the day)' },
+    async handler({ params, body, caller, ctx }) {
+      const { reservationId } = params;
+      const day = body.notNeededAfter as LocalDate | null;
+      const act = {
+        action: 'not-needed-after',
+        ...(await reservationRefs(ctx.deps.db, reservationId)),
+        details: { channel: body.channel, notNeededAfter: day },
+      };
+      await recordStaffAct(ctx, caller, act, async () => {
+        await reservationDetail(ctx.deps.db, reservationId); // 404 for an unknown id, before the day is looked at
+        const days = checkNotNeededDay(day, jstDateOf(await ctx.now()));
+        if (!days.ok) throw refused(days.refusal, 422);
+        const r = await setNotNeededAfter(ctx.deps, { reservationId, owner: 'any', by: 'staff', day });
+        if (!r.ok) throw refused(r.refusal, 409);
       });
       return { body: await staffDetail(ctx.deps.db, reservationId) };
     },

@@ -36,6 +36,7 @@ const MAIL_KIND_JA: Record<string, string> = {
   DISPATCH_FAILED: '発送できず',
   RELEASED: '予約解除',
   CANCELLED_BY_STAFF: '職員による取消',
+  NOT_NEEDED_CANCELLED: '不要日による取消',
 };
 const MAIL_STATE_JA: Record<string, string> = {
   PENDING: '送信待ち',
