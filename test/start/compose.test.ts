@@ -149,6 +149,11 @@ test("R-TOPO-2: Temporal's server: compose and the topology read deploy/temporal
   for (const k of ['DBNAME', 'VISIBILITY_DBNAME', 'NUM_HISTORY_SHARDS', 'SQL_MAX_CONNS']) expect(read).toContain(k);
 });
 
+test('R-PRIVACY-3: the workflows keep their histories as long as the records keep the patron (namespace retention = PRIVACY_RETENTION_DAYS)', () => {
+  const days = loadConfig(envOf('api')).privacyRetentionDays;
+  expect(readEnvFile(TEMPORAL_ENV_FILE).DEFAULT_NAMESPACE_RETENTION).toBe(`${days * 24}h`);
+});
+
 test('migrate prepares the database once (npm run db:prepare); the worker and the API start after it and after Temporal is healthy', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   expect(services.migrate!.command).toEqual(['npm', 'run', 'db:prepare']);
