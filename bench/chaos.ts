@@ -730,7 +730,6 @@ function summarize(
   q: Awaited<ReturnType<typeof quiesce>>,
   stop: PhaseSummary['stop'],
 ): PhaseSummary {
-  const v = q.result.violations;
   return {
     phase,
     ms: Math.round(performance.now() - t0),
@@ -738,6 +737,15 @@ function summarize(
     kills,
     requests: w.traffic.summary(),
     patronsRegistered: w.patrons.length,
+    ...checkedState(q),
+    stop,
+  };
+}
+
+/** What the checks found once everything was quiet: the counts, and each violation's count and first examples. */
+export function checkedState(q: Awaited<ReturnType<typeof quiesce>>) {
+  const v = q.result.violations;
+  return {
     quiescence: { ms: q.ms, reached: q.reached, stillMoving: q.result.pending.slice(0, 5) },
     reservations: q.result.reservations,
     loans: q.result.loans,
@@ -745,7 +753,6 @@ function summarize(
     workflows: q.result.workflows,
     violations: Object.fromEntries(Object.entries(v).map(([k, xs]) => [k, xs.length])),
     examples: Object.fromEntries(Object.entries(v).map(([k, xs]) => [k, xs.slice(0, 5)])),
-    stop,
   };
 }
 

@@ -34,6 +34,7 @@ import {
   between,
   catalogue,
   checkAll,
+  checkedState,
   connectTemporal,
   newWorld,
   quiesce,
@@ -279,8 +280,7 @@ export async function runTopology(onBuilt: () => void = () => undefined): Promis
     const q = await quiesce(() => checkAll(db, temporal.client, mailKeys(), w), quiesceMs);
     const stopped = await Promise.all(names.filter((n) => n.startsWith('api')).map((n) => stopService(procs.get(n)!)));
     stopped.push(...(await Promise.all(names.filter((n) => n.startsWith('worker')).map((n) => stopService(procs.get(n)!)))));
-    const v = q.result.violations;
-    const violations = Object.values(v).reduce((a, xs) => a + xs.length, 0);
+    const violations = Object.values(q.result.violations).reduce((a, xs) => a + xs.length, 0);
     const requests = traffic.summary();
     const placed = traffic.records.filter((x) => x.op.startsWith('reserve') && x.status === 201);
     return {
@@ -304,13 +304,7 @@ export async function runTopology(onBuilt: () => void = () => undefined): Promis
         },
         requests,
         patronsRegistered: w.patrons.length,
-        quiescence: { ms: q.ms, reached: q.reached, stillMoving: q.result.pending.slice(0, 5) },
-        reservations: q.result.reservations,
-        loans: q.result.loans,
-        mails: q.result.mails,
-        workflows: q.result.workflows,
-        violations: Object.fromEntries(Object.entries(v).map(([k, xs]) => [k, xs.length])),
-        examples: Object.fromEntries(Object.entries(v).map(([k, xs]) => [k, xs.slice(0, 5)])),
+        ...checkedState(q),
         stop: stopped,
       },
     };
