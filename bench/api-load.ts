@@ -17,17 +17,24 @@
 //   ratio        reserve ÷ baseline.startPerSecond, cancel ÷ baseline.signalPerSecond
 //   staffList    GET /staff/reservations (page of 20, filtered by card): latency percentiles
 //   server       the service's own view from /metrics (request counts by status)
+//   profile      with BENCH_PROFILE=1 only (bench/profile.ts): per operation of the baseline, reserve and
+//                cancel phases, CPU ms by process tree and PostgreSQL's statements (pg_stat_statements),
+//                a reservation's workflow history by event type, and the service's --cpu-prof by package
+//                and function. The profiling costs time itself: compare ratios of runs without it.
 //
 // Options (environment): BENCH_PATRONS (default 50), BENCH_RESERVATIONS_PER_PATRON (1–4, default 4:
 // the demo catalogue has four reservable titles, so every title is busy — the title's row lock, R-ITEM-3
 // and the queue are part of what is measured), BENCH_CONCURRENCY (default 10), BENCH_BARE_WORKFLOWS
-// (default 200), BENCH_OPEN_RATE, BENCH_OPEN_SECONDS, LENDING_TEMPORAL (java|dev|auto; default auto).
+// (default 200), BENCH_OPEN_RATE, BENCH_OPEN_SECONDS, LENDING_TEMPORAL (java|dev|auto; default auto), BENCH_PROFILE.
 // Nothing here asserts a time: test/bench/api-load.test.ts only checks that it runs and reports.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../src/infra/local-postgres';
+import { reservationWorkflowId } from '../src/workflows/reservation-messages';
+import { Client, Connection } from '@temporalio/client';
 import { measureBareTemporal, type Baseline } from './bare-temporal';
+import { cpuProfileSummary, historyShape, PhaseProfiler, type PhaseCost } from './profile';
 import {
   callApi,
   instanceRecord,
@@ -85,6 +92,15 @@ export interface BenchSummary {
   ratio: { reserve: number; cancel: number };
   staffList: { requests: number; latencyMs: ReturnType<typeof percentiles> };
   server: { requestsByStatus: Record<string, number> };
+  profile?: {
+    baseline: PhaseCost;
+    reserve: PhaseCost;
+    cancel: PhaseCost;
+    /** A reservation's workflow history (placed, secured or queued, cancelled): mean events by type. */
+    reservationHistory: Record<string, number>;
+    /** The service's own CPU profile (all its threads), by package and function. */
+    serviceCpu: ReturnType<typeof cpuProfileSummary>;
+  };
 }
 
 /** `options`: the BENCH_* variables (and LENDING_TEMPORAL) given directly; default process.env. */
@@ -95,8 +111,10 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
   const bareWorkflows = int(options, 'BENCH_BARE_WORKFLOWS', 200, 1, 100_000);
   const openSeconds = int(options, 'BENCH_OPEN_SECONDS', 10, 1, 3_600);
   const temporal = options.LENDING_TEMPORAL || 'auto';
+  const profiling = options.BENCH_PROFILE === '1';
   const dataDir = mkdtempSync(join(tmpdir(), 'lending-bench-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when this runs as root
+  const cpuDir = join(dataDir, 'cpu');
   const port = await freeLoopbackPort();
   const env = serviceEnv({
     LENDING_TEMPORAL: temporal,
@@ -108,19 +126,26 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     LOG_LEVEL: 'warn',
     // The workflows ask for their copies during the run: the worker works while the API is loaded.
     RESERVATION_SECURITY_DELAY_SECONDS: '1',
+    ...(profiling
+      ? {
+          LENDING_POSTGRES_SETTINGS: 'shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all',
+        }
+      : {}),
   });
   const api = `http://127.0.0.1:${port}`;
-  const service = startService('the service', env);
+  const service = startService('the service', env, profiling ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuDir}`] } : {});
   try {
     const readyMs = await waitReady(api, service, READY_WITHIN_MS);
     const where = instanceRecord(join(dataDir, 'data'))?.endpoints ?? {};
     if (!where.temporal) throw new Error('the started service recorded no Temporal address (instance.json)');
-    const baseline = await measureBareTemporal({
-      address: where.temporal,
-      namespace: where.namespace ?? 'default',
-      workflows: bareWorkflows,
-      concurrency,
-    });
+    const profiler = profiling ? await PhaseProfiler.connect(where.database!, [service.pid]) : undefined;
+    const measured = async <T>(operations: (r: T) => number, phase: () => Promise<T>): Promise<{ result: T; cost?: PhaseCost }> =>
+      profiler ? profiler.measure(operations, phase) : { result: await phase() };
+    const bare = await measured(
+      (b) => b.workflows,
+      () => measureBareTemporal({ address: where.temporal!, namespace: where.namespace ?? 'default', workflows: bareWorkflows, concurrency }),
+    );
+    const baseline = bare.result;
     const call = (method: string, path: string, key: string, body?: unknown, token?: string) =>
       callApi(api, method, path, key, body, token ? { headers: { 'x-patron-token': token } } : {});
 
@@ -155,11 +180,16 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     );
     const reserveOne = (r: { card: string; titleId: string }) =>
       call('POST', `/opac/patrons/${r.card}/reservations`, OPAC, { titleId: r.titleId, pickup: 'pref' }, tokens.get(r.card));
-    const reserved = await closedLoop(
-      requests.map((r) => () => reserveOne(r)),
-      concurrency,
-      201,
+    const reserving = await measured(
+      (r) => r.phase.succeeded,
+      () =>
+        closedLoop(
+          requests.map((r) => () => reserveOne(r)),
+          concurrency,
+          201,
+        ),
     );
+    const reserved = reserving.result;
     const placed = reserved.answers.map((a, i) => ({ ...requests[i]!, id: a.status === 201 ? String(a.body.reservationId) : undefined }));
 
     const lists = await pool(
@@ -170,11 +200,23 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     // Cancel each (R-CANCEL-1: 確保待ち; the API records it and signals the workflow), then place them
     // again at a fixed offered rate — an open loop: each request leaves on time, answered or not.
     const mine = placed.filter((p): p is typeof p & { id: string } => p.id !== undefined);
-    const cancelled = await closedLoop(
-      mine.map((p) => () => call('POST', `/opac/patrons/${p.card}/reservations/${p.id}/cancel`, OPAC, {}, tokens.get(p.card))),
-      concurrency,
-      200,
+    const cancelling = await measured(
+      (r) => r.phase.succeeded,
+      () =>
+        closedLoop(
+          mine.map((p) => () => call('POST', `/opac/patrons/${p.card}/reservations/${p.id}/cancel`, OPAC, {}, tokens.get(p.card))),
+          concurrency,
+          200,
+        ),
     );
+    const cancelled = cancelling.result;
+    const reservationHistory = profiler
+      ? await histories(
+          where.temporal,
+          where.namespace ?? 'default',
+          mine.slice(0, 20).map((p) => p.id),
+        )
+      : undefined;
     const offered = int(options, 'BENCH_OPEN_RATE', Math.max(1, Math.round(baseline.startPerSecond / 2)), 1, 10_000);
     const open = await openLoop(
       requests.slice(0, offered * openSeconds).map((r) => () => reserveOne(r)),
@@ -186,6 +228,7 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     for (const m of metrics.matchAll(/^http_requests_total\{.*status="(\d+)"\} (\d+)$/gm))
       requestsByStatus[m[1]!] = (requestsByStatus[m[1]!] ?? 0) + Number(m[2]);
 
+    await profiler?.close();
     const stopped = await stopService(service, 60_000);
     if (typeof stopped.exit !== 'number') throw new Error(`no exit within 60 s of SIGTERM (${stopped.exit})`);
     return {
@@ -201,6 +244,17 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
       },
       staffList: { requests: lists.length, latencyMs: percentiles(lists.map((l) => l.ms)) },
       server: { requestsByStatus },
+      ...(profiler
+        ? {
+            profile: {
+              baseline: bare.cost!,
+              reserve: reserving.cost!,
+              cancel: cancelling.cost!,
+              reservationHistory: reservationHistory!,
+              serviceCpu: cpuProfileSummary(serviceProfiles(cpuDir, service.pid)),
+            },
+          }
+        : {}),
     };
   } finally {
     await killService(service);
@@ -209,6 +263,25 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     killRecordedServers(join(dataDir, 'data'));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The reservations' workflow histories, by event type (what Temporal did for one). */
+async function histories(address: string, namespace: string, reservationIds: string[]): Promise<Record<string, number>> {
+  const connection = await Connection.connect({ address });
+  try {
+    return await historyShape(new Client({ connection, namespace }), reservationIds.map(reservationWorkflowId));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The service's own profiles (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile), not its child tools'. */
+function serviceProfiles(dir: string, pid: number): string {
+  const mine = join(dir, 'service');
+  mkdirSync(mine, { recursive: true });
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(pid)))
+    renameSync(join(dir, f), join(mine, f));
+  return mine;
 }
 
 const errorsOf = (answers: ApiAnswer[], ok: number): Record<string, number> => {

@@ -48,11 +48,15 @@ export interface ServiceProcess {
  * group, and a Ctrl-C at the tool's terminal does not). `logFile`: stdout (the JSON log) goes there;
  * else it is dropped.
  */
-export function startService(name: string, env: NodeJS.ProcessEnv, opts: { logFile?: string; cwd?: string } = {}): ServiceProcess {
+export function startService(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  opts: { logFile?: string; cwd?: string; /** e.g. --cpu-prof (not allowed in NODE_OPTIONS) */ nodeArgs?: string[] } = {},
+): ServiceProcess {
   const fd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
       cwd: opts.cwd ?? ROOT,
       env,
       stdio: ['ignore', fd ?? 'ignore', 'pipe'],

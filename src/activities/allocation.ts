@@ -48,14 +48,17 @@ export async function queueOf(tx: Tx, titleId: string, servable?: Date): Promise
   return waiting.map((w) => w.id);
 }
 
-/** Puts a reservation into the title's queue: at the tail, or at the head (R-ITEM-4). Returns its position. */
-export async function enqueue(tx: Tx, reservationId: string, titleId: string, at: Date, where: 'tail' | 'head', outbox: Outbox): Promise<number> {
+/**
+ * Puts a reservation into the title's queue: at the tail, or at the head (R-ITEM-4). Its position is
+ * not read back here (issue 14: that read the whole queue at every enqueue — quadratic over a season);
+ * whoever shows it reads queueSeq.
+ */
+export async function enqueue(tx: Tx, reservationId: string, titleId: string, at: Date, where: 'tail' | 'head', outbox: Outbox): Promise<void> {
   const agg = await tx.reservation.aggregate({ where: { titleId, status: 'WAITING' }, _min: { queueSeq: true }, _max: { queueSeq: true } });
   const queueSeq = where === 'head' ? (agg._min.queueSeq ?? 1) - 1 : (agg._max.queueSeq ?? 0) + 1;
   await tx.reservation.update({ where: { id: reservationId }, data: { status: 'WAITING', queueSeq, itemNumber: null } });
   await recordTransition(tx, reservationId, 'WAITING', at);
   await refreshPullList(tx, titleId, at, outbox); // R-STATUS-1: a copy on the shelf is listed for staff to pull
-  return (await queueOf(tx, titleId)).indexOf(reservationId) + 1;
 }
 
 /**

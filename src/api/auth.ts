@@ -13,6 +13,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { ApiProblem } from './problem';
+import type { Patron } from '../generated/prisma/client';
 
 /** What a caller is to the routes: the OPAC, or staff (an API key or a signed-in member of staff). */
 export const ROLES = ['opac', 'staff'] as const;
@@ -50,6 +51,8 @@ export interface Caller {
   staffRole?: StaffRole;
   /** The staff session (for sign-out and the password change). */
   sessionId?: string;
+  /** kind 'patron': the patron's row as the token's check read it (this request's; actingFor uses it). */
+  patron?: Patron;
   /** A member of staff still signed in with a temporary password: only the change and sign-out are open. */
   mustChangePassword?: boolean;
   /** kind 'patron': the card the patron token is for. */

@@ -41,12 +41,13 @@ export async function patronCaller(ctx: ApiContext, caller: Caller, cardNumber: 
       { rule: 'R-ACCOUNT-1' },
     );
   }
-  const patron = await ctx.deps.db.patron.findUnique({ where: { cardNumber }, select: { passwordHash: true, passwordChangedAt: true } });
+  // The whole row: the handler acts for this patron next (actingFor), so it is read once per request.
+  const patron = await ctx.deps.db.patron.findUnique({ where: { cardNumber } });
   if (!patron || ctx.patronTokens.revoked(checked.claims, patron)) {
     throw tokenProblem(
       'パスワードが変更されたため、このログインは無効です。もう一度ログインしてください。',
       'The password has changed since this patron token was issued: log in again.',
     );
   }
-  return { ...caller, kind: 'patron', cardNumber };
+  return { ...caller, kind: 'patron', cardNumber, patron };
 }

@@ -52,6 +52,14 @@ export interface LendingEnvironmentOptions {
    * caller scans, `shelf.pullFromShelf`, or reports it missing, `shelf.reportNotOnShelf`).
    */
   pulling?: 'manual' | { afterMinutes: number };
+  /**
+   * How `settle` knows that everything set off has been handled. 'query-all' (the default, the tests'):
+   * a round of Queries over every open reservation, twice — each answered only after that workflow's
+   * pending tasks. 'worker-quiet' (the simulator's, issue 14): the worker has nothing in flight, and the
+   * workflows told something or placed since the last settle answer a Query — so a settle costs what
+   * happened since the last one, not the number of open reservations (which made a season quadratic).
+   */
+  settle?: 'query-all' | 'worker-quiet';
 }
 
 /** The simulator's default: a copy on the pull list is scanned an hour after it was listed. */
@@ -78,6 +86,9 @@ export class LendingEnvironment {
   private newWorker!: () => Promise<Worker>;
   /** Reservations whose workflow has reported a final status: it has completed, no need to poke it. */
   private readonly ended = new Set<string>();
+  private settleMode: NonNullable<LendingEnvironmentOptions['settle']> = 'query-all';
+  /** 'worker-quiet': the workflows signalled since the last settle, and the server's clock then. */
+  private settledAt = 0;
 
   private constructor(
     readonly env: TestWorkflowEnvironment,
@@ -85,6 +96,8 @@ export class LendingEnvironment {
     readonly mail: MailSink,
     /** Tells the workflows; and the stand-in for staff of every copy listed, when it is there. */
     readonly notifier: Notifier,
+    /** The workflows the notifier has signalled since the last settle ('worker-quiet'). */
+    private readonly signalled: Set<string>,
   ) {}
 
   static async start(opts: LendingEnvironmentOptions): Promise<LendingEnvironment> {
@@ -96,8 +109,17 @@ export class LendingEnvironment {
     const [started, mail, bundle] = await Promise.all([createTimeSkippingEnv(), MailSink.start({ clock }), workflowBundle()]);
     env = started;
     const pulling = opts.pulling ?? { afterMinutes: DEFAULT_PULL_AFTER_MINUTES };
-    const notifier = temporalNotifier(started.client, pulling === 'manual' ? {} : { pullListWatcher: PULLING_STAND_IN_WORKFLOW_ID });
-    const e = new LendingEnvironment(env, opts.db, mail, notifier);
+    const real = temporalNotifier(started.client, pulling === 'manual' ? {} : { pullListWatcher: PULLING_STAND_IN_WORKFLOW_ID });
+    const told = new Set<string>();
+    const notifier: Notifier = {
+      ...real,
+      send: (signal) => {
+        told.add(signal.workflowId);
+        return real.send(signal);
+      },
+    };
+    const e = new LendingEnvironment(env, opts.db, mail, notifier, told);
+    e.settleMode = opts.settle ?? 'query-all';
     e.newWorker = () =>
       Worker.create({
         connection: started.nativeConnection,
@@ -167,12 +189,47 @@ export class LendingEnvironment {
 
   /** Waits (in real time) until every open workflow task and activity of ours has been handled. */
   async settle(): Promise<void> {
+    if (this.settleMode === 'worker-quiet') return this.settleByWorker();
     // Queries are answered only after pending workflow tasks are processed; a round of them over our
     // open reservations, twice, lets signals sent by activities land too.
     for (let round = 0; round < 2; round++) {
       const open = (await this.db.reservation.findMany({ select: { id: true } })).filter((r) => !this.ended.has(r.id));
       await Promise.all(open.map((r) => this.workflowState(r.id).catch(() => undefined)));
       await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /**
+   * 'worker-quiet': until the worker has had nothing in flight for three looks in a row, and every
+   * workflow signalled or placed since the last settle has answered a Query (so its pending tasks are
+   * done) — again while answering sets off more.
+   */
+  private async settleByWorker(): Promise<void> {
+    const since = this.settledAt;
+    this.settledAt = await this.env.currentTimeMs();
+    const placed = await this.db.reservation.findMany({ where: { placedAt: { gte: new Date(since) } }, select: { id: true } });
+    const ask = new Set([...placed.map((r) => reservationWorkflowId(r.id)), ...this.signalled]);
+    for (let rounds = 0; ask.size > 0 || rounds === 0; rounds++) {
+      this.signalled.clear();
+      await this.workerQuiet();
+      await Promise.all(
+        [...ask].map((id) =>
+          this.client.workflow
+            .getHandle(id)
+            .query(viewQuery)
+            .catch(() => undefined),
+        ),
+      );
+      ask.clear();
+      for (const id of this.signalled) ask.add(id);
+    }
+  }
+
+  private async workerQuiet(): Promise<void> {
+    for (let quiet = 0; quiet < 3;) {
+      const s = this.worker?.getStatus();
+      quiet = s && (s.numInFlightWorkflowActivations > 0 || s.numInFlightActivities > 0) ? 0 : quiet + 1;
+      await new Promise((r) => setTimeout(r, 5));
     }
   }
 

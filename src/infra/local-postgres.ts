@@ -119,6 +119,8 @@ export async function startLocalPostgres(
      * stop it after whatever still uses it (`npm start`; see src/infra/managed-process.ts).
      */
     detached?: boolean;
+    /** More server settings, `name=value` each (passed as `-c`): LENDING_POSTGRES_SETTINGS. */
+    settings?: string[];
   } = {},
 ): Promise<LocalPostgres> {
   const bin = findPostgresBinDir();
@@ -138,7 +140,21 @@ export async function startLocalPostgres(
   if (user.uid !== undefined) chownSync(logFile, user.uid, user.gid!);
   const child: ChildProcess = spawn(
     join(bin, 'postgres'),
-    ['-D', pgdata, '-p', String(port), '-k', dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+    [
+      '-D',
+      pgdata,
+      '-p',
+      String(port),
+      '-k',
+      dataDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=200',
+      ...(opts.settings ?? []).flatMap((kv) => ['-c', kv]),
+    ],
     { ...user, stdio: ['ignore', 'ignore', 'pipe'], detached: opts.detached ?? false },
   );
   let stderr = '';
@@ -182,4 +198,16 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/**
+ * LENDING_POSTGRES_SETTINGS: extra settings for the local server, `name=value` separated by spaces (e.g.
+ * `shared_preload_libraries=pg_stat_statements`, as `npm run bench` with BENCH_PROFILE=1 uses it).
+ */
+export function parsePostgresSettings(value: string | undefined): string[] {
+  const settings = (value ?? '').split(/\s+/).filter(Boolean);
+  for (const kv of settings) {
+    if (!/^[a-z_][a-z0-9_.]*=[^\s]+$/i.test(kv)) throw new Error(`LENDING_POSTGRES_SETTINGS: "${kv}" is not name=value`);
+  }
+  return settings;
 }

@@ -13,13 +13,14 @@ import {
   parsePlace,
   refuse,
   serviceStoppedRefusal,
+  OPEN_RESERVATION_STATUSES,
   RESERVATION_STATUSES,
   type ItemStatus,
   type MaterialType,
   type Outcome,
 } from '../domain';
 import type { Db } from '../db/client';
-import type { Prisma } from '../generated/prisma/client';
+import type { Prisma, Reservation } from '../generated/prisma/client';
 import { reservationWorkflowId } from '../workflows/reservation-messages';
 import type { ReservationConfig } from '../workflows/reservation-state';
 import { markWorkflowStarted, startReservationWorkflow } from './workflow-starter';
@@ -53,12 +54,31 @@ export const ITEM_STATUS_JA: Record<string, ItemStatus> = {
   MISSING: '不明',
 };
 
+/** R-LIMIT-1 counts these (the patron's 20). */
+const COUNTED = RESERVATION_STATUSES.filter(countsAsReservation);
+
+interface PatronForPlacement {
+  id: string;
+  email: string | null;
+  serviceStoppedAt: Date | null;
+  reservationLimit: number;
+  usualLibraryNo: number | null;
+}
+
+interface PlacementCounts {
+  repeated: number;
+  sameTitle: number;
+  counted: number;
+  /** The patron's usual library's isOpen; null without one. */
+  usualOpen: boolean | null;
+}
+
 export async function placeReservation(
   db: Db,
   temporal: Client,
   taskQueue: string,
   req: PlaceReservationRequest,
-): Promise<Outcome<{ reservationId: string; workflowId: string }>> {
+): Promise<Outcome<{ reservationId: string; workflowId: string; row: Reservation }>> {
   const place = parsePlace(req.pickup);
   if (!place)
     return refuse(
@@ -69,10 +89,20 @@ export async function placeReservation(
 
   const decided = await db.$transaction(
     async (tx) => {
-      const existing = await tx.reservation.findUnique({ where: { id: req.reservationId } });
-      if (existing) return { ok: true as const, row: existing }; // a repeated request
-      await tx.$queryRaw`SELECT id FROM patron WHERE id = ${req.patronId}::uuid FOR UPDATE`;
-      const patron = await tx.patron.findUnique({ where: { id: req.patronId } });
+      // The patron's row lock first (R-LIMIT-1 under concurrent requests), then everything the checks
+      // count in one statement — after the lock, so that it sees what a request before it committed
+      // (READ COMMITTED: each statement its own snapshot). Issue 14: one statement, not five.
+      const [patron] = await tx.$queryRaw<PatronForPlacement[]>`
+        SELECT id, email, "serviceStoppedAt", "reservationLimit", "usualLibraryNo" FROM patron WHERE id = ${req.patronId}::uuid FOR UPDATE`;
+      const [seen] = await tx.$queryRaw<PlacementCounts[]>`
+        SELECT
+          (SELECT count(*) FROM reservation WHERE id = ${req.reservationId})::int AS "repeated",
+          (SELECT count(*) FROM reservation WHERE "patronId" = ${req.patronId}::uuid AND "titleId" = ${req.titleId}
+             AND status::text = ANY(${OPEN_RESERVATION_STATUSES}::text[]))::int AS "sameTitle",
+          (SELECT count(*) FROM reservation WHERE "patronId" = ${req.patronId}::uuid
+             AND status::text = ANY(${COUNTED}::text[]))::int AS "counted",
+          (SELECT "isOpen" FROM cooperating_library WHERE no = ${patron?.usualLibraryNo ?? null}::int) AS "usualOpen"`;
+      if (seen!.repeated > 0) return { ok: true as const, row: await tx.reservation.findUniqueOrThrow({ where: { id: req.reservationId } }) };
       if (!patron) return refuse('R-ACCOUNT-1', '利用者が登録されていません。', `No patron ${req.patronId}.`);
       if (patron.serviceStoppedAt) return { ok: false as const, refusal: serviceStoppedRefusal() }; // R-CONDUCT-1
       if (!patron.email) {
@@ -92,16 +122,9 @@ export async function placeReservation(
       if (!requestable.ok) return requestable;
       // The spec is silent on a second reservation of the same title by the same patron; a librarian
       // refuses it (one copy per patron, the queue is for others), citing the queue rule.
-      const twice = await tx.reservation.count({
-        where: { patronId: patron.id, titleId: title.id, status: { in: ['APPLIED', 'WAITING', 'SECURED', 'READY', 'IN_DELIVERY'] } },
-      });
-      if (twice > 0) return refuse('R-ITEM-3', 'この資料はすでに予約しています。', 'You have already reserved this title.');
-      const active = await tx.reservation.count({
-        where: { patronId: patron.id, status: { in: RESERVATION_STATUSES.filter(countsAsReservation) } },
-      });
-      const limit = checkReservationLimit(active, patron.reservationLimit); // R-LIMIT-1
+      if (seen!.sameTitle > 0) return refuse('R-ITEM-3', 'この資料はすでに予約しています。', 'You have already reserved this title.');
+      const limit = checkReservationLimit(seen!.counted, patron.reservationLimit); // R-LIMIT-1
       if (!limit.ok) return limit;
-      const usual = patron.usualLibraryNo ? await tx.cooperatingLibrary.findUnique({ where: { no: patron.usualLibraryNo } }) : null;
       const row = await tx.reservation.create({
         data: {
           id: req.reservationId,
@@ -113,7 +136,7 @@ export async function placeReservation(
           // R-ITEM-4: if a walk-in takes the shelf copy first, this request waits at the head of the queue.
           placedWhileOnShelf: requestable.route === 'shelf',
           usualLibraryNo: patron.usualLibraryNo,
-          usualLibraryWasClosed: usual ? !usual.isOpen : false,
+          usualLibraryWasClosed: seen!.usualOpen === false,
           // The outbox of the workflow's start: unconfirmed until marked below (or by the starter).
           workflowStartedAt: null,
           ...(req.config ? { workflowConfig: req.config as Prisma.InputJsonObject } : {}),
@@ -137,5 +160,5 @@ export async function placeReservation(
     await startReservationWorkflow(temporal, taskQueue, row);
     await markWorkflowStarted(db, row.id);
   }
-  return { ok: true as const, reservationId: row.id, workflowId };
+  return { ok: true as const, reservationId: row.id, workflowId, row };
 }

@@ -20,7 +20,7 @@ import {
 } from '../domain';
 import type { Db } from '../db/client';
 import { fromDbDate, toDbDate } from '../db/dates';
-import type { Prisma } from '../generated/prisma/client';
+import type { Prisma, Reservation } from '../generated/prisma/client';
 import { NotFoundError } from './errors';
 import { queuePositions, reservationView, type ReservationView } from './reservation-view';
 import { ITEM_STATUS_JA } from './place-reservation';
@@ -347,8 +347,8 @@ export async function pickupPlaces(db: Db) {
 }
 
 /** What the OPAC is told right after placing a reservation: its status, and how long the queue is. */
-export async function placedReservation(db: Db, reservationId: string) {
-  const r = await db.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+/** The answer to a placement, from the row as the placement's transaction left it (not read again). */
+export async function placedReservation(db: Db, r: Pick<Reservation, 'id' | 'status' | 'titleId'>) {
   const positions = await queuePositions(db, [r]);
   const waitingAhead = await db.reservation.count({ where: { titleId: r.titleId, status: 'WAITING', id: { not: r.id } } });
   return {

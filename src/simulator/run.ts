@@ -63,7 +63,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<T
     // due at exactly that moment is skipped; nothing can be 確保済み before the first event either.)
     // R-STATUS-1: staff pulling copies off the shelf are stood in for unless the scenario does it.
     const pulling = s.pulling === 'manual' ? 'manual' : { afterMinutes: s.pullAfterMinutes ?? DEFAULT_PULL_AFTER_MINUTES };
-    e = await LendingEnvironment.start({ db, thursday: false, pulling });
+    e = await LendingEnvironment.start({ db, thursday: false, pulling, settle: 'worker-quiet' });
     const start = await e.now();
     const late = checkMomentsAfter(s, start.getTime(), formatJst(start));
     if (late.length > 0) throw new ScenarioInvalid(late);

@@ -24,7 +24,7 @@ import { resetDemoStaff } from '../db/demo-staff';
 import { checkDatabasePrepared } from '../db/prepared-check';
 import { seedReferenceData } from '../db/seed';
 import { acquireInstanceLock, type InstanceLock } from '../infra/instance-lock';
-import { checkLocalPostgres, startLocalPostgres, withDatabase } from '../infra/local-postgres';
+import { checkLocalPostgres, parsePostgresSettings, startLocalPostgres, withDatabase } from '../infra/local-postgres';
 import { parseTemporalMode, startLocalTemporal } from '../infra/local-temporal';
 import { MailSink, webhookKeyPair } from '../infra/mail-sink';
 import { killAtExit } from '../infra/managed-process';
@@ -78,6 +78,7 @@ export async function startBackingServices(
   const local = !env.TEMPORAL_ADDRESS || !env.DATABASE_URL || (opts.mail && !env.SENDGRID_API_KEY);
   // Our own variables are checked before anything starts.
   const mode = parseTemporalMode(env.LENDING_TEMPORAL);
+  const postgresSettings = parsePostgresSettings(env.LENDING_POSTGRES_SETTINGS);
   const demo = demoDataWanted(env, !env.DATABASE_URL);
 
   let dataDir: string | undefined;
@@ -130,7 +131,7 @@ export async function startBackingServices(
   const startPostgres = async (): Promise<{ adminUrl: string; port: number; ms: number; dataDir: string } | undefined> => {
     if (env.DATABASE_URL) return undefined;
     const started = Date.now();
-    const pg = await startLocalPostgres(pgDir, { detached: true });
+    const pg = await startLocalPostgres(pgDir, { detached: true, settings: postgresSettings });
     const forget = killAtExit(pg.pid, 'PostgreSQL', 'SIGQUIT'); // last resort: "immediate" shutdown
     lock!.addChild({ name: 'PostgreSQL', pid: pg.pid, match: path.join(pg.dataDir, 'pgdata'), signal: 'SIGINT' });
     if (pg.dataDir !== pgDir) {

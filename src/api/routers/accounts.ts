@@ -129,8 +129,8 @@ export const accountRoutes: RouteDef[] = [
     params: PatronPath,
     success: { status: 200, description: 'The patron', schema: PatronProfile },
     responses: { 403: 'The temporary password has not been changed yet (R-ACCOUNT-1)', 404: 'No such patron' },
-    async handler({ params, ctx }) {
-      return { body: await patronSummary(ctx.deps.db, await actingFor(ctx, params.cardNumber)) };
+    async handler({ caller, params, ctx }) {
+      return { body: await patronSummary(ctx.deps.db, await actingFor(ctx, params.cardNumber, caller)) };
     },
   }),
   defineRoute({
@@ -147,8 +147,8 @@ export const accountRoutes: RouteDef[] = [
     body: UsualLibraryBody,
     success: { status: 200, description: 'Changed', schema: PatronProfile },
     responses: { 403: 'The temporary password has not been changed yet (R-ACCOUNT-1)', 404: 'No such patron' },
-    async handler({ params, body, ctx }) {
-      await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, body, ctx }) {
+      await actingFor(ctx, params.cardNumber, caller);
       return { body: await patronSummary(ctx.deps.db, await setUsualLibrary(ctx.deps.db, params.cardNumber, body.usualLibraryNo)) };
     },
   }),

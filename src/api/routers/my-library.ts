@@ -70,7 +70,7 @@ export const myLibraryRoutes: RouteDef[] = [
       422: 'Invalid body (e.g. an unknown pickup number, an unknown title)',
     },
     async handler({ params, body, caller, idempotencyKey, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       const { db, temporal, taskQueue, reservationConfig } = ctx.deps;
       if (!(await db.title.findUnique({ where: { id: body.titleId }, select: { id: true } }))) {
         throw fieldProblem(422, [
@@ -89,7 +89,7 @@ export const myLibraryRoutes: RouteDef[] = [
       if (!outcome.ok) throw refused(outcome.refusal, 409);
       return {
         status: 201,
-        body: await placedReservation(db, outcome.reservationId),
+        body: await placedReservation(db, outcome.row),
         headers: { Location: `/opac/patrons/${encodeURIComponent(patron.cardNumber)}/reservations/${encodeURIComponent(outcome.reservationId)}` },
       };
     },
@@ -105,8 +105,8 @@ export const myLibraryRoutes: RouteDef[] = [
     params: PatronPath,
     success: { status: 200, description: 'The reservations, oldest first', schema: z.object({ items: z.array(ReservationSummary) }) },
     responses: { 403: ACCOUNT_403, 404: 'No such patron' },
-    async handler({ params, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       return { body: { items: await patronReservations(ctx.deps.db, patron.id) } };
     },
   }),
@@ -120,8 +120,8 @@ export const myLibraryRoutes: RouteDef[] = [
     params: ReservationPath,
     success: { status: 200, description: 'The reservation', schema: ReservationDetail },
     responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron' },
-    async handler({ params, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       const detail = await reservationDetail(ctx.deps.db, params.reservationId);
       if (detail.patronId !== patron.id) throw new NotFoundError('reservation', params.reservationId);
       return { body: detail };
@@ -138,8 +138,8 @@ export const myLibraryRoutes: RouteDef[] = [
     params: ReservationPath,
     success: { status: 200, description: 'Cancelled (取消)', schema: ReservationDetail },
     responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron', 409: 'Refused: R-CANCEL-1, R-CANCEL-2' },
-    async handler({ params, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       const r = await cancelReservation(ctx.deps, {
         reservationId: params.reservationId,
         owner: { patronId: patron.id },
@@ -163,8 +163,8 @@ export const myLibraryRoutes: RouteDef[] = [
     body: OpacPickupPlaceBody,
     success: { status: 200, description: 'Changed: the reservation with its new pickup place', schema: ReservationDetail },
     responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron', 409: 'Refused: R-PICKUP-1' },
-    async handler({ params, body, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       const r = await changePickupPlace(ctx.deps, {
         reservationId: params.reservationId,
         owner: { patronId: patron.id },
@@ -194,8 +194,8 @@ export const myLibraryRoutes: RouteDef[] = [
       409: 'Refused: R-SUSPEND-1',
       422: 'Invalid body, or R-SUSPEND-2',
     },
-    async handler({ params, body, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       const own = await ctx.deps.db.reservation.findUnique({ where: { id: params.reservationId }, select: { patronId: true } });
       if (own?.patronId !== patron.id) throw new NotFoundError('reservation', params.reservationId); // before the day is looked at
       const days = checkSuspendUntil(body.until as LocalDate, jstDateOf(await ctx.now()), ctx.deps.reservationConfig?.suspendMaxDays);
@@ -229,8 +229,8 @@ export const myLibraryRoutes: RouteDef[] = [
       409: 'Refused: R-SUSPEND-3 (not 予約申込/確保待ち)',
       422: 'Invalid body, or R-SUSPEND-3 (the day)',
     },
-    async handler({ params, body, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       const own = await ctx.deps.db.reservation.findUnique({ where: { id: params.reservationId }, select: { patronId: true } });
       if (own?.patronId !== patron.id) throw new NotFoundError('reservation', params.reservationId); // before the day is looked at
       const day = body.notNeededAfter as LocalDate | null;
@@ -252,8 +252,8 @@ export const myLibraryRoutes: RouteDef[] = [
     params: ReservationPath,
     success: { status: 200, description: 'Resumed', schema: ReservationDetail },
     responses: { 403: ACCOUNT_403, 404: 'No such patron, or no such reservation of this patron', 409: 'Refused: R-SUSPEND-1 (not suspended)' },
-    async handler({ params, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       const r = await resumeReservation(ctx.deps, { reservationId: params.reservationId, owner: { patronId: patron.id }, by: 'patron' });
       if (!r.ok) throw refused(r.refusal, 409);
       return { body: await reservationDetail(ctx.deps.db, params.reservationId) };
@@ -270,8 +270,8 @@ export const myLibraryRoutes: RouteDef[] = [
     params: PatronPath,
     success: { status: 200, description: 'The loans, earliest due first', schema: z.object({ items: z.array(LoanSummary) }) },
     responses: { 403: ACCOUNT_403, 404: 'No such patron' },
-    async handler({ params, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       return { body: { items: await patronLoans(ctx.deps.db, patron.id, jstDateOf(await ctx.now())) } };
     },
   }),
@@ -292,8 +292,8 @@ export const myLibraryRoutes: RouteDef[] = [
       404: 'No such patron, or no such loan of this patron',
       409: 'Refused: R-RENEW-1, R-RENEW-2, R-RENEW-3, R-RENEW-4, R-LOAN-1, R-RETURN-4',
     },
-    async handler({ params, body, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       const now = await ctx.now();
       const r = await renewLoan(ctx.deps, { loanId: params.loanId, owner: { patronId: patron.id }, channel: body.channel, now });
       if (!r.ok) throw refused(r.refusal, 409);

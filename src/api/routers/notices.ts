@@ -46,8 +46,8 @@ export const noticeRoutes: RouteDef[] = [
     params: PatronPath,
     success: { status: 200, description: 'The preferences', schema: NoticePreferencesSchema },
     responses: { 403: ACCOUNT_403, 404: 'No such patron' },
-    async handler({ params, ctx }) {
-      return { body: noticePreferences(await actingFor(ctx, params.cardNumber)) };
+    async handler({ caller, params, ctx }) {
+      return { body: noticePreferences(await actingFor(ctx, params.cardNumber, caller)) };
     },
   }),
   defineRoute({
@@ -63,8 +63,8 @@ export const noticeRoutes: RouteDef[] = [
     body: NoticePreferencesBody,
     success: { status: 200, description: 'The preferences now', schema: NoticePreferencesSchema },
     responses: { 403: ACCOUNT_403, 404: 'No such patron', 422: 'Invalid body' },
-    async handler({ params, body, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       return { body: await setNoticePreferences(ctx.deps.db, patron.id, body) };
     },
   }),
@@ -79,8 +79,8 @@ export const noticeRoutes: RouteDef[] = [
     params: PatronPath,
     success: { status: 200, description: 'The notices', schema: z.object({ items: z.array(NoticeSchema) }) },
     responses: { 403: ACCOUNT_403, 404: 'No such patron' },
-    async handler({ params, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       return { body: { items: await patronNotices(ctx.deps.db, patron.id) } };
     },
   }),

@@ -44,8 +44,8 @@ export const readingHistoryRoutes: RouteDef[] = [
     query: z.strictObject({ ...PageQuery }),
     success: { status: 200, description: 'The setting and one page of returned loans', schema: ReadingHistoryPage },
     responses: { 403: ACCOUNT_403, 404: 'No such patron' },
-    async handler({ params, query, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, query, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       return { body: await readingHistory(ctx.deps.db, patron.id, query) };
     },
   }),
@@ -63,8 +63,8 @@ export const readingHistoryRoutes: RouteDef[] = [
     body: z.strictObject({ enabled: z.boolean().meta({ description: 'true: keep a reading history; false: do not' }) }),
     success: { status: 200, description: 'The setting now', schema: ReadingHistorySetting },
     responses: { 403: ACCOUNT_403, 404: 'No such patron', 422: 'Invalid body (body.enabled)' },
-    async handler({ params, body, ctx }) {
-      const patron = await actingFor(ctx, params.cardNumber);
+    async handler({ caller, params, body, ctx }) {
+      const patron = await actingFor(ctx, params.cardNumber, caller);
       return { body: await setReadingHistory(ctx.deps.db, patron.id, body.enabled, await ctx.now()) };
     },
   }),
