@@ -31,7 +31,7 @@ export async function lockedPatronLendingFacts(
   graceDays = 0,
 ): Promise<{ facts: PatronLendingFacts; cardNumber: string }> {
   const [patron] = await tx.$queryRaw<{ loanLimit: number; cardNumber: string; serviceStoppedAt: Date | null }[]>`
-    SELECT "loanLimit", "cardNumber", "serviceStoppedAt" FROM patron WHERE id = ${patronId}::uuid FOR UPDATE`;
+    SELECT "loanLimit", "cardNumber", "serviceStoppedAt" FROM patron WHERE id = ${patronId}::uuid FOR NO KEY UPDATE`;
   if (!patron) throw new Error(`patron ${patronId} not found`);
   return { facts: await factsOf(tx, patronId, patron, today, graceDays), cardNumber: patron.cardNumber };
 }

@@ -78,7 +78,13 @@ export async function startBackingServices(
   const local = !env.TEMPORAL_ADDRESS || !env.DATABASE_URL || (opts.mail && !env.SENDGRID_API_KEY);
   // Our own variables are checked before anything starts.
   const mode = parseTemporalMode(env.LENDING_TEMPORAL);
-  const postgresSettings = parsePostgresSettings(env.LENDING_POSTGRES_SETTINGS);
+  const postgresSettings = (() => {
+    try {
+      return parsePostgresSettings(env.LENDING_POSTGRES_SETTINGS);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  })();
   const demo = demoDataWanted(env, !env.DATABASE_URL);
 
   let dataDir: string | undefined;

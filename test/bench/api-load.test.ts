@@ -11,6 +11,7 @@ test('npm run bench measures bare Temporal, then starts the service, registers p
     BENCH_OPEN_RATE: '3',
     BENCH_OPEN_SECONDS: '2',
     LENDING_TEMPORAL: 'java',
+    BENCH_PROFILE: '1',
   });
   // The baseline ran on the same server: every bare workflow started and was signalled.
   expect(summary.baseline).toMatchObject({ workflows: 6, concurrency: 3 });
@@ -28,4 +29,16 @@ test('npm run bench measures bare Temporal, then starts the service, registers p
   expect(summary.staffList.requests).toBe(3);
   // The service's own count agrees: 3 patrons registered + 6 reservations placed, twice.
   expect(summary.server.requestsByStatus['201']).toBe(15);
+  // BENCH_PROFILE=1: what one reservation cost, from /proc, pg_stat_statements, the histories and --cpu-prof.
+  const p = summary.profile!;
+  expect(p.reserve.operations).toBe(6);
+  expect(p.reserve.cpuMsPerOperation.service).toBeGreaterThan(0);
+  expect(p.reserve.cpuMsPerOperation.postgres).toBeGreaterThan(0);
+  expect(p.reserve.cpuMsPerOperation.temporal).toBeGreaterThan(0);
+  expect(p.reserve.statementsPerOperation).toBeGreaterThan(1);
+  expect(p.reserve.topStatements.map((t) => t.query).join('\n')).toContain('FROM patron WHERE id = $1::uuid FOR NO KEY UPDATE');
+  expect(p.cancel.operations).toBe(6);
+  expect(p.reservationHistory).toMatchObject({ WORKFLOW_EXECUTION_STARTED: 1, WORKFLOW_EXECUTION_UPDATE_COMPLETED: 1 });
+  expect(p.serviceCpu.sampledMs).toBeGreaterThan(0);
+  expect(Object.keys(p.serviceCpu.byPackage)).toContain('@prisma/client');
 }, 300_000); // longer than the bench's own limits (READY_WITHIN_MS, 60 s to stop): its clean-up runs first

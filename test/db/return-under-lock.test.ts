@@ -59,7 +59,7 @@ test('R-CANCEL-3, R-RETURN-1 (R-TOPO-1): a return at the prefectural library tha
   try {
     // The central check-in holds the title's lock…
     await checkIn.query('BEGIN');
-    await checkIn.query('SELECT id FROM title WHERE id = $1 FOR UPDATE', ['T-RACE']);
+    await checkIn.query('SELECT id FROM title WHERE id = $1 FOR NO KEY UPDATE', ['T-RACE']); // as lockTitle takes it
     // …while the return at the prefectural counter starts and waits for it.
     const returning = loanActivities(db, notifier, { longOverdueGraceDays: 0 }).recordReturn({
       reservationId: 'RACE-R1',

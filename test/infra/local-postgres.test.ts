@@ -4,7 +4,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkLocalPostgres, reachableDataDir, startLocalPostgres } from '../../src/infra/local-postgres';
+import { checkLocalPostgres, parsePostgresSettings, reachableDataDir, startLocalPostgres } from '../../src/infra/local-postgres';
 
 const asRoot = process.getuid?.() === 0;
 
@@ -45,4 +45,14 @@ test('the server binaries and (as root) the postgres user are checked at once, w
   } finally {
     rmSync(open, { recursive: true, force: true });
   }
+});
+
+test('LENDING_POSTGRES_SETTINGS: name=value pairs separated by spaces, anything else named in the error', () => {
+  expect(parsePostgresSettings(undefined)).toEqual([]);
+  expect(parsePostgresSettings('  shared_preload_libraries=pg_stat_statements   pg_stat_statements.track=all ')).toEqual([
+    'shared_preload_libraries=pg_stat_statements',
+    'pg_stat_statements.track=all',
+  ]);
+  expect(() => parsePostgresSettings('fsync')).toThrow('LENDING_POSTGRES_SETTINGS: "fsync" is not name=value');
+  expect(() => parsePostgresSettings('a=1 =2')).toThrow('"=2" is not name=value');
 });
