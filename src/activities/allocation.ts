@@ -19,7 +19,7 @@ import { servableAt } from './suspension';
 export type { Tx } from '../db/client';
 
 /**
- * Serializes every allocation event of one title. FOR NO KEY UPDATE, not FOR UPDATE (issue 14): the
+ * Serializes every allocation event of one title. FOR NO KEY UPDATE, not FOR UPDATE (R-SCALE-4): the
  * events still queue on each other, but a reservation being placed for the title meanwhile — whose
  * foreign key takes KEY SHARE on the title's row — does not wait for them (pg_stat_statements had the
  * placement's INSERT waiting 2 ms on average behind the title's activities).

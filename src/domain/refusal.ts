@@ -72,6 +72,7 @@ export const RULE_IDS = [
   'R-SCALE-1',
   'R-SCALE-2',
   'R-SCALE-3',
+  'R-SCALE-4',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

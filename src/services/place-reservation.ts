@@ -91,7 +91,7 @@ export async function placeReservation(
     async (tx) => {
       // The patron's row lock first (R-LIMIT-1 under concurrent requests), then everything the checks
       // count in one statement — after the lock, so that it sees what a request before it committed
-      // (READ COMMITTED: each statement its own snapshot). Issue 14: one statement, not five; and NO KEY
+      // (READ COMMITTED: each statement its own snapshot). R-SCALE-4: one statement, not five; and NO KEY
       // UPDATE, which serializes the patron's requests as FOR UPDATE did without blocking foreign-key checks.
       const [patron] = await tx.$queryRaw<PatronForPlacement[]>`
         SELECT id, email, "serviceStoppedAt", "reservationLimit", "usualLibraryNo" FROM patron WHERE id = ${req.patronId}::uuid FOR NO KEY UPDATE`;
