@@ -30,22 +30,43 @@ test('R-SCALE-4: while an allocation event holds the title, a reservation of tha
   );
   await isLocked;
   const other = new Client({ connectionString: t.url });
-  await other.connect();
+  const third = new Client({ connectionString: t.url });
+  const admin = new Client({ connectionString: t.url });
+  await Promise.all([other.connect(), third.connect(), admin.connect()]);
+  // No lock_timeout: whether a statement waits is read from pg_stat_activity, not from a server timer
+  // (the suites also run under faketime, which the server's timers do not follow).
+  const waiting = async (stop: { done: boolean }): Promise<'waited'> => {
+    for (;;) {
+      const { rows } = await admin.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+        [t.name],
+      );
+      if (rows[0]!.n > 0) return 'waited';
+      if (stop.done) return new Promise<never>(() => undefined);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
   try {
-    // The placement's INSERT (foreign key to the title) does not wait: a lock timeout would fail it.
-    await other.query("SET lock_timeout = '2s'");
-    await other.query(
-      `INSERT INTO reservation (id, "patronId", "titleId", "pickupPlaceCode", status, "placedAt", "updatedAt")
-       VALUES ('LOCK-R1', $1, 'T-LOCK', 'pref', 'APPLIED', now(), now())`,
-      [p.id],
-    );
+    // The placement's INSERT (foreign key to the title) is recorded without waiting for the event.
+    const stop = { done: false };
+    const insert = other
+      .query(
+        `INSERT INTO reservation (id, "patronId", "titleId", "pickupPlaceCode", status, "placedAt", "updatedAt")
+         VALUES ('LOCK-R1', $1, 'T-LOCK', 'pref', 'APPLIED', now(), now())`,
+        [p.id],
+      )
+      .then(() => 'recorded' as const)
+      .finally(() => (stop.done = true));
+    expect(await Promise.race([insert, waiting(stop)])).toBe('recorded');
     // A second allocation event of the title does wait for the first (one event at a time per title).
-    await other.query("SET lock_timeout = '300ms'");
-    await expect(other.query('SELECT id FROM title WHERE id = $1 FOR NO KEY UPDATE', ['T-LOCK'])).rejects.toThrow(/lock timeout/);
+    const second = third.query('SELECT id FROM title WHERE id = $1 FOR NO KEY UPDATE', ['T-LOCK']);
+    expect(await waiting({ done: false })).toBe('waited');
+    release();
+    await second;
   } finally {
     release();
     await event;
-    await other.end();
+    await Promise.all([other.end(), third.end(), admin.end()]);
   }
   expect(await db.reservation.count({ where: { titleId: 'T-LOCK' } })).toBe(1);
 });
