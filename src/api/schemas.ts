@@ -3,6 +3,7 @@
 // second, hand-written copy of the API's shapes.
 import { z } from 'zod';
 import { COOP_LIBRARY_COUNT, isLocalDate, MAX_CONDUCT_REASON_LENGTH, RESERVATION_STATUSES, RETURN_VIAS, RULE_IDS } from '../domain';
+import { LIST_COUNT_CAP } from '../services/list-count';
 
 // ---- identifiers and values ----
 
@@ -66,6 +67,25 @@ export const PageQuery = {
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), page: z.int(), pageSize: z.int(), total: z.int().meta({ description: 'Items matching, on all pages' }) });
+
+/**
+ * R-SCALE-2: the staff reservation and loan lists count their matches up to a cap (LIST_COUNT_CAP,
+ * src/services/list-count.ts) or to the end of the page asked for, whichever is further.
+ */
+export const boundedPageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    page: z.int(),
+    pageSize: z.int(),
+    total: z.int().meta({
+      description:
+        'Items matching, on all pages, when totalIsExact; otherwise a lower bound (more match): the list counts its matches only ' +
+        `up to ${LIST_COUNT_CAP.toLocaleString('en-US')}, or to the end of the page asked for when that is further (R-SCALE-2)`,
+    }),
+    totalIsExact: z.boolean().meta({
+      description: `false: more than \`total\` match, and a next page exists (staff read it as 「${LIST_COUNT_CAP.toLocaleString('ja-JP')}件以上」 and filter)`,
+    }),
+  });
 
 // ---- problem documents (RFC 9457) ----
 

@@ -16,6 +16,8 @@ import type { StaffReservationDetail } from '../api/staff-schemas';
 import type { ClosedDayRow, ClosureResult } from '../api/routers/staff-closed-days';
 
 export type Page<T> = { items: T[]; page: number; pageSize: number; total: number };
+/** The staff reservation and loan lists (R-SCALE-2): `total` is a lower bound when `totalIsExact` is false. */
+export type ListPage<T> = Page<T> & { totalIsExact: boolean };
 export type Loan = z.infer<typeof LoanSummary>;
 export type ReservationRow = z.infer<typeof ReservationSummary>;
 export type Patron = z.infer<typeof PatronProfile>;

@@ -24,12 +24,15 @@ import type { Prisma, Reservation } from '../generated/prisma/client';
 import { NotFoundError } from './errors';
 import { queuePositions, reservationView, type ReservationView } from './reservation-view';
 import { ITEM_STATUS_JA } from './place-reservation';
+import { boundedTotal, countLimit } from './list-count';
 
 export interface Page<T> {
   items: T[];
   page: number;
   pageSize: number;
+  /** How many match: exact when `totalIsExact`, else a lower bound (more match; R-SCALE-2). */
   total: number;
+  totalIsExact: boolean;
 }
 
 const reservationInclude = { title: true, pickupPlace: true, patron: { select: { cardNumber: true } } } as const;
@@ -99,7 +102,7 @@ export interface ReservationFilter {
   pageSize: number;
 }
 
-/** Staff: every reservation matching the filter, newest first, one page. */
+/** Staff: every reservation matching the filter, newest first, one page; its total bounded (R-SCALE-2). */
 export async function listReservations(db: Db, f: ReservationFilter): Promise<Page<ReservationSummary>> {
   const where: Prisma.ReservationWhereInput = {
     ...(f.status?.length ? { status: { in: f.status } } : {}),
@@ -116,18 +119,22 @@ export async function listReservations(db: Db, f: ReservationFilter): Promise<Pa
         }
       : {}),
   };
-  const [total, rows] = await Promise.all([
-    db.reservation.count({ where }),
+  // The count in the page's order: a count with `take` is ordered (by id unless told), and in the page's
+  // order it reads through the index the page reads through (R-SCALE-2) instead of the primary key's.
+  const orderBy: Prisma.ReservationOrderByWithRelationInput[] = [{ placedAt: 'desc' }, { id: 'asc' }];
+  const limit = countLimit(f);
+  const [counted, rows] = await Promise.all([
+    db.reservation.count({ where, orderBy, take: limit + 1 }),
     db.reservation.findMany({
       where,
       include: reservationInclude,
-      orderBy: [{ placedAt: 'desc' }, { id: 'asc' }],
+      orderBy,
       skip: (f.page - 1) * f.pageSize,
       take: f.pageSize,
     }),
   ]);
   const positions = await queuePositions(db, rows);
-  return { items: rows.map((r) => summarize(r, positions)), page: f.page, pageSize: f.pageSize, total };
+  return { items: rows.map((r) => summarize(r, positions)), page: f.page, pageSize: f.pageSize, ...boundedTotal(counted, limit) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -265,7 +272,7 @@ export interface LoanFilter {
   pageSize: number;
 }
 
-/** Staff: loans matching the filter, earliest due first, one page. */
+/** Staff: loans matching the filter, earliest due first, one page; its total bounded (R-SCALE-2). */
 export async function listLoans(db: Db, f: LoanFilter, today: LocalDate): Promise<Page<LoanSummary>> {
   const where: Prisma.LoanWhereInput = {
     ...(f.state?.length ? { state: { in: f.state } } : {}),
@@ -281,11 +288,13 @@ export async function listLoans(db: Db, f: LoanFilter, today: LocalDate): Promis
         }
       : {}),
   };
-  const [total, rows] = await Promise.all([
-    db.loan.count({ where }),
-    db.loan.findMany({ where, include: loanInclude, orderBy: [{ due: 'asc' }, { id: 'asc' }], skip: (f.page - 1) * f.pageSize, take: f.pageSize }),
+  const orderBy: Prisma.LoanOrderByWithRelationInput[] = [{ due: 'asc' }, { id: 'asc' }]; // the count too (see listReservations)
+  const limit = countLimit(f);
+  const [counted, rows] = await Promise.all([
+    db.loan.count({ where, orderBy, take: limit + 1 }),
+    db.loan.findMany({ where, include: loanInclude, orderBy, skip: (f.page - 1) * f.pageSize, take: f.pageSize }),
   ]);
-  return { items: await summarizeLoans(db, rows, today), page: f.page, pageSize: f.pageSize, total };
+  return { items: await summarizeLoans(db, rows, today), page: f.page, pageSize: f.pageSize, ...boundedTotal(counted, limit) };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -421,6 +421,38 @@ describeInBrowser('staff console (Chromium)', () => {
     }
   });
 
+  test('R-SCALE-2: past 1,000 matches the search says 「1,000件以上」 and pages on with 次へ; the last page lists its rows', async () => {
+    // A thousand old 取消 reservations of one patron, written with SQL (nothing for a workflow to do).
+    const many = await a.h.patron('C0900');
+    await a.h.db.title.create({ data: { id: 'T-MANY', title: '多くの予約' } });
+    await a.h.db.$executeRawUnsafe(
+      `INSERT INTO reservation (id, "patronId", "titleId", "pickupPlaceCode", status, "placedAt", "endedAt", "endReason", "workflowStartedAt", "updatedAt")
+         SELECT 'MANY-' || i, $1::uuid, 'T-MANY', 'pref', 'CANCELLED', timestamp '2025-01-01 00:00' + (i || ' minutes')::interval,
+                timestamp '2025-03-01 00:00', 'cancelled', now(), now()
+         FROM generate_series(1, 1000) i`,
+      many.id,
+    );
+    const all = await a.h.db.reservation.count();
+    const results = page.locator('section[aria-labelledby="results-h"]');
+    await page.goto(`${a.baseUrl}/console/search?kind=reservations`);
+    expect(await results.locator('p.facts').textContent()).toBe('1,000件以上(1ページ目)');
+    expect(await results.locator('tbody tr').count()).toBe(50);
+    expect((await results.locator('nav.pager').textContent())!.replace(/\s+/g, ' ').trim()).toBe('1ページ目 次へ');
+    await check('24-search-over-a-thousand');
+    await results.locator('nav.pager a:text("次へ")').click();
+    await page.waitForURL('**/console/search?kind=reservations&page=2');
+    expect(await results.locator('p.facts').textContent()).toBe('1,000件以上(2ページ目)');
+    // The last page: the count reaches it, so the total is exact there, and it lists the rest.
+    const last = Math.ceil(all / 50);
+    await page.goto(`${a.baseUrl}/console/search?kind=reservations&page=${last}`);
+    expect(await results.locator('p.facts').textContent()).toBe(`${all.toLocaleString('ja-JP')}件(${last}ページ目)`);
+    expect(await results.locator('tbody tr').count()).toBe(all - (last - 1) * 50);
+    expect((await results.locator('nav.pager').textContent())!.replace(/\s+/g, ' ').trim()).toBe(`前へ ${last}/${last}`);
+    // One patron's thousand: exactly the cap, exact.
+    await page.goto(`${a.baseUrl}/console/search?kind=reservations&card=C0900`);
+    expect(await results.locator('p.facts').textContent()).toBe('1,000件(1ページ目)');
+  });
+
   test('sign out: the session ends at the API too', async () => {
     const before = (await context.cookies()).find((c) => c.name === 'console_session')!.value;
     await page.click('form.who button');

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { jstDateOf, type LocalDate } from '../../domain';
 import { checkIn, counterCheckout } from '../../services/counter';
 import { NotFoundError } from '../../services/errors';
+import { LIST_COUNT_CAP } from '../../services/list-count';
 import { listLoans, loanSummary } from '../../services/reservation-queries';
 import { renewLoan, returnLoan } from '../../services/reservation-requests';
 import { loanRefs } from '../../services/staff-actions';
@@ -20,7 +21,7 @@ import {
   LoanFilterQuery,
   LoanId,
   LoanSummary,
-  pageOf,
+  boundedPageOf,
   ReturnBody,
   StaffRenewBody,
 } from '../schemas';
@@ -45,11 +46,13 @@ export const staffLoanRoutes: RouteDef[] = [
     path: '/staff/loans',
     operationId: 'listLoans',
     summary: 'Loans filtered by state, patron, title and due date',
-    description: 'From the records, earliest due first, paginated.',
+    description:
+      `From the records, earliest due first, paginated. The total is exact up to ${LIST_COUNT_CAP.toLocaleString('en-US')} matches ` +
+      '(or to the end of the page asked for); past that it is a lower bound, with totalIsExact false (R-SCALE-2).',
     tag: 'Staff: loans',
     auth: ['staff'],
     query: LoanFilterQuery,
-    success: { status: 200, description: 'One page of loans', schema: pageOf(LoanSummary) },
+    success: { status: 200, description: 'One page of loans', schema: boundedPageOf(LoanSummary) },
     async handler({ query, ctx }) {
       const state = query.state?.split(',') as ('ACTIVE' | 'RETURNED_IN_TRANSIT' | 'CLOSED' | 'UNDONE')[] | undefined;
       return { body: await listLoans(ctx.deps.db, { ...query, state }, jstDateOf(await ctx.now())) };

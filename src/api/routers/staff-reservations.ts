@@ -11,6 +11,7 @@ import {
   type LocalDate,
   type ReservationStatus,
 } from '../../domain';
+import { LIST_COUNT_CAP } from '../../services/list-count';
 import { listReservations, reservationDetail } from '../../services/reservation-queries';
 import {
   cancelReservation,
@@ -29,7 +30,7 @@ import { defineRoute, type RouteDef } from '../route';
 import {
   CardNumber,
   PickupBody,
-  pageOf,
+  boundedPageOf,
   ReservationFilterQuery,
   ReservationId,
   ReservationSummary,
@@ -119,11 +120,14 @@ export const staffReservationRoutes: RouteDef[] = [
     path: '/staff/reservations',
     operationId: 'listReservations',
     summary: 'Reservations filtered by status, pickup place, patron, title and date placed',
-    description: 'From the records, newest first, paginated. Dates are JST calendar days, inclusive.',
+    description:
+      'From the records, newest first, paginated. Dates are JST calendar days, inclusive. ' +
+      `The total is exact up to ${LIST_COUNT_CAP.toLocaleString('en-US')} matches ` +
+      '(or to the end of the page asked for); past that it is a lower bound, with totalIsExact false (R-SCALE-2).',
     tag: TAG,
     auth: ['staff'],
     query: ReservationFilterQuery,
-    success: { status: 200, description: 'One page of reservations', schema: pageOf(ReservationSummary) },
+    success: { status: 200, description: 'One page of reservations', schema: boundedPageOf(ReservationSummary) },
     async handler({ query, ctx }) {
       const status = query.status?.split(',').filter(isReservationStatus) as ReservationStatus[] | undefined;
       const pickup = query.pickup;

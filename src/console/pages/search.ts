@@ -4,7 +4,7 @@
 // staff actions its state allows (cancel, pickup, renew, return at a place).
 import { RESERVATION_STATUS_JA, RESERVATION_STATUSES } from '../../domain';
 import { apiPath, must } from '../api-client';
-import type { Loan, Page, ReservationFull, ReservationRow } from '../api-types';
+import type { ListPage, Loan, Page, ReservationFull, ReservationRow } from '../api-types';
 import { flag, html, type Html } from '../html';
 import type { ConsoleCtx, ConsoleRoutes } from '../index';
 import { backTo, loanTable } from './counter';
@@ -84,7 +84,7 @@ export function searchPages(r: ConsoleRoutes): void {
     if (asked) {
       const common = { cardNumber: f.card || undefined, title: f.title || undefined, itemNumber: f.item || undefined, page: f.page, pageSize: 50 };
       if (kind === 'reservations') {
-        const res = await c.api.get<Page<ReservationRow>>('/staff/reservations', {
+        const res = await c.api.get<ListPage<ReservationRow>>('/staff/reservations', {
           ...common,
           status: f.status || undefined,
           pickup: f.pickup || undefined,
@@ -95,7 +95,7 @@ export function searchPages(r: ConsoleRoutes): void {
           ? html`${resultCount(res.body)}${reservationTableWithCard(res.body.items)}${pager(c, res.body)}`
           : html`<div class="notice refused" role="alert"><p>${res.problem.ja}</p></div>`;
       } else {
-        const res = await c.api.get<Page<Loan>>('/staff/loans', {
+        const res = await c.api.get<ListPage<Loan>>('/staff/loans', {
           ...common,
           state: f.status || undefined,
           dueFrom: f.from || undefined,
@@ -289,21 +289,25 @@ export function searchPages(r: ConsoleRoutes): void {
   });
 }
 
-function resultCount(p: Page<unknown>): Html {
-  return html`<p class="facts">${p.total}件${p.total > p.pageSize ? html`(${p.page}ページ目)` : null}</p>`;
+/** 「1,000件以上」: past the list's count (R-SCALE-2) the API gives a lower bound; staff narrow the search rather than read a figure. */
+function resultCount(p: ListPage<unknown>): Html {
+  const count = `${p.total.toLocaleString('ja-JP')}件${p.totalIsExact ? '' : '以上'}`;
+  return html`<p class="facts">${count}${p.total > p.pageSize || !p.totalIsExact ? html`(${p.page}ページ目)` : null}</p>`;
 }
 
-function pager(c: ConsoleCtx, p: Page<unknown>): Html | null {
+/** 前へ/次へ: with a lower bound the last page is not known, but a next one is (the API counted past this page). */
+function pager(c: ConsoleCtx, p: ListPage<unknown>): Html | null {
   const pages = Math.ceil(p.total / p.pageSize);
-  if (pages <= 1) return null;
+  if (p.totalIsExact && pages <= 1) return null;
+  const more = !p.totalIsExact || p.page < pages;
   const link = (n: number) => {
     const q = new URLSearchParams(Object.entries(c.req.query).filter((e): e is [string, string] => typeof e[1] === 'string'));
     q.set('page', String(n));
     return `/console/search?${q.toString()}`;
   };
   return html`<nav aria-label="ページ" class="pager">
-    ${p.page > 1 ? html`<a href="${link(p.page - 1)}">前へ</a>` : null} ${p.page}/${pages}
-    ${p.page < pages ? html`<a href="${link(p.page + 1)}">次へ</a>` : null}
+    ${p.page > 1 ? html`<a href="${link(p.page - 1)}">前へ</a>` : null} ${p.totalIsExact ? `${p.page}/${pages}` : `${p.page}ページ目`}
+    ${more ? html`<a href="${link(p.page + 1)}">次へ</a>` : null}
   </nav>`;
 }
 
