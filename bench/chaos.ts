@@ -67,6 +67,7 @@ import {
   type ApiAnswer,
   type ServiceProcess,
 } from './service-process';
+import { RESERVATION_WORKFLOW_TYPES } from '../src/workflows/reservation-messages';
 
 export const OPAC = `opac-chaos-${'c'.repeat(24)}`;
 export const STAFF = `staff-chaos-${'c'.repeat(24)}`;
@@ -536,7 +537,7 @@ export async function checkAll(db: Db, temporal: Client, mailKeys: string[], w: 
     }),
     8,
   );
-  for await (const x of temporal.workflow.list({ query: "WorkflowType = 'reservation'" })) {
+  for await (const x of temporal.workflow.list({ query: `WorkflowType IN (${RESERVATION_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')})` })) {
     const id = x.workflowId.replace(/^reservation-/, '');
     if (!rowById.has(id)) add(v, 'workflowWithoutRecord', `${x.workflowId}: ${x.status.name}`);
   }

@@ -37,7 +37,7 @@ import { sendgridMailer } from '../src/mail/sendgrid';
 import { LIBRARY_MAIL_FROM } from '../src/mail/lending-notice';
 import { listLoans, listReservations, patronLoans, patronReservations } from '../src/services/reservation-queries';
 import { reservationWorkflowInput } from '../src/services/workflow-starter';
-import { reservationWorkflowId } from '../src/workflows/reservation-messages';
+import { RESERVATION_WORKFLOW_TYPE, reservationWorkflowId } from '../src/workflows/reservation-messages';
 import { WORKER_MAX_CACHED_WORKFLOWS } from '../src/worker/worker';
 import { percentiles } from './service-process';
 import { parseLocalDate } from '../src/domain';
@@ -425,11 +425,13 @@ async function measureWorker(
       const rows = await db.reservation.findMany({ where: { id: { startsWith: 'bench-wf-' } }, orderBy: { id: 'asc' } });
       for (let i = 0; i < rows.length; i += 50) {
         await Promise.all(
-          rows
-            .slice(i, i + 50)
-            .map((r) =>
-              env.client.workflow.start('reservation', { taskQueue, workflowId: reservationWorkflowId(r.id), args: [reservationWorkflowInput(r)] }),
-            ),
+          rows.slice(i, i + 50).map((r) =>
+            env.client.workflow.start(RESERVATION_WORKFLOW_TYPE, {
+              taskQueue,
+              workflowId: reservationWorkflowId(r.id),
+              args: [reservationWorkflowInput(r)],
+            }),
+          ),
         );
       }
       // Every workflow has run its first task once a query is answered: the answer needs the workflow in a worker.

@@ -73,6 +73,7 @@ export const RULE_IDS = [
   'R-SCALE-2',
   'R-SCALE-3',
   'R-SCALE-4',
+  'R-SCALE-5',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -34,7 +34,7 @@ import { repeatEvery, type Repeating } from '../ops/repeat';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Db, Tx } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
-import { reservationWorkflowId } from '../workflows/reservation-messages';
+import { RESERVATION_WORKFLOW_TYPE, reservationWorkflowId } from '../workflows/reservation-messages';
 import type { ReservationConfig, ReservationInput } from '../workflows/reservation-state';
 
 /** How often the starter looks for reservations whose workflow was never confirmed started. */
@@ -74,7 +74,7 @@ export async function startReservationWorkflow(
   row: StartableReservation,
 ): Promise<'started' | 'already-started'> {
   try {
-    await temporal.workflow.start('reservation', {
+    await temporal.workflow.start(RESERVATION_WORKFLOW_TYPE, {
       taskQueue,
       workflowId: reservationWorkflowId(row.id),
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

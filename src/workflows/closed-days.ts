@@ -2,7 +2,7 @@
 // the workflow waits on (the end of a hold, the pickup window, the loan's due date). The records have
 // already been changed when the `datesChanged` signal arrives; the workflow adopts the dates and a wait
 // in progress starts again for its new moment. Kept apart from reservation.ts, which only calls these.
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { DatesChanged } from './reservation-messages';
 import type { ReservationState } from './reservation-state';
 
@@ -19,7 +19,7 @@ const revisionOf = (r: ReservationState): number => revisions.get(r) ?? 0;
  * the patch never carried the signal; behind it all the same, as every change of what a workflow does.
  */
 export function adoptMovedDates(r: ReservationState, c: DatesChanged): void {
-  if (!patched(CLOSED_DAYS_PATCH)) return;
+  if (!r.generation.has(CLOSED_DAYS_PATCH)) return;
   if (r.status === 'READY') {
     if (c.pickupUntil) r.pickupUntil = c.pickupUntil;
   } else if (r.status === 'IN_DELIVERY') {

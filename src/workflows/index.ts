@@ -1,5 +1,5 @@
 // The workflow bundle's entry point: every workflow type the worker runs.
-export { reservation } from './reservation';
+export { reservation, reservationV2 } from './reservation';
 export { thursdayProcessing } from './thursday-processing';
 export { pullingStandIn } from './pulling-stand-in';
 export { noticeResend } from './notice-resend';

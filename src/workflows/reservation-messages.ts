@@ -12,6 +12,10 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Channel, LocalDate, Refusal, ReservationStatus, ReturnVia } from '../domain';
 
 export const reservationWorkflowId = (reservationId: string): string => `reservation-${reservationId}`;
+/** R-SCALE-5: the workflow type every reservation is started as now (src/workflows/reservation-generation.ts). */
+export const RESERVATION_WORKFLOW_TYPE = 'reservationV2';
+/** Every reservation workflow type that may still run: the first generation's and today's. */
+export const RESERVATION_WORKFLOW_TYPES = ['reservation', RESERVATION_WORKFLOW_TYPE] as const;
 /** The reservation a workflow id belongs to, or undefined for other workflows (Thursday processing). */
 export const reservationIdOfWorkflow = (workflowId: string): string | undefined =>
   workflowId.startsWith('reservation-') ? workflowId.slice('reservation-'.length) : undefined;

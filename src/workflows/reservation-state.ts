@@ -17,6 +17,7 @@ import {
   type ReservationStatus,
 } from '../domain';
 import type { WorkflowState } from './reservation-messages';
+import type { Generation } from './reservation-generation';
 
 export interface ReservationInput {
   reservationId: string;
@@ -103,6 +104,8 @@ export class ReservationState {
 
   constructor(
     readonly input: ReservationInput,
+    /** Which generation of the workflow this run is: the changes it has, how it runs its activities. */
+    readonly generation: Generation,
     /** Told of every change of status (the workflow logs it). */
     private readonly onMove: (from: ReservationStatus, to: ReservationStatus, note?: string) => void = () => undefined,
   ) {

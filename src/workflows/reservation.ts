@@ -6,7 +6,7 @@
 // event, `SELECT … FOR UPDATE` on the title), not in this workflow: see src/activities/allocation.ts.
 // The records own every fact (status, dates, queue, renewals, mails, reasons, history): the workflow
 // adopts what each activity returns or each signal carries, and keeps only what it needs to wait.
-import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
   alreadyReturned,
   checkCancel,
@@ -31,7 +31,6 @@ import {
   type LocalDate,
   type Refusal,
 } from '../domain';
-import type { ReservationActivities } from '../activities';
 import {
   cancelUpdate,
   changePickupUpdate,
@@ -56,14 +55,13 @@ import {
   type ThursdayOutcome,
   type WorkflowState,
 } from './reservation-messages';
+import type { ReservationActivities } from '../activities';
 import { adoptMovedDates, waitForMovableDeadline } from './closed-days';
 import { OneAtATime } from './one-at-a-time';
+import { ACTIVITY_OPTIONS, FIRST_GENERATION, SECOND_GENERATION, type Generation } from './reservation-generation';
 import { ReservationState, type ReservationInput } from './reservation-state';
 
-const act = proxyActivities<ReservationActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
+const act = proxyActivities<ReservationActivities>(ACTIVITY_OPTIONS);
 
 /** A refusal travels to the caller as a non-retryable failure whose type is the rule id. */
 function refused(r: Refusal): never {
@@ -94,10 +92,22 @@ export const PICKUP_CARD_PATCH = 'pickup-card-required';
 /** R-RETURN-5: a return says how (`via`) and on which day (`returnedOn`) it came (before the patch: neither). Never rename it. */
 export const RETURN_HOW_WHEN_PATCH = 'return-how-and-when';
 
+/** The first generation: reservations placed before R-SCALE-5, each change behind its patch (reservation-generation.ts). */
 export async function reservation(input: ReservationInput): Promise<WorkflowState> {
+  return reserve(input, FIRST_GENERATION);
+}
+
+/** R-SCALE-5: every reservation placed now — the same flow, every change in, the records' activities local. */
+export async function reservationV2(input: ReservationInput): Promise<WorkflowState> {
+  return reserve(input, SECOND_GENERATION);
+}
+
+async function reserve(input: ReservationInput, generation: Generation): Promise<WorkflowState> {
   // Each change of status is a line in the structured log (with workflowId, hence reservationId; the
   // SDK leaves it out while replaying, so a line is written once per change).
-  const r = new ReservationState(input, (from, to, note) => log.info('reservation status changed', { from, to, ...(note ? { rule: note } : {}) }));
+  const r = new ReservationState(input, generation, (from, to, note) =>
+    log.info('reservation status changed', { from, to, ...(note ? { rule: note } : {}) }),
+  );
   const { reservationId } = input;
 
   const turns = new OneAtATime();
@@ -113,7 +123,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     if (!wasSecured || o.kind !== 'failed') return;
     r.lastDispatchCause = o.cause ?? null;
     // R-DISPATCH-1…3: told at once; after the third the RELEASED notice says it (R-DISPATCH-2).
-    if (o.next !== 'RELEASED' && patched(NOTICE_PATCHES.dispatchFailed)) {
+    if (o.next !== 'RELEASED' && r.generation.has(NOTICE_PATCHES.dispatchFailed)) {
       r.noticesOwed.push({ kind: 'DISPATCH_FAILED', occurrence: String(o.failures), ...(o.cause ? { cause: o.cause } : {}) });
     }
   });
@@ -146,7 +156,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
     pickupUpdate,
     (req) =>
       oneAtATime(
-        () => pickupAllowed(req, !patched(PICKUP_CARD_PATCH)),
+        () => pickupAllowed(req, !r.generation.has(PICKUP_CARD_PATCH)),
         async () => {
           if (r.place.kind === 'pref') {
             // R-PREF-4: lent at the counter; R-OVERDUE-1 and R-LIMIT-1 apply as at any checkout.
@@ -213,7 +223,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
   // R-RETURN-5: how and when the copy came. Histories recorded before the patch sent neither, and replay
   // their returns as they were (place only).
   const howAndWhen = (req: ReturnRequest) =>
-    patched(RETURN_HOW_WHEN_PATCH) ? { via: req.via ?? 'counter', ...(req.returnedOn ? { returnedOn: req.returnedOn } : {}) } : {};
+    r.generation.has(RETURN_HOW_WHEN_PATCH) ? { via: req.via ?? 'counter', ...(req.returnedOn ? { returnedOn: req.returnedOn } : {}) } : {};
   setHandler(
     returnUpdate,
     (req) =>
@@ -290,7 +300,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
   );
 
   // ---- issue 13: the not-needed-after day (不要日, R-SUSPEND-3) — a new Update; the wait it changes is behind NOT_NEEDED_PATCH ----
-  r.notNeedable = patched(NOT_NEEDED_PATCH);
+  r.notNeedable = r.generation.has(NOT_NEEDED_PATCH);
   const notNeededAllowed = (req: NotNeededAfterRequest) => {
     if (!r.notNeedable) {
       refused({
@@ -322,7 +332,7 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
   while (!r.ended && r.status !== 'ON_LOAN') {
     // ---- 確保待ち: ask for a copy; on the shelf it is secured at once, else wait in the queue ----
     if (r.status === 'APPLIED') {
-      const alloc = await act.secureOrQueue({ reservationId, at: now().toISOString() });
+      const alloc = await r.generation.secureOrQueue({ reservationId, at: now().toISOString() });
       if (alloc.kind === 'secured') r.secured(alloc.status);
       // A copy may already have reached us by signal (handed over the moment we were queued).
       else if (r.status === 'APPLIED') r.moveTo('WAITING');
@@ -344,14 +354,14 @@ export async function reservation(input: ReservationInput): Promise<WorkflowStat
 
   // ---- 貸出中: renewals come as updates; the loan ends when the return is processed centrally ----
   if (r.status === 'ON_LOAN') {
-    if (patched(NOTICE_PATCHES.loan)) await remindDuringLoan(r, reservationId);
+    if (r.generation.has(NOTICE_PATCHES.loan)) await remindDuringLoan(r, reservationId);
     await condition(() => r.checkedIn);
     r.moveTo('RETURNED');
   }
 
   // ---- ended by the library or by staff: the patron is told (R-PREF-5, R-COOP-3, R-DISPATCH-2, R-CANCEL-2) ----
   const ending = r.status === 'RELEASED' ? 'RELEASED' : r.status === 'CANCELLED' && r.cancelledBy === 'staff' ? 'CANCELLED_BY_STAFF' : null;
-  if (ending && patched(NOTICE_PATCHES.ending)) {
+  if (ending && r.generation.has(NOTICE_PATCHES.ending)) {
     await act.sendNotice({
       reservationId,
       kind: ending,
@@ -386,13 +396,13 @@ function adoptThursdayOutcome(r: ReservationState, o: ThursdayOutcome): void {
 
 /** 貸出可能 at the prefectural library: notice at once (R-PREF-1), 7-day hold (R-PREF-2), release (R-PREF-5). */
 async function holdAtPrefecturalLibrary(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
-  await condition(() => r.status !== 'READY', r.config.prefNoticeDelayMs);
+  if (r.config.prefNoticeDelayMs > 0 || r.generation.waitsZeroDelay) await condition(() => r.status !== 'READY', r.config.prefNoticeDelayMs);
   if (r.status === 'READY') {
     const mail = await act.sendLendingNotice({ reservationId, at: now().toISOString(), ...lendingNoticeRound(r) });
     r.pickupUntil = mail.holdUntil; // the notice's day starts the hold: the activity recorded both
   } // else R-PREF-3: borrowed (or cancelled) before the notice went out — no mail
   if (r.status !== 'READY' || !r.pickupUntil) return;
-  if (patched(NOTICE_PATCHES.pickupReminder)) {
+  if (r.generation.has(NOTICE_PATCHES.pickupReminder)) {
     await remindBeforeHoldEnds(r, reservationId, 'READY', r.pickupUntil);
     if (r.status !== 'READY') return; // collected (or cancelled by staff) before the reminder
   }
@@ -410,7 +420,7 @@ async function deliverToCooperatingLibrary(r: ReservationState, reservationId: s
   await condition(() => r.status !== 'IN_DELIVERY', msUntil(jstInstant(noticeOn!, r.config.coopNoticeHour, 0)));
   if (r.status !== 'IN_DELIVERY') return; // cancelled by staff (R-CANCEL-2)
   await act.sendLendingNotice({ reservationId, at: now().toISOString(), ...lendingNoticeRound(r) });
-  if (patched(NOTICE_PATCHES.pickupReminder)) {
+  if (r.generation.has(NOTICE_PATCHES.pickupReminder)) {
     await remindBeforeHoldEnds(r, reservationId, 'IN_DELIVERY', r.pickupUntil!);
     if (r.status !== 'IN_DELIVERY') return; // collected (or cancelled by staff) before the reminder
   }
@@ -512,7 +522,7 @@ export const NOT_NEEDED_PATCH = 'reservation-not-needed-after';
  * not-needed-after day (only ever set behind NOT_NEEDED_PATCH), also until 00:00 JST after it.
  */
 async function waitForCopy(r: ReservationState, reservationId: string, turns: OneAtATime): Promise<void> {
-  if (!patched(SUSPEND_PATCH)) return condition(() => r.ended || r.holdsCopy);
+  if (!r.generation.has(SUSPEND_PATCH)) return condition(() => r.ended || r.holdsCopy);
   r.suspendable = true;
   while (!r.ended && !r.holdsCopy) {
     const until = r.suspendedUntil;

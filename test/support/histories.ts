@@ -13,5 +13,8 @@ export const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
-  writeFileSync(join(HISTORIES_DIR, `${name}.json`), historyToJSON(history) + '\n');
+  // R-SCALE-5: the second generation's histories beside the first's, which stay as they were recorded.
+  const type = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+  const file = type === 'reservationV2' ? `${name}.v2.json` : `${name}.json`;
+  writeFileSync(join(HISTORIES_DIR, file), historyToJSON(history) + '\n');
 }
