@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type ActivityInboundCallsInterceptor } from '@temporalio/worker';
 import { Context } from '@temporalio/activity';
 import { createActivities, type ActivityDeps, type ReservationActivities } from '../activities';
 import { circulation } from '../activities/circulation';
@@ -61,6 +61,9 @@ export interface LendingEnvironmentOptions {
    */
   settle?: 'query-all' | 'worker-quiet';
 }
+
+/** 'worker-quiet': how long the worker must have had nothing in flight (ms of real time). */
+const QUIET_MS = 6;
 
 /** The simulator's default: a copy on the pull list is scanned an hour after it was listed. */
 export const DEFAULT_PULL_AFTER_MINUTES = 60;
@@ -126,6 +129,9 @@ export class LendingEnvironment {
         taskQueue: e.taskQueue,
         workflowBundle: bundle,
         ...(opts.cacheWorkflows === false ? { maxCachedWorkflows: 0 } : {}),
+        // 'worker-quiet': an activity's result is a workflow task of its workflow, which the settle's
+        // Query then waits for (rather than for the moment that task reaches the worker).
+        ...(e.settleMode === 'worker-quiet' ? { interceptors: { activity: [() => ({ inbound: e.activityWatch })] } } : {}),
         activities: dyingAfterCommit(
           createActivities({
             db: opts.db,
@@ -200,18 +206,23 @@ export class LendingEnvironment {
   }
 
   /**
-   * 'worker-quiet': until the worker has had nothing in flight for three looks in a row, and every
-   * workflow signalled or placed since the last settle has answered a Query (so its pending tasks are
-   * done) — again while answering sets off more.
+   * 'worker-quiet': until the worker has had nothing in flight for QUIET_MS, and every workflow
+   * signalled, placed or given an activity's result since the last settle has answered a Query (so its
+   * pending tasks are done) — again while answering sets off more.
    */
   private async settleByWorker(): Promise<void> {
     const since = this.settledAt;
-    this.settledAt = await this.env.currentTimeMs();
-    const placed = await this.db.reservation.findMany({ where: { placedAt: { gte: new Date(since) } }, select: { id: true } });
-    const ask = new Set([...placed.map((r) => reservationWorkflowId(r.id)), ...this.signalled]);
-    for (let rounds = 0; ask.size > 0 || rounds === 0; rounds++) {
-      this.signalled.clear();
-      await this.workerQuiet();
+    const ask = new Set(this.signalled);
+    this.signalled.clear();
+    // The server's clock and the placements since the last settle are read while the worker quiets down.
+    const [now, placed] = await Promise.all([
+      this.env.currentTimeMs(),
+      this.db.reservation.findMany({ where: { placedAt: { gte: new Date(since) } }, select: { id: true } }),
+      this.workerQuiet(),
+    ]);
+    this.settledAt = now;
+    for (const r of placed) ask.add(reservationWorkflowId(r.id));
+    for (;;) {
       await Promise.all(
         [...ask].map((id) =>
           this.client.workflow
@@ -221,15 +232,38 @@ export class LendingEnvironment {
         ),
       );
       ask.clear();
+      if (this.signalled.size === 0) return; // nothing was told anything meanwhile
       for (const id of this.signalled) ask.add(id);
+      this.signalled.clear();
+      await this.workerQuiet();
     }
   }
 
+  /** Told of every activity that finished ('worker-quiet'): its workflow has a task to wait for. */
+  private readonly activityWatch: ActivityInboundCallsInterceptor = {
+    execute: async (input, next) => {
+      try {
+        return await next(input);
+      } finally {
+        const wf = Context.current().info.workflowExecution?.workflowId;
+        if (wf) this.signalled.add(wf);
+      }
+    },
+  };
+
+  /**
+   * Until the worker has had no workflow activation and no activity in flight for QUIET_MS in a row,
+   * looked at every millisecond: what one task sets off reaches the worker within a millisecond or two
+   * (measured on season:300, 2026-12-07), so a wait this long catches it.
+   */
   private async workerQuiet(): Promise<void> {
-    for (let quiet = 0; quiet < 3;) {
+    let quietSince: number | undefined;
+    for (;;) {
       const s = this.worker?.getStatus();
-      quiet = s && (s.numInFlightWorkflowActivations > 0 || s.numInFlightActivities > 0) ? 0 : quiet + 1;
-      await new Promise((r) => setTimeout(r, 5));
+      const t = performance.now();
+      if (s && (s.numInFlightWorkflowActivations > 0 || s.numInFlightActivities > 0)) quietSince = undefined;
+      else if (t - (quietSince ??= t) >= QUIET_MS) return;
+      await new Promise((r) => setTimeout(r, 1));
     }
   }
 

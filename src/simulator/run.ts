@@ -70,7 +70,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<T
 
     const patronIds = await seedScenario(db, s);
     const timeline = new TimelineRecorder();
-    if (s.events[0]) await moveTo(e, s.events[0].at);
+    const env = e;
+    const spent = new Spent();
+    const move = new Mover(env, spent);
+    if (s.events[0]) await move.to(s.events[0].at);
     await e.startThursdayProcessing();
     const check = (): void => {
       if (opts.signal?.aborted) throw new SimulationAborted('the simulation was interrupted');
@@ -79,18 +82,21 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<T
     for (const [i, ev] of s.events.entries()) {
       // No settle after an event: the server does not skip time while the work it set off is pending,
       // and moveTo settles before the next one.
-      await moveTo(e, ev.at);
+      await move.to(ev.at);
       log(`events[${i}] ${ev.at} ${ev.do}${'reservation' in ev ? ` ${ev.reservation}` : ''}`);
-      await applyEvent({ e, timeline, patronIds }, ev);
+      await spent.on('events', () => applyEvent({ e: env, timeline, patronIds }, ev));
       check();
     }
 
-    const stopped = await runOut(e, s, timeline.placedIds(), check);
-    await e.settle();
-    const views = new Map<string, ReservationView>();
-    for (const id of timeline.placedIds()) views.set(id, await e.view(id));
+    const stopped = await runOut(env, move, s, timeline.placedIds(), check);
+    await spent.on('settles', () => env.settle());
+    // The reservations as the records hold them, read a few at a time (in the timeline's order).
+    const ids = timeline.placedIds();
+    const read = await spent.on('final reads', () => inBatches(ids, VIEW_READS_AT_ONCE, (id) => env.view(id)));
+    const views = new Map<string, ReservationView>(ids.map((id, k) => [id, read[k]!]));
     const end = stopped.end ?? lastMoment(s, views, start.getTime());
     log(`stopped at ${jstMinute(end)} (${stopped.because})`);
+    log(`real time spent: ${spent.summary()}`);
     return timeline.build({
       views,
       mails: e.mail.received,
@@ -105,22 +111,72 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<T
   }
 }
 
-/** Skips the server's clock to `at` unless it is already there (equal moments, or ms of real time). */
-async function moveTo(e: LendingEnvironment, at: string): Promise<void> {
-  const target = Date.parse(at);
-  if (target > (await e.env.currentTimeMs())) await e.advanceTo(new Date(target));
-  else await e.settle();
+/** How many reservations' records are read at once at the end (the pool has ten connections). */
+const VIEW_READS_AT_ONCE = 8;
+
+/** Real time spent per phase (the CLI's stderr, for issue 14's "where the time goes"). */
+class Spent {
+  private readonly ms = new Map<string, { n: number; ms: number }>();
+  async on<T>(phase: string, work: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      const p = this.ms.get(phase) ?? { n: 0, ms: 0 };
+      this.ms.set(phase, { n: p.n + 1, ms: p.ms + performance.now() - t0 });
+    }
+  }
+  summary(): string {
+    return [...this.ms].map(([phase, p]) => `${phase} ${(p.ms / 1000).toFixed(1)} s (${p.n})`).join(', ');
+  }
+}
+
+/**
+ * Skips the server's clock to a moment unless it is already there (equal moments, or ms of real
+ * time), then settles. A moment no later than the last one reached needs no look at the clock.
+ */
+class Mover {
+  private reached = -Infinity;
+  constructor(
+    private readonly e: LendingEnvironment,
+    private readonly spent: Spent,
+  ) {}
+  async to(at: string): Promise<void> {
+    const target = Date.parse(at);
+    if (target > this.reached) {
+      const now = await this.spent.on('clock reads', () => this.e.env.currentTimeMs());
+      if (target > now) await this.spent.on('skips', () => this.e.env.sleep(target - now));
+      this.reached = target;
+    }
+    await this.spent.on('settles', () => this.e.settle());
+  }
+  /** Skips the clock by `ms` (the run-out after the last event). */
+  async skip(ms: number): Promise<void> {
+    await this.spent.on('skips', () => this.e.env.sleep(ms));
+  }
+}
+
+/** `read` over `items`, `atOnce` at a time; the results in the items' order. */
+async function inBatches<T, R>(items: T[], atOnce: number, read: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let k = next++; k < items.length; k = next++) out[k] = await read(items[k]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(atOnce, items.length) }, lane));
+  return out;
 }
 
 /** After the last event: to `until`, or until every reservation has ended, at most 180 days on. */
 async function runOut(
   e: LendingEnvironment,
+  move: Mover,
   s: Scenario,
   ids: string[],
   check: () => void,
 ): Promise<{ end: number | undefined; because: StopReason }> {
   if (s.until !== undefined) {
-    await moveTo(e, s.until);
+    await move.to(s.until);
     return { end: Date.parse(s.until), because: 'until' };
   }
   const last = s.events[s.events.length - 1];
@@ -132,7 +188,7 @@ async function runOut(
     if (ended.size === ids.length) return { end: undefined, because: 'all-ended' };
     const now = await e.env.currentTimeMs();
     if (now >= cap) return { end: cap, because: 'limit' };
-    await e.env.sleep(Math.min(RUN_OUT_STEP_MS, cap - now));
+    await move.skip(Math.min(RUN_OUT_STEP_MS, cap - now));
     check();
   }
 }
