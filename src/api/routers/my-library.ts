@@ -72,11 +72,6 @@ export const myLibraryRoutes: RouteDef[] = [
     async handler({ params, body, caller, idempotencyKey, ctx }) {
       const patron = await actingFor(ctx, params.cardNumber, caller);
       const { db, temporal, taskQueue, reservationConfig } = ctx.deps;
-      if (!(await db.title.findUnique({ where: { id: body.titleId }, select: { id: true } }))) {
-        throw fieldProblem(422, [
-          { field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` },
-        ]);
-      }
       const reservationId = reservationIdFor(caller!, patron.cardNumber, idempotencyKey);
       const outcome = await placeReservation(db, temporal, taskQueue, {
         reservationId,
@@ -85,7 +80,13 @@ export const myLibraryRoutes: RouteDef[] = [
         pickup: body.pickup,
         at: await ctx.now(),
         ...(reservationConfig ? { config: reservationConfig } : {}),
+        unknownTitleIsInvalid: true, // 422, before any rule: from the placement's own read of the title
       });
+      if (!outcome.ok && 'unknownTitle' in outcome) {
+        throw fieldProblem(422, [
+          { field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` },
+        ]);
+      }
       if (!outcome.ok) throw refused(outcome.refusal, 409);
       return {
         status: 201,

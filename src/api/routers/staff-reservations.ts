@@ -91,11 +91,6 @@ export const staffReservationRoutes: RouteDef[] = [
       const details = { channel: body.channel, titleId: body.titleId, pickup: body.pickup };
       await recordStaffAct(ctx, caller, { action: 'reserve', cardNumber: params.cardNumber, details }, async (found) => {
         const patron = await patronByCard(db, params.cardNumber);
-        if (!(await db.title.findUnique({ where: { id: body.titleId }, select: { id: true } }))) {
-          throw fieldProblem(422, [
-            { field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` },
-          ]);
-        }
         const outcome = await placeReservation(db, temporal, taskQueue, {
           reservationId,
           patronId: patron.id,
@@ -104,7 +99,13 @@ export const staffReservationRoutes: RouteDef[] = [
           channel: body.channel, // R-STAFF-1
           at: await ctx.now(),
           ...(reservationConfig ? { config: reservationConfig } : {}),
+          unknownTitleIsInvalid: true, // 422, before any rule: from the placement's own read of the title
         });
+        if (!outcome.ok && 'unknownTitle' in outcome) {
+          throw fieldProblem(422, [
+            { field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` },
+          ]);
+        }
         if (!outcome.ok) throw refused(outcome.refusal, 409);
         found({ reservationId: outcome.reservationId });
       });
