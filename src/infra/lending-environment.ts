@@ -38,6 +38,12 @@ export interface LendingEnvironmentOptions {
    * time-skipping server does not move back to the shared queue when that worker is gone.
    */
   cacheWorkflows?: boolean;
+  /**
+   * How many workflows the worker keeps cached (default: the SDK's, from the heap size: about 2,300
+   * here). A workflow evicted for want of room replays its whole history at its next task, so a
+   * season with more reservations open at once than that slows down as it grows (the simulator).
+   */
+  maxCachedWorkflows?: number;
   /** Passed on to createActivities (Thursday options, overdue grace days). */
   activities?: Pick<ActivityDeps, 'thursday' | 'longOverdueGraceDays'>;
   /**
@@ -128,7 +134,11 @@ export class LendingEnvironment {
         connection: started.nativeConnection,
         taskQueue: e.taskQueue,
         workflowBundle: bundle,
-        ...(opts.cacheWorkflows === false ? { maxCachedWorkflows: 0 } : {}),
+        ...(opts.cacheWorkflows === false
+          ? { maxCachedWorkflows: 0 }
+          : opts.maxCachedWorkflows !== undefined
+            ? { maxCachedWorkflows: opts.maxCachedWorkflows }
+            : {}),
         // 'worker-quiet': an activity's result is a workflow task of its workflow, which the settle's
         // Query then waits for (rather than for the moment that task reaches the worker).
         ...(e.settleMode === 'worker-quiet' ? { interceptors: { activity: [() => ({ inbound: e.activityWatch })] } } : {}),
