@@ -1,12 +1,15 @@
 // `npm run bench`: how the running service copes with the OPAC's load, measured end to end on this
 // machine — rerun it after a change instead of trusting a guess. It starts the real `npm start` on a
 // throwaway data folder (its own PostgreSQL; Temporal: LENDING_TEMPORAL, default auto — the CLI's dev
-// server when it can be had, else the Java server), first measures bare Temporal on that same server
+// server when it can be had, else the Java server) — or, with BENCH_ROLES=split, the production shape:
+// the API and the worker as two processes (see below) — first measures bare Temporal on that same server
 // (bench/bare-temporal.ts), registers patrons through the staff API, then places reservations from many
 // OPAC clients at once, reads the staff list, cancels them, places them again at a fixed offered rate,
 // and prints one JSON summary on stdout:
 //
-//   startup      how long until /readyz answered 200, and the stop after SIGTERM
+//   roles        'all' or 'split' (BENCH_ROLES)
+//   startup      how long until /readyz answered 200 (split: from the servers' start until both
+//                processes answered), and the stop after SIGTERM
 //   baseline     bare Temporal at the same concurrency: workflows started per second (a workflow that
 //                waits for a signal, one worker) and signals per second, with their latencies
 //   reserve      POST /opac/patrons/{card}/reservations: count, refusals by status and rule, throughput,
@@ -25,15 +28,31 @@
 // Options (environment): BENCH_PATRONS (default 50), BENCH_RESERVATIONS_PER_PATRON (1–4, default 4:
 // the demo catalogue has four reservable titles, so every title is busy — the title's row lock, R-ITEM-3
 // and the queue are part of what is measured), BENCH_CONCURRENCY (default 10), BENCH_BARE_WORKFLOWS
-// (default 200), BENCH_OPEN_RATE, BENCH_OPEN_SECONDS, LENDING_TEMPORAL (java|dev|auto; default auto), BENCH_PROFILE.
+// (default 200), BENCH_OPEN_RATE, BENCH_OPEN_SECONDS, LENDING_TEMPORAL (java|dev|auto; default auto), BENCH_PROFILE,
+// BENCH_ROLES:
+//   all          (default, the figures in README compare with it) one `npm start`, SERVICE_ROLE=all: the
+//                HTTP API, the workflow starter and the Temporal worker on one Node.js main thread
+//   split        the bench starts what `npm start` would start, in the same throwaway data folder — the
+//                Temporal server LENDING_TEMPORAL chooses, a PostgreSQL, a mail stand-in — prepares the
+//                database as the compose stack does (`npm run db:prepare`: migrations, reference data)
+//                and seeds the demo data as `npm start` does, then runs one SERVICE_ROLE=worker and one
+//                SERVICE_ROLE=api process (docker-compose.yml's shape). The same phases, the bare
+//                baseline on the same server; with BENCH_PROFILE=1 "service" is both processes' CPU.
 // Nothing here asserts a time: test/bench/api-load.test.ts only checks that it runs and reports.
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeLoopbackPort } from '../src/infra/local-postgres';
-import { reservationWorkflowId } from '../src/workflows/reservation-messages';
 import { Client, Connection } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
+import { openDb } from '../src/db/client';
+import { seedDemoData } from '../src/db/demo-data';
+import { freeLoopbackPort, parsePostgresSettings, startLocalPostgres, withDatabase } from '../src/infra/local-postgres';
+import { parseTemporalMode, startLocalTemporal } from '../src/infra/local-temporal';
+import { MailSink } from '../src/infra/mail-sink';
+import { killAtExit } from '../src/infra/managed-process';
+import { reservationWorkflowId } from '../src/workflows/reservation-messages';
 import { measureBareTemporal, type Baseline } from './bare-temporal';
+import { runPrepare } from './chaos';
 import { cpuProfileSummary, historyShape, PhaseProfiler, type PhaseCost } from './profile';
 import {
   callApi,
@@ -76,6 +95,8 @@ export interface Phase {
 }
 
 export interface BenchSummary {
+  /** BENCH_ROLES: one `npm start` (all), or SERVICE_ROLE=api and SERVICE_ROLE=worker as two processes (split). */
+  roles: 'all' | 'split';
   machine: { cpus: number; node: string; temporal: string };
   startup: { readyMs: number; stopMs: number; exitCode: number | null };
   baseline: Baseline;
@@ -111,39 +132,35 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
   const bareWorkflows = int(options, 'BENCH_BARE_WORKFLOWS', 200, 1, 100_000);
   const openSeconds = int(options, 'BENCH_OPEN_SECONDS', 10, 1, 3_600);
   const temporal = options.LENDING_TEMPORAL || 'auto';
+  const roles = options.BENCH_ROLES || 'all';
+  if (roles !== 'all' && roles !== 'split') throw new Error(`BENCH_ROLES must be all or split, got "${roles}"`);
   const profiling = options.BENCH_PROFILE === '1';
   const dataDir = mkdtempSync(join(tmpdir(), 'lending-bench-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when this runs as root
   const cpuDir = join(dataDir, 'cpu');
-  const port = await freeLoopbackPort();
-  const env = serviceEnv({
-    LENDING_TEMPORAL: temporal,
-    LENDING_DATA_DIR: join(dataDir, 'data'),
-    LENDING_DEMO_DATA: '1',
-    PORT: String(port),
-    API_HOST: '127.0.0.1',
-    API_KEYS: `opac-bench:opac:${OPAC},staff-bench:staff:${STAFF}`,
-    LOG_LEVEL: 'warn',
-    // The workflows ask for their copies during the run: the worker works while the API is loaded.
-    RESERVATION_SECURITY_DELAY_SECONDS: '1',
-    ...(profiling
-      ? {
-          LENDING_POSTGRES_SETTINGS: 'shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all',
-        }
-      : {}),
-  });
-  const api = `http://127.0.0.1:${port}`;
-  const service = startService('the service', env, profiling ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuDir}`] } : {});
+  const setup: Setup = {
+    dataDir: join(dataDir, 'data'),
+    temporal,
+    common: {
+      API_HOST: '127.0.0.1',
+      API_KEYS: `opac-bench:opac:${OPAC},staff-bench:staff:${STAFF}`,
+      LOG_LEVEL: 'warn',
+      // The workflows ask for their copies during the run: the worker works while the API is loaded.
+      RESERVATION_SECURITY_DELAY_SECONDS: '1',
+    },
+    postgresSettings: profiling ? 'shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all' : undefined,
+    nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${cpuDir}`] : [],
+  };
+  const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    const readyMs = await waitReady(api, service, READY_WITHIN_MS);
-    const where = instanceRecord(join(dataDir, 'data'))?.endpoints ?? {};
-    if (!where.temporal) throw new Error('the started service recorded no Temporal address (instance.json)');
-    const profiler = profiling ? await PhaseProfiler.connect(where.database!, [service.pid]) : undefined;
+    const service = await (roles === 'split' ? startSplit : startAll)(setup, cleanups);
+    const { api, readyMs, where } = service;
+    const profiler = profiling ? await PhaseProfiler.connect(where.database, service.trees) : undefined;
     const measured = async <T>(operations: (r: T) => number, phase: () => Promise<T>): Promise<{ result: T; cost?: PhaseCost }> =>
       profiler ? profiler.measure(operations, phase) : { result: await phase() };
     const bare = await measured(
       (b) => b.workflows,
-      () => measureBareTemporal({ address: where.temporal!, namespace: where.namespace ?? 'default', workflows: bareWorkflows, concurrency }),
+      () => measureBareTemporal({ address: where.temporal, namespace: where.namespace, workflows: bareWorkflows, concurrency }),
     );
     const baseline = bare.result;
     const call = (method: string, path: string, key: string, body?: unknown, token?: string) =>
@@ -216,7 +233,7 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
     const reservationHistory = profiler
       ? await histories(
           where.temporal,
-          where.namespace ?? 'default',
+          where.namespace,
           mine.slice(0, 20).map((p) => p.id),
         )
       : undefined;
@@ -232,9 +249,10 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
       requestsByStatus[m[1]!] = (requestsByStatus[m[1]!] ?? 0) + Number(m[2]);
 
     await profiler?.close();
-    const stopped = await stopService(service, 60_000);
+    const stopped = await service.stop();
     if (typeof stopped.exit !== 'number') throw new Error(`no exit within 60 s of SIGTERM (${stopped.exit})`);
     return {
+      roles,
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version, temporal },
       startup: { readyMs, stopMs: stopped.ms, exitCode: stopped.exit },
       baseline,
@@ -254,18 +272,142 @@ export async function runBench(options: NodeJS.ProcessEnv = process.env): Promis
               reserve: reserving.cost!,
               cancel: cancelling.cost!,
               reservationHistory: reservationHistory!,
-              serviceCpu: cpuProfileSummary(serviceProfiles(cpuDir, service.pid)),
+              serviceCpu: cpuProfileSummary(serviceProfiles(cpuDir, service.pids)),
             },
           }
         : {}),
     };
   } finally {
-    await killService(service);
-    // The servers npm start ran run in process groups of their own: after a failed run, stop them by the
-    // pids it recorded, before their data folder goes.
-    killRecordedServers(join(dataDir, 'data'));
+    // Whatever was started, newest first (after a clean stop there is nothing left to stop), before
+    // the data folder goes.
+    for (const c of cleanups.reverse()) await c().catch((err: unknown) => process.stderr.write(`bench clean-up: ${String(err)}\n`));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** How the service is run (BENCH_ROLES), and what both ways share. */
+interface Setup {
+  /** The throwaway data folder (npm start's LENDING_DATA_DIR; split: the servers' folders in it). */
+  dataDir: string;
+  temporal: string;
+  /** The service's settings either way (API keys, log level, the security delay). */
+  common: NodeJS.ProcessEnv;
+  /** PostgreSQL's extra settings (LENDING_POSTGRES_SETTINGS' syntax), for BENCH_PROFILE. */
+  postgresSettings?: string;
+  /** For each service process (--cpu-prof). */
+  nodeArgs: string[];
+}
+
+/** The service, started and ready. */
+interface Running {
+  api: string;
+  /** From the first start until /readyz answered 200 (split: both processes, after the servers and db:prepare). */
+  readyMs: number;
+  where: { database: string; temporal: string; namespace: string };
+  /** The service's own Node.js processes. */
+  pids: number[];
+  /** The process trees the profiler reads (the service's, and with split the servers the bench runs). */
+  trees: number[];
+  /** SIGTERM as an operator stops it, and everything it runs; the worst exit code and the time. */
+  stop(): Promise<{ exit: number | string; ms: number }>;
+}
+
+/** BENCH_ROLES=all: one `npm start` on the data folder, which starts its servers and prepares the database itself. */
+async function startAll(s: Setup, cleanups: (() => Promise<unknown>)[]): Promise<Running> {
+  const port = await freeLoopbackPort();
+  const env = serviceEnv({
+    ...s.common,
+    LENDING_TEMPORAL: s.temporal,
+    LENDING_DATA_DIR: s.dataDir,
+    LENDING_DEMO_DATA: '1',
+    PORT: String(port),
+    ...(s.postgresSettings ? { LENDING_POSTGRES_SETTINGS: s.postgresSettings } : {}),
+  });
+  const api = `http://127.0.0.1:${port}`;
+  const service = startService('the service', env, { nodeArgs: s.nodeArgs });
+  cleanups.push(async () => {
+    await killService(service);
+    // The servers npm start ran run in process groups of their own: after a failed run, stop them by the
+    // pids it recorded.
+    killRecordedServers(s.dataDir);
+  });
+  const readyMs = await waitReady(api, service, READY_WITHIN_MS);
+  const where = instanceRecord(s.dataDir)?.endpoints ?? {};
+  if (!where.temporal || !where.database) throw new Error('the started service recorded no Temporal or database address (instance.json)');
+  return {
+    api,
+    readyMs,
+    where: { database: where.database, temporal: where.temporal, namespace: where.namespace ?? 'default' },
+    pids: [service.pid],
+    trees: [service.pid],
+    stop: () => stopService(service, 60_000),
+  };
+}
+
+/**
+ * BENCH_ROLES=split: what `npm start` would start, started here in the same data folder (Temporal as
+ * LENDING_TEMPORAL chooses, PostgreSQL, a mail stand-in); the database made ready as the compose stack's
+ * `migrate` service does (`npm run db:prepare`) with npm start's demo data; then SERVICE_ROLE=worker and
+ * SERVICE_ROLE=api, as docker-compose.yml runs them.
+ */
+async function startSplit(s: Setup, cleanups: (() => Promise<unknown>)[]): Promise<Running> {
+  const t0 = performance.now();
+  mkdirSync(s.dataDir, { recursive: true });
+  const temporal = await startLocalTemporal({
+    mode: parseTemporalMode(s.temporal),
+    dataDir: s.dataDir,
+    log: (line) => void process.stderr.write(`[bench] ${line}\n`),
+  });
+  cleanups.push(() => temporal.stop());
+  const pg = await startLocalPostgres(join(s.dataDir, 'postgres'), { detached: true, settings: parsePostgresSettings(s.postgresSettings) });
+  const forgetPg = killAtExit(pg.pid, 'PostgreSQL', 'SIGQUIT');
+  cleanups.push(() => pg.stop().then(forgetPg));
+  const mail = await MailSink.start({ messageIdPrefix: 'bench-' });
+  cleanups.push(() => mail.stop());
+
+  const databaseUrl = withDatabase(pg.adminUrl, 'lending');
+  const admin = new PgClient({ connectionString: pg.adminUrl });
+  await admin.connect();
+  await admin.query('CREATE DATABASE lending').finally(() => admin.end());
+  await runPrepare(databaseUrl, 'below');
+  const db = openDb(databaseUrl);
+  await seedDemoData(db).finally(() => db.$disconnect());
+
+  const role = async (name: 'worker' | 'api', extra: NodeJS.ProcessEnv) => {
+    const port = await freeLoopbackPort();
+    const env = serviceEnv({
+      ...s.common,
+      ...extra,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      SERVICE_ROLE: name,
+      PORT: String(port),
+    });
+    const proc = startService(`SERVICE_ROLE=${name}`, env, { nodeArgs: s.nodeArgs });
+    cleanups.push(() => killService(proc));
+    return { proc, url: `http://127.0.0.1:${port}` };
+  };
+  const worker = await role('worker', { SENDGRID_API_KEY: 'SG.bench-mail-stand-in', SENDGRID_BASE_URL: mail.url });
+  const api = await role('api', {});
+  await Promise.all([waitReady(worker.url, worker.proc, READY_WITHIN_MS), waitReady(api.url, api.proc, READY_WITHIN_MS)]);
+  const readyMs = Math.round(performance.now() - t0);
+  return {
+    api: api.url,
+    readyMs,
+    where: { database: databaseUrl, temporal: temporal.address, namespace: 'default' },
+    pids: [worker.proc.pid, api.proc.pid],
+    trees: [worker.proc.pid, api.proc.pid, pg.pid, ...(temporal.process ? [temporal.process.pid] : [])],
+    async stop() {
+      const t = performance.now();
+      // The API first, as a rolling stop would, then the worker; then what npm start would stop after them.
+      const exits = [(await stopService(api.proc, 60_000)).exit, (await stopService(worker.proc, 60_000)).exit];
+      await mail.stop();
+      await pg.stop();
+      forgetPg();
+      await temporal.stop();
+      return { exit: exits.find((e) => e !== 0) ?? 0, ms: Math.round(performance.now() - t) };
+    },
+  };
 }
 
 /** The reservations' workflow histories, by event type (what Temporal did for one). */
@@ -279,10 +421,10 @@ async function histories(address: string, namespace: string, reservationIds: str
 }
 
 /** The service's own profiles (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile), not its child tools'. */
-function serviceProfiles(dir: string, pid: number): string {
+function serviceProfiles(dir: string, pids: number[]): string {
   const mine = join(dir, 'service');
   mkdirSync(mine, { recursive: true });
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(pid)))
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && pids.map(String).includes(f.split('.')[3]!)))
     renameSync(join(dir, f), join(mine, f));
   return mine;
 }
