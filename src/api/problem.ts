@@ -110,6 +110,11 @@ export function refused(refusal: Refusal, status: 409 | 422 | 403 = 409): ApiPro
   return new ApiProblem(status, 'rule-refusal', refusal.ja, refusal.en, { rule: refusal.rule });
 }
 
+/** A reservation for a title the catalogue does not have: the request is invalid (422), named by its field. */
+export function unknownTitle(titleId: string): ApiProblem {
+  return fieldProblem(422, [{ field: 'body.titleId', code: 'unknown_title', ja: `書誌「${titleId}」は見つかりません`, en: `No title ${titleId}` }]);
+}
+
 export function fieldProblem(status: 400 | 422, errors: FieldError[]): ApiProblem {
   const fields = errors.map((e) => e.field).join(', ');
   return new ApiProblem(

@@ -16,7 +16,7 @@ import {
   suspendReservation,
 } from '../../services/reservation-requests';
 import type { Caller } from '../auth';
-import { fieldProblem, refused } from '../problem';
+import { refused, unknownTitle } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
 import {
   CardNumber,
@@ -82,12 +82,7 @@ export const myLibraryRoutes: RouteDef[] = [
         ...(reservationConfig ? { config: reservationConfig } : {}),
         unknownTitleIsInvalid: true, // 422, before any rule: from the placement's own read of the title
       });
-      if (!outcome.ok && 'unknownTitle' in outcome) {
-        throw fieldProblem(422, [
-          { field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` },
-        ]);
-      }
-      if (!outcome.ok) throw refused(outcome.refusal, 409);
+      if (!outcome.ok) throw 'unknownTitle' in outcome ? unknownTitle(body.titleId) : refused(outcome.refusal, 409);
       return {
         status: 201,
         body: await placedReservation(db, outcome.row),

@@ -25,7 +25,7 @@ import { reservationRefs, staffActsOf } from '../../services/staff-actions';
 import type { Db } from '../../db/client';
 import { patronByCard } from '../../services/accounts';
 import { placeReservation } from '../../services/place-reservation';
-import { fieldProblem, refused } from '../problem';
+import { refused, unknownTitle } from '../problem';
 import { defineRoute, type RouteDef } from '../route';
 import {
   CardNumber,
@@ -101,12 +101,7 @@ export const staffReservationRoutes: RouteDef[] = [
           ...(reservationConfig ? { config: reservationConfig } : {}),
           unknownTitleIsInvalid: true, // 422, before any rule: from the placement's own read of the title
         });
-        if (!outcome.ok && 'unknownTitle' in outcome) {
-          throw fieldProblem(422, [
-            { field: 'body.titleId', code: 'unknown_title', ja: `書誌「${body.titleId}」は見つかりません`, en: `No title ${body.titleId}` },
-          ]);
-        }
-        if (!outcome.ok) throw refused(outcome.refusal, 409);
+        if (!outcome.ok) throw 'unknownTitle' in outcome ? unknownTitle(body.titleId) : refused(outcome.refusal, 409);
         found({ reservationId: outcome.reservationId });
       });
       return {
